@@ -1,0 +1,1 @@
+"""Runtime de Passerelle : `python -m bot`."""

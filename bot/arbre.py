@@ -1,0 +1,64 @@
+"""Arbre des commandes et son gestionnaire d'erreurs unique."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from commandes.outils import repondre
+from metier.erreurs import ErreurMetier
+
+log = logging.getLogger(__name__)
+
+MESSAGE_INATTENDU = (
+    "Une erreur inattendue est survenue ; elle a été consignée pour l'équipe. Réessayez dans un instant."
+)
+
+
+def message_pour(erreur: app_commands.AppCommandError) -> str | None:
+    """Traduit une erreur attendue en message pour l'utilisateur ; None si elle est inattendue."""
+    cause = erreur.original if isinstance(erreur, app_commands.CommandInvokeError) else erreur
+    if isinstance(cause, ErreurMetier):
+        return cause.message
+    if isinstance(erreur, app_commands.TransformerError):
+        return f"La valeur « {str(erreur.value)[:50]} » ne convient pas pour cette option."
+    if isinstance(erreur, app_commands.NoPrivateMessage):
+        return "Cette commande ne s'utilise que dans un serveur."
+    if isinstance(erreur, app_commands.MissingPermissions):
+        return "Vous n'avez pas les permissions Discord nécessaires pour cette commande."
+    if isinstance(erreur, app_commands.BotMissingPermissions):
+        manquantes = ", ".join(erreur.missing_permissions)
+        return f"Il me manque des permissions dans ce salon : {manquantes}."
+    if isinstance(erreur, app_commands.CommandOnCooldown):
+        return f"Doucement ! Réessayez dans {erreur.retry_after:.0f} s."
+    if isinstance(erreur, app_commands.CheckFailure):
+        return "Vous ne pouvez pas utiliser cette commande ici."
+    return None
+
+
+class ArbreCommandes(app_commands.CommandTree[discord.Client]):
+    """Arbre dont `on_error` répond en français, en privé, et consigne l'inattendu."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
+    ) -> None:
+        """Répond à l'utilisateur et consigne l'erreur avec son contexte."""
+        message = message_pour(error)
+        if message is None:
+            commande = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "Erreur inattendue dans /%s (serveur %s, salon %s, membre %s, options %s)",
+                commande,
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.user.id,
+                interaction.namespace.__dict__,
+                exc_info=error,
+            )
+            message = MESSAGE_INATTENDU
+        try:
+            await repondre(interaction, message, ephemere=True)
+        except discord.HTTPException:
+            log.warning("Impossible de répondre à l'interaction %s", interaction.id, exc_info=True)

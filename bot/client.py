@@ -1,0 +1,133 @@
+"""Le client Discord : démarrage, amorçage des serveurs, synchronisation des commandes, arrêt."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from discord.ext import commands
+from sqlmodel import Session
+
+from bot.arbre import ArbreCommandes
+from bot.planificateur import Planificateur
+from bot.reglages import Reglages
+from commandes import EXTENSIONS
+from metier.serveurs import amorcer_serveur, amorcer_serveurs
+from metier.stockage import Base
+from modeles import EtatBot
+
+log = logging.getLogger(__name__)
+
+Horloge = Callable[[], datetime]
+
+
+def horloge_systeme() -> datetime:
+    """L'heure réelle, en UTC."""
+    return datetime.now(UTC)
+
+
+class Passerelle(commands.Bot):
+    """Le bot du groupe de travail Terrebonne – Namur."""
+
+    def __init__(
+        self,
+        reglages: Reglages,
+        *,
+        horloge: Horloge = horloge_systeme,
+        forcer_synchro: bool = False,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=ArbreCommandes,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.reglages = reglages
+        self.horloge = horloge
+        self.forcer_synchro = forcer_synchro
+        self.base = Base(reglages.database_url)
+        self.planificateur = Planificateur(self._reveiller)
+        self.debut = time.perf_counter()
+        self.pret = asyncio.Event()
+
+    def maintenant(self) -> datetime:
+        """L'instant présent selon l'horloge du bot (fixée dans les tests)."""
+        return self.horloge()
+
+    async def setup_hook(self) -> None:
+        """Migre la base, démarre le planificateur, charge les cogs, synchronise les commandes."""
+        await asyncio.to_thread(self.base.migrer)
+        self.planificateur.demarrer()
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.synchroniser_commandes(forcer=self.forcer_synchro)
+
+    async def synchroniser_commandes(self, *, forcer: bool = False) -> bool:
+        """Envoie les commandes à Discord si leur définition a changé ; rend vrai si c'est fait."""
+        serveur = discord.Object(self.reglages.dev_guild_id) if self.reglages.dev_guild_id else None
+        if serveur is not None:
+            self.tree.copy_global_to(guild=serveur)
+        definition = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=serveur)]
+        empreinte = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+        cle = f"commandes:{self.application_id}:{serveur.id if serveur else 'globales'}"
+        connue = await self.base.lire(_lire_etat, cle)
+        if connue == empreinte and not forcer:
+            log.info("Commandes inchangées : pas de synchronisation")
+            return False
+        synchronisees = await self.tree.sync(guild=serveur)
+        await self.base.ecrire(_ecrire_etat, cle, empreinte, self.maintenant())
+        log.info("%d commandes synchronisées (%s)", len(synchronisees), cle)
+        return True
+
+    async def on_ready(self) -> None:
+        """Amorce les serveurs rejoints pendant l'absence du bot."""
+        nouveaux = await self.base.ecrire(amorcer_serveurs, [g.id for g in self.guilds])
+        for guild_id in nouveaux:
+            log.info("Serveur %s amorcé au démarrage", guild_id)
+        if not self.pret.is_set():
+            log.info(
+                "Prêt en %.2f s : %s, %d serveur(s)",
+                time.perf_counter() - self.debut,
+                self.user,
+                len(self.guilds),
+            )
+            self.pret.set()
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Amorce la configuration, les villes et les axes du protocole d'un nouveau serveur."""
+        if await self.base.ecrire(amorcer_serveur, guild.id):
+            log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
+
+    def _reveiller(self, evenement: str, **ids: int) -> None:
+        # Le planificateur ne fait que réveiller : le cog qui écoute l'événement fait le travail.
+        self.dispatch(evenement, **ids)
+
+    async def close(self) -> None:
+        """Arrête le planificateur, ferme Discord puis la base."""
+        self.planificateur.arreter()
+        await super().close()
+        self.base.fermer()
+        log.info("Arrêt terminé")
+
+
+def _lire_etat(session: Session, cle: str) -> str | None:
+    etat = session.get(EtatBot, cle)
+    return etat.valeur if etat else None
+
+
+def _ecrire_etat(session: Session, cle: str, valeur: str, maintenant: datetime) -> None:
+    etat = session.get(EtatBot, cle) or EtatBot(cle=cle, valeur=valeur)
+    etat.valeur, etat.modifie_le = valeur, maintenant
+    session.add(etat)

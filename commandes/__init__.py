@@ -1,0 +1,3 @@
+"""Adaptateurs Discord : une extension (cog) par domaine, minces."""
+
+EXTENSIONS = ("commandes.heure", "commandes.config")

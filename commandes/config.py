@@ -1,0 +1,271 @@
+"""`/config` : salons, horaire du résumé, rôle de coordination."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Passerelle
+from commandes.droits import exiger_coordination
+from commandes.outils import ajouter_champ, horodatage, nouvel_embed, repondre
+from metier.erreurs import ErreurMetier
+from metier.serveurs import (
+    JOURS,
+    Configuration,
+    definir_horaire_resume,
+    definir_role_coordination,
+    definir_salon,
+    lire_configuration,
+)
+from metier.temps import analyser_heure, format_heure, prochaine_hebdomadaire
+
+PERMISSIONS_PUBLICATION = {
+    "view_channel": "Voir le salon",
+    "send_messages": "Envoyer des messages",
+    "embed_links": "Intégrer des liens",
+    "attach_files": "Joindre des fichiers",
+}
+
+
+def permissions_manquantes(salon: discord.abc.GuildChannel, moi: discord.Member) -> list[str]:
+    """Rend les permissions qui manquent au bot pour publier dans ce salon."""
+    permissions = salon.permissions_for(moi)
+    return [nom for cle, nom in PERMISSIONS_PUBLICATION.items() if not getattr(permissions, cle)]
+
+
+def verifier_salon_publiable(guild: discord.Guild, salon_id: int) -> discord.TextChannel:
+    """Rend le salon s'il existe et que le bot peut y publier ; sinon, explique pourquoi."""
+    salon = guild.get_channel(salon_id)
+    if not isinstance(salon, discord.TextChannel):
+        raise ErreurMetier(
+            "Ce salon est introuvable : il a peut-être été supprimé, ou je ne peux pas le voir. "
+            "Choisissez un salon textuel existant."
+        )
+    manquantes = permissions_manquantes(salon, guild.me)
+    if manquantes:
+        raise ErreurMetier(
+            f"Je ne peux pas publier dans {salon.mention} : il me manque "
+            + ", ".join(f"« {m} »" for m in manquantes)
+            + ". Donnez-moi ces permissions dans les paramètres du salon, puis recommencez. "
+            "Rien n'a été modifié."
+        )
+    return salon
+
+
+@app_commands.guild_only()
+class Config(
+    commands.GroupCog, group_name="config", group_description="Configuration de Passerelle pour ce serveur"
+):
+    """Configuration du serveur."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _configuration(self, interaction: discord.Interaction[Passerelle]) -> Configuration:
+        assert interaction.guild_id is not None
+        return await self.bot.base.lire(lire_configuration, interaction.guild_id)
+
+    async def _coordination(self, interaction: discord.Interaction[Passerelle]) -> Configuration:
+        configuration = await self._configuration(interaction)
+        exiger_coordination(interaction, configuration.config.role_coordination_id)
+        return configuration
+
+    @app_commands.command(name="voir", description="Affiche la configuration de Passerelle sur ce serveur")
+    async def voir(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Montre les réglages et ce qu'il reste à configurer."""
+        assert interaction.guild is not None
+        configuration = await self._configuration(interaction)
+        await interaction.response.send_message(
+            embed=self._embed(interaction.guild, configuration), ephemeral=True
+        )
+
+    def _embed(self, guild: discord.Guild, configuration: Configuration) -> discord.Embed:
+        config = configuration.config
+        embed = nouvel_embed("Configuration de Passerelle", "Réglages de ce serveur.")
+        ajouter_champ(
+            embed, "Villes partenaires", "\n".join(f"{v.nom} ({v.fuseau})" for v in configuration.villes)
+        )
+        ajouter_champ(
+            embed,
+            "Salon du résumé hebdomadaire",
+            _etat_salon(
+                guild, config.salon_resume_id, "le résumé hebdomadaire ne sera pas publié", "salon-resume"
+            ),
+        )
+        ajouter_champ(
+            embed,
+            "Salon des rappels",
+            _etat_salon(
+                guild,
+                config.salon_rappels_id,
+                "les rappels iront dans le salon choisi pour chaque réunion",
+                "salon-rappels",
+            ),
+        )
+        ville = configuration.ville(config.resume_ville)
+        prochain = prochaine_hebdomadaire(
+            config.resume_jour, config.resume_heure, ville, self.bot.maintenant()
+        )
+        autres = ", ".join(
+            f"{format_heure(v.heure_locale(prochain))} à {v.nom}" for v in configuration.villes if v != ville
+        )
+        ajouter_champ(
+            embed,
+            "Horaire du résumé",
+            f"Chaque {JOURS[config.resume_jour]} à {format_heure(config.resume_heure)} à {ville.nom}"
+            + (f" ({autres} cette semaine)" if autres else "")
+            + f"\nProchain : {horodatage(prochain)}",
+        )
+        role = (
+            f"<@&{config.role_coordination_id}>"
+            if config.role_coordination_id
+            else "Aucun : seuls les membres qui peuvent « Gérer le serveur » modifient la configuration. "
+            "Choisissez-en un avec `/config role-coordination`."
+        )
+        ajouter_champ(embed, "Rôle de coordination", role)
+        return embed
+
+    @app_commands.command(
+        name="salon-resume", description="Choisit le salon où publier le résumé hebdomadaire"
+    )
+    @app_commands.describe(salon="Salon textuel où je publierai le résumé chaque semaine")
+    async def salon_resume(
+        self, interaction: discord.Interaction[Passerelle], salon: discord.TextChannel
+    ) -> None:
+        """Choisit le salon du résumé hebdomadaire."""
+        await self._definir_salon(interaction, "resume", salon)
+
+    @app_commands.command(
+        name="salon-rappels", description="Choisit le salon où publier les rappels de réunion"
+    )
+    @app_commands.describe(
+        salon="Salon textuel où je publierai les rappels et les changements d'écart horaire"
+    )
+    async def salon_rappels(
+        self, interaction: discord.Interaction[Passerelle], salon: discord.TextChannel
+    ) -> None:
+        """Choisit le salon des rappels."""
+        await self._definir_salon(interaction, "rappels", salon)
+
+    async def _definir_salon(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        type_salon: Literal["resume", "rappels"],
+        salon: discord.TextChannel,
+    ) -> None:
+        assert interaction.guild is not None
+        await self._coordination(interaction)
+        salon = verifier_salon_publiable(interaction.guild, salon.id)
+        await self.bot.base.ecrire(
+            partial(
+                definir_salon,
+                guild_id=interaction.guild.id,
+                auteur_id=interaction.user.id,
+                type_salon=type_salon,
+                salon_id=salon.id,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        quoi = (
+            "le résumé hebdomadaire sera publié" if type_salon == "resume" else "les rappels seront publiés"
+        )
+        await repondre(interaction, f"C'est noté : {quoi} dans {salon.mention}.")
+
+    @app_commands.command(name="resume-horaire", description="Fixe le jour et l'heure du résumé hebdomadaire")
+    @app_commands.describe(
+        jour="Jour de la semaine du résumé",
+        heure="Heure de publication, par exemple 09:00, 9h ou 14 h 30",
+        ville="Ville dont l'horloge fait foi pour cette heure",
+    )
+    @app_commands.choices(jour=[app_commands.Choice(name=nom, value=i) for i, nom in enumerate(JOURS)])
+    async def resume_horaire(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        jour: app_commands.Choice[int],
+        heure: app_commands.Range[str, 1, 20],
+        ville: app_commands.Range[str, 1, 40],
+    ) -> None:
+        """Fixe l'horaire du résumé hebdomadaire."""
+        assert interaction.guild is not None
+        configuration = await self._coordination(interaction)
+        heure_lue = analyser_heure(heure)
+        ville_choisie = configuration.ville(ville)
+        configuration = await self.bot.base.ecrire(
+            partial(
+                definir_horaire_resume,
+                guild_id=interaction.guild.id,
+                auteur_id=interaction.user.id,
+                jour=jour.value,
+                heure=heure_lue,
+                ville_code=ville_choisie.code,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        prochain = prochaine_hebdomadaire(jour.value, heure_lue, ville_choisie, self.bot.maintenant())
+        horloges = " · ".join(
+            f"{v.nom} : {format_heure(v.heure_locale(prochain))}" for v in configuration.villes
+        )
+        await repondre(
+            interaction,
+            f"C'est noté : le résumé sera publié chaque {JOURS[jour.value]} à {format_heure(heure_lue)} "
+            f"à {ville_choisie.nom}.\nProchain : {horodatage(prochain)} ({horloges}).",
+        )
+
+    @resume_horaire.autocomplete("ville")
+    async def _villes(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        configuration = await self._configuration(interaction)
+        saisie = saisie.casefold()
+        return [
+            app_commands.Choice(name=v.nom, value=v.code)
+            for v in configuration.villes
+            if saisie in v.nom.casefold() or saisie in v.code
+        ][:25]
+
+    @app_commands.command(
+        name="role-coordination", description="Choisit le rôle de la coordination du protocole"
+    )
+    @app_commands.describe(role="Rôle dont les membres gèrent la configuration, les réunions et le rapport")
+    async def role_coordination(
+        self, interaction: discord.Interaction[Passerelle], role: discord.Role
+    ) -> None:
+        """Choisit le rôle de coordination."""
+        assert interaction.guild is not None
+        await self._coordination(interaction)
+        if role.is_default():
+            raise ErreurMetier(
+                "@everyone ne peut pas être le rôle de coordination : choisissez un rôle précis."
+            )
+        await self.bot.base.ecrire(
+            partial(
+                definir_role_coordination,
+                guild_id=interaction.guild.id,
+                auteur_id=interaction.user.id,
+                role_id=role.id,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        await repondre(interaction, f"C'est noté : le rôle de coordination est désormais {role.mention}.")
+
+
+def _etat_salon(guild: discord.Guild, salon_id: int | None, sans: str, commande: str) -> str:
+    if salon_id is None:
+        return f"Aucun : {sans}. Choisissez-en un avec `/config {commande}`."
+    salon = guild.get_channel(salon_id)
+    if not isinstance(salon, discord.TextChannel):
+        return f"⚠️ Le salon choisi n'existe plus. Choisissez-en un autre avec `/config {commande}`."
+    manquantes = permissions_manquantes(salon, guild.me)
+    if manquantes:
+        return f"⚠️ {salon.mention} : il me manque " + ", ".join(f"« {m} »" for m in manquantes) + "."
+    return salon.mention
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog."""
+    await bot.add_cog(Config(bot))

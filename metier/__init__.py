@@ -1,0 +1,1 @@
+"""Les règles du bot, indépendantes de Discord : valeurs simples en entrée, modèles en sortie."""

@@ -1,0 +1,80 @@
+"""Le contenu du protocole 2024-2026 : villes par défaut, axes et objectifs."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VilleModele:
+    """Ville partenaire proposée par défaut."""
+
+    code: str
+    nom: str
+    fuseau: str
+    couleur: str
+
+
+@dataclass(frozen=True)
+class AxeModele:
+    """Domaine de coopération prioritaire tel que le protocole l'énonce."""
+
+    numero: int
+    titre: str
+    titre_court: str
+    objectifs: tuple[str, ...]
+
+
+# Bleu de Terrebonne, or du blason namurois : deux couleurs distinctes aussi pour les daltoniens.
+VILLES_PAR_DEFAUT = (
+    VilleModele("terrebonne", "Terrebonne", "America/Toronto", "#1F5AA6"),
+    VilleModele("namur", "Namur", "Europe/Brussels", "#D39B00"),
+)
+
+AXES_DU_PROTOCOLE = (
+    AxeModele(
+        1,
+        "La lutte aux changements climatiques et la transition écologique",
+        "Climat et transition écologique",
+        (
+            "Promouvoir des initiatives locales visant à réduire les émissions de gaz à effet de serre "
+            "et à favoriser l'adoption de pratiques durables",
+            "Adopter des pratiques exemplaires en soutenant les initiatives citoyennes et les entreprises "
+            "qui agissent en faveur de cette transition écologique avec des projets novateurs en matière "
+            "d'écoresponsabilité",
+            "Échanger de bonnes pratiques en matière de gestion des matières résiduelles et d'adaptation "
+            "aux changements climatiques",
+        ),
+    ),
+    AxeModele(
+        2,
+        "Le développement social et économique",
+        "Développement social et économique",
+        (
+            "Favoriser l'inclusion sociale en encourageant la participation citoyenne et en développant "
+            "des politiques et programmes en matière de développement social",
+            "Stimuler l'entrepreneuriat local et promouvoir l'innovation économique en encourageant les "
+            "échanges économiques et entrepreneuriaux",
+            "Mettre en œuvre des projets de développement urbain durable, visant à améliorer la qualité "
+            "de vie des citoyens",
+        ),
+    ),
+    AxeModele(
+        3,
+        "Les échanges universitaires",
+        "Échanges universitaires",
+        (
+            "Faciliter la mobilité des étudiants, chercheurs et professeurs entre les institutions "
+            "éducatives des deux villes",
+            "Encourager la coopération académique en favorisant les programmes de recherche conjoints "
+            "et les échanges de connaissances",
+            "Organiser des événements académiques conjoints visant à promouvoir l'excellence éducative "
+            "et la diversité culturelle",
+        ),
+    ),
+)
+
+CHIFFRES_ROMAINS = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
+
+
+def chiffre_romain(numero: int) -> str:
+    """Rend le numéro d'axe en chiffres romains, comme dans le protocole."""
+    return CHIFFRES_ROMAINS.get(numero, str(numero))

@@ -1,0 +1,181 @@
+"""Amorçage d'un serveur et lecture / modification de sa configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from metier.erreurs import ErreurMetier
+from metier.journal import journaliser
+from metier.protocole import AXES_DU_PROTOCOLE, VILLES_PAR_DEFAUT
+from metier.temps import Ville, normaliser
+from modeles import Axe, ConfigServeur, Objectif, VillePartenaire
+
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """Configuration d'un serveur avec ses villes partenaires, prête à afficher."""
+
+    config: ConfigServeur
+    villes: tuple[Ville, ...]
+
+    def ville(self, saisie: str) -> Ville:
+        """Rend la ville partenaire désignée par son code ou son nom (sans égard aux accents)."""
+        cle = normaliser(saisie)
+        for ville in self.villes:
+            if cle in {ville.code, normaliser(ville.nom)}:
+                return ville
+        noms = ", ".join(v.nom for v in self.villes)
+        raise ErreurMetier(
+            f"« {saisie[:40]} » n'est pas une ville partenaire de ce serveur. Choisissez : {noms}."
+        )
+
+
+def _ville(ligne: VillePartenaire) -> Ville:
+    return Ville(code=ligne.code, nom=ligne.nom, fuseau=ligne.fuseau, couleur=ligne.couleur)
+
+
+def amorcer_serveur(session: Session, guild_id: int) -> bool:
+    """Crée la configuration par défaut, les villes et les axes du protocole s'ils manquent.
+
+    Rend vrai si le serveur vient d'être amorcé. Idempotent, y compris en concurrence.
+    """
+    if session.get(ConfigServeur, guild_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ConfigServeur(guild_id=guild_id))
+            session.flush()
+    except IntegrityError:
+        return False  # un autre processus vient de l'amorcer
+    for ordre, ville in enumerate(VILLES_PAR_DEFAUT):
+        session.add(
+            VillePartenaire(
+                guild_id=guild_id,
+                code=ville.code,
+                nom=ville.nom,
+                fuseau=ville.fuseau,
+                couleur=ville.couleur,
+                ordre=ordre,
+            )
+        )
+    for modele in AXES_DU_PROTOCOLE:
+        axe = Axe(guild_id=guild_id, numero=modele.numero, titre=modele.titre, titre_court=modele.titre_court)
+        session.add(axe)
+        session.flush()
+        assert axe.id is not None
+        for numero, libelle in enumerate(modele.objectifs, start=1):
+            session.add(Objectif(guild_id=guild_id, axe_id=axe.id, numero=numero, libelle=libelle))
+    session.flush()
+    return True
+
+
+def amorcer_serveurs(session: Session, guild_ids: list[int]) -> list[int]:
+    """Amorce chaque serveur qui ne l'est pas encore ; rend ceux qui viennent de l'être."""
+    connus = set(
+        session.exec(select(ConfigServeur.guild_id).where(col(ConfigServeur.guild_id).in_(guild_ids)))
+    )
+    return [g for g in guild_ids if g not in connus and amorcer_serveur(session, g)]
+
+
+def lire_configuration(session: Session, guild_id: int) -> Configuration:
+    """Rend la configuration du serveur (amorcée au besoin)."""
+    config = session.get(ConfigServeur, guild_id)
+    if config is None:
+        amorcer_serveur(session, guild_id)
+        config = session.get(ConfigServeur, guild_id)
+        assert config is not None
+    villes = session.exec(
+        select(VillePartenaire)
+        .where(VillePartenaire.guild_id == guild_id)
+        .order_by(col(VillePartenaire.ordre))
+    ).all()
+    return Configuration(config=config, villes=tuple(_ville(v) for v in villes))
+
+
+TypeSalon = Literal["resume", "rappels"]
+
+
+def definir_salon(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    type_salon: TypeSalon,
+    salon_id: int | None,
+    maintenant: datetime,
+) -> Configuration:
+    """Choisit le salon du résumé hebdomadaire ou des rappels (None pour l'enlever)."""
+    configuration = lire_configuration(session, guild_id)
+    config = configuration.config
+    champ = "salon_resume_id" if type_salon == "resume" else "salon_rappels_id"
+    ancien = getattr(config, champ)
+    setattr(config, champ, salon_id)
+    _enregistrer(session, config, auteur_id, {champ: (ancien, salon_id)}, maintenant)
+    return configuration
+
+
+def definir_role_coordination(
+    session: Session, *, guild_id: int, auteur_id: int, role_id: int | None, maintenant: datetime
+) -> Configuration:
+    """Choisit le rôle de coordination (None pour l'enlever)."""
+    configuration = lire_configuration(session, guild_id)
+    config = configuration.config
+    ancien = config.role_coordination_id
+    config.role_coordination_id = role_id
+    _enregistrer(session, config, auteur_id, {"role_coordination_id": (ancien, role_id)}, maintenant)
+    return configuration
+
+
+def definir_horaire_resume(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    jour: int,
+    heure: time,
+    ville_code: str,
+    maintenant: datetime,
+) -> Configuration:
+    """Fixe le jour, l'heure et la ville (son horloge) du résumé hebdomadaire."""
+    if not 0 <= jour <= 6:
+        raise ErreurMetier("Le jour doit être l'un de : " + ", ".join(JOURS) + ".")
+    configuration = lire_configuration(session, guild_id)
+    configuration.ville(ville_code)  # refuse une ville inconnue
+    config = configuration.config
+    changements = {
+        "resume_jour": (JOURS[config.resume_jour], JOURS[jour]),
+        "resume_heure": (config.resume_heure.strftime("%H:%M"), heure.strftime("%H:%M")),
+        "resume_ville": (config.resume_ville, ville_code),
+    }
+    config.resume_jour, config.resume_heure, config.resume_ville = jour, heure, ville_code
+    _enregistrer(session, config, auteur_id, changements, maintenant)
+    return configuration
+
+
+def _enregistrer(
+    session: Session,
+    config: ConfigServeur,
+    auteur_id: int,
+    changements: Mapping[str, tuple[object, object]],
+    maintenant: datetime,
+) -> None:
+    if journaliser(
+        session,
+        guild_id=config.guild_id,
+        auteur_id=auteur_id,
+        entite="config",
+        entite_id=config.guild_id,
+        changements=changements,
+        quand=maintenant,
+    ):
+        config.modifie_le = maintenant
+    session.add(config)
+    session.flush()

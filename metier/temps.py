@@ -1,0 +1,279 @@
+"""Heures des villes partenaires : fuseaux, écart, changements d'écart, saisie et affichage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from metier.erreurs import ErreurMetier
+
+LOCALE = "fr_CA"
+NBSP = "\u00a0"
+EXEMPLES_HEURE = "10:00, 10h, 10 h 30 ou 14h30"
+EXEMPLES_DATE = "2027-03-14, 14/03/2027, 14 mars 2027 ou demain"
+_PAS_RECHERCHE = timedelta(days=1)
+_PAS_FIN = timedelta(minutes=15)
+
+
+@lru_cache(maxsize=64)
+def zone(nom: str) -> ZoneInfo:
+    """Rend le fuseau IANA de ce nom (mis en cache)."""
+    return ZoneInfo(nom)
+
+
+@dataclass(frozen=True)
+class Ville:
+    """Ville partenaire et son fuseau IANA."""
+
+    code: str
+    nom: str
+    fuseau: str
+    couleur: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Fuseau horaire de la ville."""
+        return zone(self.fuseau)
+
+    def heure_locale(self, instant: datetime) -> datetime:
+        """Rend l'instant dans l'horloge de la ville."""
+        return instant.astimezone(self.zone)
+
+    def decalage(self, instant: datetime) -> timedelta:
+        """Rend le décalage de la ville sur UTC à cet instant."""
+        decalage = instant.astimezone(self.zone).utcoffset()
+        assert decalage is not None
+        return decalage
+
+
+def ecart(reference: Ville, autre: Ville, instant: datetime) -> timedelta:
+    """Rend l'avance de `autre` sur `reference` à cet instant (Namur sur Terrebonne : 6 h ou 5 h)."""
+    return autre.decalage(instant) - reference.decalage(instant)
+
+
+@dataclass(frozen=True)
+class ChangementEcart:
+    """L'écart entre deux villes change à `instant` (UTC), parce que `ville` change d'heure."""
+
+    instant: datetime
+    avant: timedelta
+    apres: timedelta
+    ville: Ville
+
+
+def prochain_changement_ecart(
+    reference: Ville, autre: Ville, depuis: datetime, *, horizon: timedelta = timedelta(days=400)
+) -> ChangementEcart | None:
+    """Trouve le prochain instant où l'écart entre deux villes change, à la seconde près."""
+    actuel = ecart(reference, autre, depuis)
+    debut = depuis.astimezone(UTC)
+    fin = debut + horizon
+    while debut < fin:
+        suivant = debut + _PAS_RECHERCHE
+        # Un changement d'heure dans l'une des deux villes pendant la journée : on regarde de près,
+        # car deux changements le même jour peuvent s'annuler aux deux bouts.
+        if reference.decalage(debut) != reference.decalage(suivant) or autre.decalage(
+            debut
+        ) != autre.decalage(suivant):
+            pas = debut
+            while pas < suivant:
+                prochain = pas + _PAS_FIN
+                if ecart(reference, autre, prochain) != actuel:
+                    instant = _bissection(reference, autre, pas, prochain, actuel)
+                    juste_avant = instant - timedelta(seconds=1)
+                    ville = (
+                        reference if reference.decalage(juste_avant) != reference.decalage(instant) else autre
+                    )
+                    return ChangementEcart(instant, actuel, ecart(reference, autre, instant), ville)
+                pas = prochain
+        debut = suivant
+    return None
+
+
+def _bissection(reference: Ville, autre: Ville, bas: datetime, haut: datetime, actuel: timedelta) -> datetime:
+    while haut - bas > timedelta(seconds=1):
+        milieu = bas + (haut - bas) / 2
+        if ecart(reference, autre, milieu) == actuel:
+            bas = milieu
+        else:
+            haut = milieu
+    return haut.replace(microsecond=0)
+
+
+# --- Saisie --------------------------------------------------------------------------------------
+
+
+def normaliser(texte: str) -> str:
+    """Minuscules, sans accents ni espaces superflus (les espaces insécables comptent comme espaces)."""
+    texte = unicodedata.normalize("NFKD", texte.strip().lower())
+    texte = "".join(c for c in texte if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", texte)
+
+
+def _citer(texte: str, limite: int = 40) -> str:
+    texte = texte.strip()
+    return f"« {texte[:limite]}{'…' if len(texte) > limite else ''} »"
+
+
+_HEURE = re.compile(r"^(\d{1,2}) ?(?:(?:h|:|\.) ?(\d{1,2})?)?$")
+
+
+def analyser_heure(texte: str) -> time:
+    """Lit une heure saisie (« 10:00 », « 10h », « 10 h 30 », « 14h30 », « midi »)."""
+    brut = normaliser(texte)
+    if not brut:
+        raise ErreurMetier(f"Indiquez une heure, par exemple {EXEMPLES_HEURE}.")
+    if brut in {"midi", "minuit"}:
+        return time(12, 0) if brut == "midi" else time(0, 0)
+    trouve = _HEURE.match(brut) if len(brut) <= 10 else None
+    if trouve is None:
+        raise ErreurMetier(f"Heure non reconnue : {_citer(texte)}. Écrivez par exemple {EXEMPLES_HEURE}.")
+    heures, minutes = int(trouve.group(1)), int(trouve.group(2) or 0)
+    if trouve.group(2) is not None and len(trouve.group(2)) != 2:
+        raise ErreurMetier(f"Heure non reconnue : {_citer(texte)}. Les minutes s'écrivent sur deux chiffres.")
+    if heures > 23:
+        raise ErreurMetier(
+            f"L'heure {_citer(texte)} n'existe pas : les heures vont de 0 à 23 (minuit s'écrit 00:00)."
+        )
+    if minutes > 59:
+        raise ErreurMetier(f"L'heure {_citer(texte)} n'existe pas : les minutes vont de 00 à 59.")
+    return time(heures, minutes)
+
+
+MOIS = (
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+)
+_MOTS_RELATIFS = {
+    "aujourd'hui": 0,
+    "aujourdhui": 0,
+    "demain": 1,
+    "apres-demain": 2,
+    "apres demain": 2,
+    "hier": -1,
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIQUE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
+_EN_LETTRES = re.compile(r"^(?:[a-z]+ )?(\d{1,2})(?:er)? ([a-z]+)(?: (\d{4}))?$")
+
+
+def analyser_date(texte: str, aujourd_hui: date) -> date:
+    """Lit une date saisie (« 2027-03-14 », « 14/03/2027 », « 14 mars 2027 », « demain »).
+
+    Sans année, c'est la prochaine occurrence de ce jour. Le jour vient toujours avant le mois.
+    """
+    brut = normaliser(texte).replace("’", "'")
+    if not brut:
+        raise ErreurMetier(f"Indiquez une date, par exemple {EXEMPLES_DATE}.")
+    if brut in _MOTS_RELATIFS:
+        return aujourd_hui + timedelta(days=_MOTS_RELATIFS[brut])
+    annee: int | None
+    if trouve := _ISO.match(brut):
+        annee, mois, jour = int(trouve.group(1)), int(trouve.group(2)), int(trouve.group(3))
+    elif trouve := _NUMERIQUE.match(brut):
+        jour, mois = int(trouve.group(1)), int(trouve.group(2))
+        annee = int(trouve.group(3)) if trouve.group(3) else None
+    elif (trouve := _EN_LETTRES.match(brut)) and trouve.group(2) in MOIS:
+        jour, mois = int(trouve.group(1)), MOIS.index(trouve.group(2)) + 1
+        annee = int(trouve.group(3)) if trouve.group(3) else None
+    else:
+        raise ErreurMetier(f"Date non reconnue : {_citer(texte)}. Écrivez par exemple {EXEMPLES_DATE}.")
+    if not 1 <= mois <= 12:
+        raise ErreurMetier(f"La date {_citer(texte)} n'existe pas : le mois doit être entre 1 et 12.")
+    if annee is None:
+        annee = aujourd_hui.year
+        if (mois, jour) < (aujourd_hui.month, aujourd_hui.day):
+            annee += 1
+    if not 1900 <= annee <= 2200:
+        raise ErreurMetier(f"L'année {annee} est hors des limites acceptées (1900 à 2200).")
+    jours_du_mois = monthrange(annee, mois)[1]
+    if not 1 <= jour <= jours_du_mois:
+        raise ErreurMetier(
+            f"La date {_citer(texte)} n'existe pas : {nom_mois(mois)} {annee} compte {jours_du_mois} jours."
+        )
+    return date(annee, mois, jour)
+
+
+# --- Affichage -----------------------------------------------------------------------------------
+
+
+def nom_mois(mois: int) -> str:
+    """Rend le nom français du mois (« février »)."""
+    return format_date(date(2000, mois, 1), "MMMM", locale=LOCALE)
+
+
+def format_date_longue(jour: date) -> str:
+    """« jeudi 26 novembre 2026 »."""
+    return format_date(jour, "EEEE d MMMM y", locale=LOCALE)
+
+
+def format_date_courte(jour: date) -> str:
+    """« 26 nov. 2026 »."""
+    return format_date(jour, "d MMM y", locale=LOCALE)
+
+
+def format_heure(moment: time | datetime) -> str:
+    """« 09 h 05 », avec des espaces insécables."""
+    return f"{moment.hour:02d}{NBSP}h{NBSP}{moment.minute:02d}"
+
+
+def format_duree(duree: timedelta) -> str:
+    """« 6 h », « 5 h 30 », « −1 h »."""
+    minutes = round(duree.total_seconds() / 60)
+    signe = "−" if minutes < 0 else ""
+    heures, reste = divmod(abs(minutes), 60)
+    if reste == 0:
+        return f"{signe}{heures}{NBSP}h"
+    if heures == 0:
+        return f"{signe}{reste}{NBSP}min"
+    return f"{signe}{heures}{NBSP}h{NBSP}{reste:02d}"
+
+
+def format_decalage_utc(decalage: timedelta) -> str:
+    """« UTC−5 », « UTC+1 », « UTC+5:30 »."""
+    minutes = round(decalage.total_seconds() / 60)
+    signe = "−" if minutes < 0 else "+"
+    heures, reste = divmod(abs(minutes), 60)
+    return f"UTC{signe}{heures}" + (f":{reste:02d}" if reste else "")
+
+
+def format_instant(instant: datetime, ville: Ville) -> str:
+    """« jeudi 26 novembre 2026, 02 h 15 » dans l'horloge de la ville."""
+    local = ville.heure_locale(instant)
+    return f"{format_date_longue(local.date())}, {format_heure(local)}"
+
+
+def instant_local(jour: date, heure: time, ville: Ville) -> datetime:
+    """Rend l'instant UTC de `jour` à `heure` dans l'horloge de la ville.
+
+    Une heure qui n'existe pas (passage à l'heure d'été) est lue avec le décalage d'avant,
+    donc décalée vers l'avant ; une heure ambiguë (retour à l'heure normale) est la première.
+    """
+    return datetime.combine(jour, heure, tzinfo=ville.zone).astimezone(UTC)
+
+
+def prochaine_hebdomadaire(jour_semaine: int, heure: time, ville: Ville, apres: datetime) -> datetime:
+    """Rend le prochain instant (UTC) où il est `heure` le `jour_semaine` (0 = lundi) dans la ville."""
+    local = ville.heure_locale(apres)
+    jour = local.date() + timedelta(days=(jour_semaine - local.weekday()) % 7)
+    candidat = instant_local(jour, heure, ville)
+    if candidat <= apres:
+        candidat = instant_local(jour + timedelta(days=7), heure, ville)
+    return candidat

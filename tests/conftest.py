@@ -1,0 +1,114 @@
+"""Fixtures communes : une vraie base (SQLite et PostgreSQL) et le bot dans simcord."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import SQLModel
+
+import modeles  # noqa: F401  (tables)
+from bot.client import Passerelle
+from bot.reglages import Reglages
+from metier.stockage import Base, appliquer_migrations, creer_moteur
+
+URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def modele_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Base SQLite migrée une fois ; chaque test en reçoit une copie."""
+    chemin = tmp_path_factory.mktemp("modele") / "modele.db"
+    moteur = creer_moteur(f"sqlite:///{chemin}")
+    appliquer_migrations(moteur)
+    moteur.dispose()
+    return chemin
+
+
+@pytest.fixture(scope="session")
+def schema_postgres() -> Iterator[str]:
+    """Schéma PostgreSQL propre à cette session de tests, migré une fois."""
+    schema = f"passerelle_test_{uuid4().hex[:10]}"
+    admin = create_engine(URL_POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connexion:
+            connexion.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as erreur:
+        pytest.fail(
+            f"PostgreSQL injoignable à {URL_POSTGRES} : la suite doit aussi tourner sur PostgreSQL.\n"
+            f"{erreur}",
+            pytrace=False,
+        )
+    url = f"{URL_POSTGRES}?options=-csearch_path%3D{schema}"
+    moteur = creer_moteur(url)
+    appliquer_migrations(moteur)
+    moteur.dispose()
+    yield url
+    with admin.connect() as connexion:
+        connexion.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _vider_postgres(url: str) -> None:
+    moteur = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with moteur.begin() as connexion:
+        connexion.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    moteur.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def url_base(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Adresse d'une base vide mais migrée, SQLite puis PostgreSQL."""
+    if request.param == "sqlite":
+        chemin = tmp_path / "passerelle.db"
+        shutil.copy(request.getfixturevalue("modele_sqlite"), chemin)
+        return f"sqlite:///{chemin}"
+    url: str = request.getfixturevalue("schema_postgres")
+    _vider_postgres(url)
+    return url
+
+
+@pytest.fixture
+def base(url_base: str) -> Iterator[Base]:
+    """Accès à la base de test."""
+    acces = Base(url_base)
+    yield acces
+    acces.fermer()
+
+
+@dataclass
+class HorlogeFixe:
+    """Horloge de test : l'instant « présent » se règle à la main."""
+
+    instant: datetime = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+
+@pytest.fixture
+def horloge() -> HorlogeFixe:
+    """Horloge réglable du bot de test."""
+    return HorlogeFixe()
+
+
+@pytest.fixture
+def reglages(url_base: str) -> Reglages:
+    """Réglages du bot de test (pas de jeton : simcord ne se connecte à rien)."""
+    return Reglages(_env_file=None, discord_token=None, database_url=url_base)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def simcord_bot(reglages: Reglages, horloge: HorlogeFixe) -> Passerelle:
+    """Le vrai bot, branché sur la base de test et l'horloge réglable."""
+    return Passerelle(reglages, horloge=horloge)
