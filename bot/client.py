@@ -19,7 +19,13 @@ from bot.arbre import ArbreCommandes
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
 from commandes import EXTENSIONS
-from metier.serveurs import amorcer_serveur, amorcer_serveurs
+from metier.serveurs import (
+    Configuration,
+    amorcer_serveur,
+    amorcer_serveurs,
+    configuration_amorcee,
+    lire_configuration,
+)
 from metier.stockage import Base
 from modeles import EtatBot
 
@@ -61,6 +67,13 @@ class Passerelle(commands.Bot):
         self.planificateur = Planificateur(self._reveiller)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
+
+    async def configuration(self, guild_id: int) -> Configuration:
+        """Rend la configuration d'un serveur ; l'amorce s'il a échappé à l'amorçage."""
+        configuration = await self.base.lire(lire_configuration, guild_id)
+        if configuration is None:
+            configuration = await self.base.ecrire(configuration_amorcee, guild_id)
+        return configuration
 
     def maintenant(self) -> datetime:
         """L'instant présent selon l'horloge du bot (fixée dans les tests)."""
@@ -109,6 +122,10 @@ class Passerelle(commands.Bot):
         """Amorce la configuration, les villes et les axes du protocole d'un nouveau serveur."""
         if await self.base.ecrire(amorcer_serveur, guild.id):
             log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """Un serveur redevient disponible (ou arrive ainsi) : amorcé s'il ne l'est pas déjà."""
+        await self.on_guild_join(guild)
 
     def _reveiller(self, evenement: str, **ids: int) -> None:
         # Le planificateur ne fait que réveiller : le cog qui écoute l'événement fait le travail.

@@ -19,7 +19,6 @@ from metier.serveurs import (
     definir_horaire_resume,
     definir_role_coordination,
     definir_salon,
-    lire_configuration,
 )
 from metier.temps import analyser_heure, format_heure, prochaine_hebdomadaire
 
@@ -68,7 +67,7 @@ class Config(
 
     async def _configuration(self, interaction: discord.Interaction[Passerelle]) -> Configuration:
         assert interaction.guild_id is not None
-        return await self.bot.base.lire(lire_configuration, interaction.guild_id)
+        return await self.bot.configuration(interaction.guild_id)
 
     async def _coordination(self, interaction: discord.Interaction[Passerelle]) -> Configuration:
         configuration = await self._configuration(interaction)

@@ -10,7 +10,6 @@ from discord.ext import commands
 
 from bot.client import Passerelle
 from commandes.outils import ajouter_champ, horodatage, nouvel_embed
-from metier.serveurs import lire_configuration
 from metier.temps import (
     ChangementEcart,
     Ville,
@@ -34,7 +33,7 @@ class Heure(commands.Cog):
     async def heure(self, interaction: discord.Interaction[Passerelle]) -> None:
         """Montre l'heure de chaque ville, l'écart du jour et le prochain changement d'écart."""
         assert interaction.guild_id is not None
-        configuration = await self.bot.base.lire(lire_configuration, interaction.guild_id)
+        configuration = await self.bot.configuration(interaction.guild_id)
         maintenant = self.bot.maintenant()
         villes = configuration.villes
         reference = villes[0]

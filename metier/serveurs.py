@@ -85,19 +85,25 @@ def amorcer_serveurs(session: Session, guild_ids: list[int]) -> list[int]:
     return [g for g in guild_ids if g not in connus and amorcer_serveur(session, g)]
 
 
-def lire_configuration(session: Session, guild_id: int) -> Configuration:
-    """Rend la configuration du serveur (amorcée au besoin)."""
+def lire_configuration(session: Session, guild_id: int) -> Configuration | None:
+    """Rend la configuration du serveur, ou None s'il n'a pas encore été amorcé (lecture seule)."""
     config = session.get(ConfigServeur, guild_id)
     if config is None:
-        amorcer_serveur(session, guild_id)
-        config = session.get(ConfigServeur, guild_id)
-        assert config is not None
+        return None
     villes = session.exec(
         select(VillePartenaire)
         .where(VillePartenaire.guild_id == guild_id)
         .order_by(col(VillePartenaire.ordre))
     ).all()
     return Configuration(config=config, villes=tuple(_ville(v) for v in villes))
+
+
+def configuration_amorcee(session: Session, guild_id: int) -> Configuration:
+    """Rend la configuration du serveur, en l'amorçant au besoin (transaction d'écriture)."""
+    amorcer_serveur(session, guild_id)
+    configuration = lire_configuration(session, guild_id)
+    assert configuration is not None
+    return configuration
 
 
 TypeSalon = Literal["resume", "rappels"]
@@ -113,7 +119,7 @@ def definir_salon(
     maintenant: datetime,
 ) -> Configuration:
     """Choisit le salon du résumé hebdomadaire ou des rappels (None pour l'enlever)."""
-    configuration = lire_configuration(session, guild_id)
+    configuration = configuration_amorcee(session, guild_id)
     config = configuration.config
     champ = "salon_resume_id" if type_salon == "resume" else "salon_rappels_id"
     ancien = getattr(config, champ)
@@ -126,7 +132,7 @@ def definir_role_coordination(
     session: Session, *, guild_id: int, auteur_id: int, role_id: int | None, maintenant: datetime
 ) -> Configuration:
     """Choisit le rôle de coordination (None pour l'enlever)."""
-    configuration = lire_configuration(session, guild_id)
+    configuration = configuration_amorcee(session, guild_id)
     config = configuration.config
     ancien = config.role_coordination_id
     config.role_coordination_id = role_id
@@ -147,7 +153,7 @@ def definir_horaire_resume(
     """Fixe le jour, l'heure et la ville (son horloge) du résumé hebdomadaire."""
     if not 0 <= jour <= 6:
         raise ErreurMetier("Le jour doit être l'un de : " + ", ".join(JOURS) + ".")
-    configuration = lire_configuration(session, guild_id)
+    configuration = configuration_amorcee(session, guild_id)
     configuration.ville(ville_code)  # refuse une ville inconnue
     config = configuration.config
     changements = {

@@ -103,9 +103,8 @@ class Base:
         """Exécute `fonction(session, …)` en lecture seule (n'attend pas les écritures sur SQLite)."""
         with Session(self.moteur, expire_on_commit=False) as session:
             session.connection(execution_options={_OPTION_LECTURE: True})
-            resultat = fonction(session, *args, **kwargs)
-            session.rollback()
-            return resultat
+            # Pas de rollback explicite : il expirerait les objets rendus ; la fermeture annule.
+            return fonction(session, *args, **kwargs)
 
     async def ecrire(
         self,

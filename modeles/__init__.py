@@ -1,7 +1,34 @@
 """Tables SQLModel : ce qui est stocké. Chaque ligne appartient à un serveur (`guild_id`)."""
 
+from modeles.actions import Action, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
 from modeles.protocole import Axe, Objectif
+from modeles.reunions import (
+    Livraison,
+    OccurrenceAnnulee,
+    Presence,
+    Recurrence,
+    Reunion,
+    StatutLivraison,
+)
 from modeles.serveur import ConfigServeur, EtatBot, VillePartenaire
 
-__all__ = ["Axe", "ConfigServeur", "EntreeJournal", "EtatBot", "Objectif", "VillePartenaire"]
+__all__ = [
+    "Action",
+    "Axe",
+    "ConfigServeur",
+    "EntreeJournal",
+    "EtatBot",
+    "Indicateur",
+    "Livraison",
+    "Mesure",
+    "MiseAJour",
+    "Objectif",
+    "OccurrenceAnnulee",
+    "Presence",
+    "Recurrence",
+    "Reunion",
+    "StatutAction",
+    "StatutLivraison",
+    "VillePartenaire",
+]

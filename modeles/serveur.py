@@ -23,6 +23,7 @@ class ConfigServeur(SQLModel, table=True):
     resume_ville: str = Field(default="terrebonne", max_length=40)
     prochain_numero_action: int = Field(default=1)
     prochain_numero_indicateur: int = Field(default=1)
+    prochain_numero_reunion: int = Field(default=1)
     cree_le: datetime = Field(default_factory=maintenant_utc)
     modifie_le: datetime = Field(default_factory=maintenant_utc)
 

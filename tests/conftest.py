@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
+import pytest_asyncio
+from discord.app_commands import AppCommandError
+from simcord import Env
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import modeles  # noqa: F401  (tables)
+from bot.arbre import message_pour
 from bot.client import Passerelle
 from bot.reglages import Reglages
 from metier.stockage import Base, appliquer_migrations, creer_moteur
@@ -112,3 +116,24 @@ def reglages(url_base: str) -> Reglages:
 def simcord_bot(reglages: Reglages, horloge: HorlogeFixe) -> Passerelle:
     """Le vrai bot, branché sur la base de test et l'horloge réglable."""
     return Passerelle(reglages, horloge=horloge)
+
+
+@pytest_asyncio.fixture
+async def simcord_env(simcord_bot: Passerelle, request: pytest.FixtureRequest) -> AsyncIterator[Env]:
+    """Le bot dans simcord ; seules les erreurs *inattendues* font échouer le test.
+
+    Le gestionnaire d'erreurs de l'arbre reçoit aussi les erreurs attendues (saisie refusée) :
+    simcord les compte comme des erreurs, on ne garde que celles sans message pour l'utilisateur.
+    """
+    marqueur = request.node.get_closest_marker("simcord")
+    env = Env(simcord_bot, **(marqueur.kwargs if marqueur else {}))
+    await env.start()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+        if not env.bot.is_closed():
+            await env.bot.close()
+        inattendues = [e for e in env.errors if not isinstance(e, AppCommandError) or message_pour(e) is None]
+        if inattendues:
+            raise ExceptionGroup("Erreurs inattendues du bot", inattendues)

@@ -1,0 +1,1 @@
+"""Mesures de performance : `python3 taches.py bench [nom…]` affiche les chiffres."""

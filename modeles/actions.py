@@ -1,0 +1,111 @@
+"""Actions du protocole, leur historique, les indicateurs et leurs mesures."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from modeles.base import champ_snowflake, maintenant_utc
+
+LONGUEUR_TITRE = 200
+LONGUEUR_DESCRIPTION = 1000
+LONGUEUR_NOTE = 1000
+LONGUEUR_PARTENAIRES = 300
+
+
+class StatutAction(StrEnum):
+    """Où en est une action."""
+
+    PROPOSEE = "proposee"
+    EN_COURS = "en_cours"
+    EN_PAUSE = "en_pause"
+    TERMINEE = "terminee"
+    ABANDONNEE = "abandonnee"
+
+
+VILLE_TOUTES = "toutes"  # action portée conjointement par toutes les villes partenaires
+
+
+class Action(SQLModel, table=True):
+    """Projet ou activité ciblé par le protocole, numéroté par serveur (#12)."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "numero"),
+        Index("ix_action_liste", "guild_id", "archivee", "statut"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake()
+    numero: int
+    titre: str = Field(max_length=LONGUEUR_TITRE)
+    description: str | None = Field(default=None, max_length=LONGUEUR_DESCRIPTION)
+    axe_id: int = Field(foreign_key="axe.id", index=True)
+    objectif_id: int | None = Field(default=None, foreign_key="objectif.id")
+    ville: str = Field(default=VILLE_TOUTES, max_length=40)
+    responsable_id: int = champ_snowflake()
+    auteur_id: int = champ_snowflake()
+    # Étiquettes libres séparées par des virgules (UNamur, UQTR, BEP, CCIM…).
+    partenaires: str = Field(default="", max_length=LONGUEUR_PARTENAIRES)
+    statut: StatutAction = Field(default=StatutAction.PROPOSEE, sa_column=Column(String(20), nullable=False))
+    avancement: int = Field(default=0, ge=0, le=100)
+    echeance: date | None = None
+    archivee: bool = False
+    cree_le: datetime = Field(default_factory=maintenant_utc)
+    modifie_le: datetime = Field(default_factory=maintenant_utc)
+
+
+class MiseAJour(SQLModel, table=True):
+    """Une étape de l'historique d'une action : avancement, statut, note."""
+
+    __tablename__ = "mise_a_jour"
+    __table_args__ = (
+        Index("ix_mise_a_jour_action", "action_id", "quand"),
+        Index("ix_mise_a_jour_serveur", "guild_id", "quand"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake()
+    action_id: int = Field(foreign_key="action.id")
+    auteur_id: int = champ_snowflake()
+    quand: datetime = Field(default_factory=maintenant_utc)
+    avancement: int | None = None
+    statut: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, max_length=LONGUEUR_NOTE)
+
+
+class Indicateur(SQLModel, table=True):
+    """Indicateur de performance d'un axe, avec valeur de départ et cible."""
+
+    __tablename__ = "indicateur"
+    __table_args__ = (UniqueConstraint("guild_id", "numero"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake()
+    numero: int
+    nom: str = Field(max_length=LONGUEUR_TITRE)
+    axe_id: int = Field(foreign_key="axe.id", index=True)
+    unite: str = Field(max_length=40)
+    valeur_depart: float = 0.0
+    cible: float
+    action_id: int | None = Field(default=None, foreign_key="action.id")
+    auteur_id: int = champ_snowflake()
+    archive: bool = False
+    cree_le: datetime = Field(default_factory=maintenant_utc)
+
+
+class Mesure(SQLModel, table=True):
+    """Valeur d'un indicateur à une date."""
+
+    __tablename__ = "mesure"
+    __table_args__ = (Index("ix_mesure_indicateur", "indicateur_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake(index=True)
+    indicateur_id: int = Field(foreign_key="indicateur.id")
+    date: date
+    valeur: float
+    note: str | None = Field(default=None, max_length=LONGUEUR_NOTE)
+    auteur_id: int = champ_snowflake()
+    quand: datetime = Field(default_factory=maintenant_utc)

@@ -1,0 +1,189 @@
+"""Fuseaux, écart Terrebonne – Namur et saisie des heures et dates, sur les vrais changements d'heure."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from metier.erreurs import ErreurMetier
+from metier.protocole import VILLES_PAR_DEFAUT
+from metier.temps import (
+    Ville,
+    analyser_date,
+    analyser_heure,
+    ecart,
+    format_duree,
+    format_heure,
+    instant_local,
+    prochain_changement_ecart,
+    prochaine_hebdomadaire,
+)
+
+TERREBONNE, NAMUR = (Ville(v.code, v.nom, v.fuseau, v.couleur) for v in VILLES_PAR_DEFAUT)
+H = timedelta(hours=1)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# Les changements d'écart réels 2024-2027 : (instant UTC, écart avant, écart après, ville qui change).
+CHANGEMENTS = [
+    (utc(2024, 3, 10, 7), 6 * H, 5 * H, "terrebonne"),
+    (utc(2024, 3, 31, 1), 5 * H, 6 * H, "namur"),
+    (utc(2024, 10, 27, 1), 6 * H, 5 * H, "namur"),
+    (utc(2024, 11, 3, 6), 5 * H, 6 * H, "terrebonne"),
+    (utc(2025, 3, 9, 7), 6 * H, 5 * H, "terrebonne"),
+    (utc(2025, 3, 30, 1), 5 * H, 6 * H, "namur"),
+    (utc(2025, 10, 26, 1), 6 * H, 5 * H, "namur"),
+    (utc(2025, 11, 2, 6), 5 * H, 6 * H, "terrebonne"),
+    (utc(2026, 3, 8, 7), 6 * H, 5 * H, "terrebonne"),
+    (utc(2026, 3, 29, 1), 5 * H, 6 * H, "namur"),
+    (utc(2026, 10, 25, 1), 6 * H, 5 * H, "namur"),
+    (utc(2026, 11, 1, 6), 5 * H, 6 * H, "terrebonne"),
+    (utc(2027, 3, 14, 7), 6 * H, 5 * H, "terrebonne"),
+    (utc(2027, 3, 28, 1), 5 * H, 6 * H, "namur"),
+    (utc(2027, 10, 31, 1), 6 * H, 5 * H, "namur"),
+    (utc(2027, 11, 7, 6), 5 * H, 6 * H, "terrebonne"),
+]
+
+
+@pytest.mark.parametrize(("instant", "avant", "apres", "ville"), CHANGEMENTS)
+def test_ecart_de_part_et_d_autre_de_chaque_changement(
+    instant: datetime, avant: timedelta, apres: timedelta, ville: str
+) -> None:
+    assert ecart(TERREBONNE, NAMUR, instant - timedelta(seconds=1)) == avant
+    assert ecart(TERREBONNE, NAMUR, instant) == apres
+    assert ecart(NAMUR, TERREBONNE, instant) == -apres
+
+
+def test_prochain_changement_enchaine_tous_les_changements_reels() -> None:
+    depuis = utc(2024, 1, 1)
+    trouves = []
+    while (changement := prochain_changement_ecart(TERREBONNE, NAMUR, depuis)) and changement.instant < utc(
+        2028, 1, 1
+    ):
+        trouves.append((changement.instant, changement.avant, changement.apres, changement.ville.code))
+        depuis = changement.instant
+    assert trouves == CHANGEMENTS
+
+
+def test_prochain_changement_juste_avant_l_instant() -> None:
+    changement = prochain_changement_ecart(TERREBONNE, NAMUR, utc(2027, 3, 14, 6, 59, 59))
+    assert changement is not None
+    assert changement.instant == utc(2027, 3, 14, 7)
+
+
+def test_villes_sans_changement_d_ecart() -> None:
+    paris = Ville("paris", "Paris", "Europe/Paris", "#000000")
+    assert prochain_changement_ecart(NAMUR, paris, utc(2026, 11, 26)) is None
+
+
+def test_reunion_de_10_h_a_terrebonne_vue_de_namur() -> None:
+    # Un mardi 10 h à Terrebonne : 16 h à Namur, mais 15 h dans les semaines à 5 h.
+    normal = instant_local(date(2027, 3, 9), time(10), TERREBONNE)
+    semaine_a_5_h = instant_local(date(2027, 3, 16), time(10), TERREBONNE)
+    assert NAMUR.heure_locale(normal).time() == time(16)
+    assert NAMUR.heure_locale(semaine_a_5_h).time() == time(15)
+
+
+@pytest.mark.parametrize(
+    ("apres", "attendu"),
+    [
+        # Lundi 9 h à Terrebonne = 15 h à Namur ; 14 h à Namur le lundi de la semaine à 5 h.
+        (utc(2027, 3, 9), utc(2027, 3, 15, 13)),
+        (utc(2027, 3, 1, 14), utc(2027, 3, 8, 14)),
+        (utc(2027, 3, 1, 13, 59), utc(2027, 3, 1, 14)),
+        (utc(2027, 11, 2), utc(2027, 11, 8, 14)),
+    ],
+)
+def test_prochaine_hebdomadaire_garde_l_heure_murale(apres: datetime, attendu: datetime) -> None:
+    assert prochaine_hebdomadaire(0, time(9), TERREBONNE, apres) == attendu
+    assert TERREBONNE.heure_locale(attendu).time() == time(9)
+
+
+@pytest.mark.parametrize(
+    ("saisie", "attendu"),
+    [
+        ("10:00", time(10)),
+        ("10h", time(10)),
+        ("10 h 30", time(10, 30)),
+        ("14h30", time(14, 30)),
+        ("9H05", time(9, 5)),
+        ("10\u00a0h\u00a030", time(10, 30)),
+        ("00:00", time(0)),
+        ("23:59", time(23, 59)),
+        ("midi", time(12)),
+    ],
+)
+def test_analyser_heure_accepte(saisie: str, attendu: time) -> None:
+    assert analyser_heure(saisie) == attendu
+
+
+@pytest.mark.parametrize(
+    ("saisie", "extrait"),
+    [
+        ("", "Indiquez une heure"),
+        ("   ", "Indiquez une heure"),
+        ("25:00", "les heures vont de 0 à 23"),
+        ("24:00", "les heures vont de 0 à 23"),
+        ("9h75", "les minutes vont de 00 à 59"),
+        ("10h75", "les minutes vont de 00 à 59"),
+        ("10h5", "deux chiffres"),
+        ("demain", "Heure non reconnue"),
+        ("-1:00", "Heure non reconnue"),
+        ("1" * 300, "Heure non reconnue"),
+    ],
+)
+def test_analyser_heure_refuse_avec_un_message_clair(saisie: str, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait) as erreur:
+        analyser_heure(saisie)
+    assert len(erreur.value.message) < 200
+
+
+AUJOURD_HUI = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("saisie", "attendu"),
+    [
+        ("2027-03-14", date(2027, 3, 14)),
+        ("14/03/2027", date(2027, 3, 14)),
+        ("10/03/2027", date(2027, 3, 10)),  # jour d'abord, jamais 3 octobre
+        ("14.03.2027", date(2027, 3, 14)),
+        ("14 mars 2027", date(2027, 3, 14)),
+        ("1er avril", date(2027, 4, 1)),
+        ("mardi 16 mars 2027", date(2027, 3, 16)),
+        ("15 décembre", date(2026, 12, 15)),
+        ("demain", date(2026, 11, 27)),
+        ("Aujourd’hui", AUJOURD_HUI),
+        ("29/02/2028", date(2028, 2, 29)),
+    ],
+)
+def test_analyser_date_accepte(saisie: str, attendu: date) -> None:
+    assert analyser_date(saisie, AUJOURD_HUI) == attendu
+
+
+@pytest.mark.parametrize(
+    ("saisie", "extrait"),
+    [
+        ("", "Indiquez une date"),
+        ("31/02/2027", "février 2027 compte 28 jours"),
+        ("2027-13-01", "le mois doit être entre 1 et 12"),
+        ("29/02/2027", "compte 28 jours"),
+        ("bientôt", "Date non reconnue"),
+        ("2027/03/14", "Date non reconnue"),
+        ("x" * 500, "Date non reconnue"),
+        ("14/03/0001", "hors des limites"),
+    ],
+)
+def test_analyser_date_refuse_avec_un_message_clair(saisie: str, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait) as erreur:
+        analyser_date(saisie, AUJOURD_HUI)
+    assert len(erreur.value.message) < 200
+
+
+def test_formats_francais() -> None:
+    assert format_heure(time(9, 5)) == "09\u00a0h\u00a005"
+    assert format_duree(6 * H) == "6\u00a0h"
+    assert format_duree(timedelta(hours=5, minutes=30)) == "5\u00a0h\u00a030"
+    assert format_duree(-H) == "−1\u00a0h"
