@@ -1,3 +1,3 @@
 """Adaptateurs Discord : une extension (cog) par domaine, minces."""
 
-EXTENSIONS = ("commandes.heure", "commandes.config")
+EXTENSIONS = ("commandes.heure", "commandes.config", "commandes.actions", "commandes.indicateurs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -133,3 +133,14 @@ class Base:
     def fermer(self) -> None:
         """Ferme toutes les connexions."""
         self.moteur.dispose()
+
+
+class _AvecId(Protocol):
+    id: int | None
+
+
+def ident(ligne: _AvecId) -> int:
+    """Rend l'identifiant d'une ligne déjà écrite (après `flush`)."""
+    if ligne.id is None:
+        raise RuntimeError(f"{type(ligne).__name__} n'a pas encore d'identifiant : flush() manquant")
+    return ligne.id

@@ -40,6 +40,8 @@ class Action(SQLModel, table=True):
     guild_id: int = champ_snowflake()
     numero: int
     titre: str = Field(max_length=LONGUEUR_TITRE)
+    # Titre en minuscules sans accents, pour l'autocomplétion insensible aux accents.
+    recherche: str = Field(default="", max_length=LONGUEUR_TITRE)
     description: str | None = Field(default=None, max_length=LONGUEUR_DESCRIPTION)
     axe_id: int = Field(foreign_key="axe.id", index=True)
     objectif_id: int | None = Field(default=None, foreign_key="objectif.id")
@@ -85,6 +87,7 @@ class Indicateur(SQLModel, table=True):
     guild_id: int = champ_snowflake()
     numero: int
     nom: str = Field(max_length=LONGUEUR_TITRE)
+    recherche: str = Field(default="", max_length=LONGUEUR_TITRE)
     axe_id: int = Field(foreign_key="axe.id", index=True)
     unite: str = Field(max_length=40)
     valeur_depart: float = 0.0

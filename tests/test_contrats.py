@@ -8,7 +8,7 @@ from pathlib import Path
 from discord import app_commands
 
 RACINE = Path(__file__).resolve().parents[1]
-NOM_COMMANDE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+NOM_COMMANDE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 DESCRIPTION_PAR_DEFAUT = "…"
 
 

@@ -1,0 +1,630 @@
+"""`/action` : le registre des actions du protocole."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from functools import partial
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.client import Passerelle
+from commandes.droits import est_coordination
+from commandes.outils import ajouter_champ, horodatage, nouvel_embed, repondre, tronquer
+from metier.actions import (
+    LIBELLES_STATUT,
+    FicheAction,
+    Filtres,
+    PageActions,
+    ResultatMiseAJour,
+    archiver_action,
+    aujourd_hui,
+    changer_statut,
+    creer_action,
+    echeance_en_mots,
+    est_en_retard,
+    fiche_action,
+    lire_numero,
+    lister_actions,
+    lister_axes,
+    lister_objectifs,
+    mettre_a_jour_avancement,
+    modifier_action,
+    rechercher_actions,
+)
+from metier.erreurs import ErreurMetier
+from metier.export import exporter_registre
+from metier.protocole import chiffre_romain
+from metier.serveurs import Configuration
+from metier.temps import format_date_courte, normaliser
+from modeles import Action, StatutAction
+from modeles.actions import VILLE_TOUTES
+
+CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for s in StatutAction]
+
+
+def texte_sur(texte: str, limite: int) -> str:
+    """Texte saisi par un membre, affiché tel quel : Markdown et mentions neutralisés, longueur bornée."""
+    return tronquer(escape_mentions(escape_markdown(texte)), limite)
+
+
+def barre(pourcentage: int) -> str:
+    """« ▰▰▰▱▱▱▱▱▱▱ 30 % »."""
+    pleins = round(pourcentage / 10)
+    return f"{'▰' * pleins}{'▱' * (10 - pleins)} {pourcentage}\u00a0%"
+
+
+def nom_ville(configuration: Configuration, code: str) -> str:
+    """Nom affiché de la ville porteuse."""
+    if code == VILLE_TOUTES:
+        return " et ".join(v.nom for v in configuration.villes)
+    return next((v.nom for v in configuration.villes if v.code == code), code)
+
+
+def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
+    """Une ligne de liste : numéro, titre, avancement, statut, échéance, responsable."""
+    retard = "🔴 " if est_en_retard(action, jour) else ""
+    echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance else ""
+    return (
+        f"**#{action.numero}** {texte_sur(action.titre, 90)}\n"
+        f"\u2003{chiffre_romain(axe_numero)} · {action.avancement}\u00a0% · "
+        f"{LIBELLES_STATUT[StatutAction(action.statut)]}{echeance} · <@{action.responsable_id}>"
+    )
+
+
+# --- Boutons persistants : ils continuent de fonctionner après un redémarrage ---------------------
+
+
+def coder_filtres(filtres: Filtres) -> str:
+    """Filtres → texte court pour un custom_id (« 1.namur.en_cours.123.1 »)."""
+    return ".".join(
+        [
+            str(filtres.axe or ""),
+            filtres.ville or "",
+            filtres.statut.value if filtres.statut else "",
+            str(filtres.responsable_id or ""),
+            "1" if filtres.en_retard else "",
+        ]
+    )
+
+
+def decoder_filtres(code: str) -> Filtres:
+    """Texte d'un custom_id → filtres."""
+    axe, ville, statut, responsable, retard = (code.split(".") + [""] * 5)[:5]
+    return Filtres(
+        axe=int(axe) if axe else None,
+        ville=ville or None,
+        statut=StatutAction(statut) if statut else None,
+        responsable_id=int(responsable) if responsable else None,
+        en_retard=retard == "1",
+    )
+
+
+class BoutonPage(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"act:page:(?P<membre>\d+):(?P<page>\d+):(?P<filtres>[^:]*)",
+):
+    """Bouton ◀ / ▶ de /action liste, réservé à qui a demandé la liste."""
+
+    def __init__(
+        self, membre_id: int, page: int, filtres: str, *, libelle: str = "▶", actif: bool = True
+    ) -> None:
+        self.membre_id, self.page, self.filtres = membre_id, page, filtres
+        super().__init__(
+            discord.ui.Button(
+                label=libelle,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"act:page:{membre_id}:{page}:{filtres}"[:100],
+                disabled=not actif,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonPage:
+        """Recrée le bouton à partir de son identifiant (après un redémarrage aussi)."""
+        libelle = getattr(item, "label", None) or "▶"
+        return cls(int(match["membre"]), int(match["page"]), match["filtres"], libelle=libelle)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Seule la personne qui a demandé la liste peut la feuilleter."""
+        if interaction.user.id == self.membre_id:
+            return True
+        await interaction.response.send_message(
+            "Ces boutons sont réservés à la personne qui a demandé la liste : "
+            "lancez votre propre /action liste.",
+            ephemeral=True,
+        )
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Affiche la page demandée à la place de l'ancienne."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        configuration = await bot.configuration(interaction.guild_id)
+        page = await bot.base.lire(
+            partial(
+                lister_actions,
+                guild_id=interaction.guild_id,
+                maintenant=bot.maintenant(),
+                filtres=decoder_filtres(self.filtres),
+                page=self.page,
+            )
+        )
+        embed, vue = rendre_liste(page, configuration, self.membre_id, self.filtres)
+        await interaction.response.edit_message(embed=embed, view=vue)
+
+
+class BoutonTerminer(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"act:fin:(?P<numero>\d+):(?P<membre>\d+)"
+):
+    """Bouton « Marquer comme terminée », proposé quand une action atteint 100 %."""
+
+    def __init__(self, numero: int, membre_id: int) -> None:
+        self.numero, self.membre_id = numero, membre_id
+        super().__init__(
+            discord.ui.Button(
+                label="Marquer comme terminée",
+                style=discord.ButtonStyle.success,
+                custom_id=f"act:fin:{numero}:{membre_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonTerminer:
+        """Recrée le bouton à partir de son identifiant."""
+        return cls(int(match["numero"]), int(match["membre"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Passe l'action au statut « terminée » (mêmes droits que /action statut)."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        configuration = await bot.configuration(interaction.guild_id)
+        resultat = await bot.base.ecrire(
+            partial(
+                changer_statut,
+                guild_id=interaction.guild_id,
+                numero=self.numero,
+                auteur_id=interaction.user.id,
+                est_coordination=est_coordination(
+                    interaction.user, configuration.config.role_coordination_id
+                ),
+                statut=StatutAction.TERMINEE,
+                maintenant=bot.maintenant(),
+            )
+        )
+        await interaction.response.edit_message(view=None)
+        await interaction.followup.send(
+            f"🎉 L'action **#{self.numero}** {texte_sur(resultat.action.titre, 200)} est terminée "
+            f"(par {interaction.user.mention})."
+        )
+
+
+def rendre_liste(
+    page: PageActions, configuration: Configuration, membre_id: int, filtres: str
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """Embed d'une page de la liste, et ses boutons de navigation."""
+    if page.total == 0:
+        return nouvel_embed(
+            "Actions", "Aucune action ne correspond. Ajoutez-en avec `/action ajouter`."
+        ), None
+    lignes = [ligne_action(action, axe, page.jour) for action, axe in page.actions]
+    titre = f"Actions — {page.total} au total, page {page.page + 1}/{page.pages}"
+    embed = nouvel_embed(titre, "\n".join(lignes))
+    embed.set_footer(text="🔴 en retard · classées par retard puis par échéance")
+    if page.pages == 1:
+        return embed, None
+    vue = discord.ui.View(timeout=None)
+    vue.add_item(BoutonPage(membre_id, page.page - 1, filtres, libelle="◀ Précédente", actif=page.page > 0))
+    vue.add_item(
+        BoutonPage(membre_id, page.page + 1, filtres, libelle="Suivante ▶", actif=page.page < page.pages - 1)
+    )
+    return embed, vue
+
+
+def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -> discord.Embed:
+    """Embed complet d'une action, avec son historique récent."""
+    action = fiche.action
+    embed = nouvel_embed(
+        f"#{action.numero} — {escape_markdown(action.titre)}",
+        texte_sur(action.description, 1500) if action.description else None,
+        couleur=0xC0392B if est_en_retard(action, jour) else 0x1F5AA6,
+    )
+    axe = fiche.axe
+    ajouter_champ(embed, "Axe", f"{chiffre_romain(axe.numero)}. {axe.titre_court}", en_ligne=True)
+    if fiche.objectif:
+        ajouter_champ(embed, "Objectif", f"{axe.numero}.{fiche.objectif.numero} — {fiche.objectif.libelle}")
+    ajouter_champ(embed, "Ville porteuse", nom_ville(configuration, action.ville), en_ligne=True)
+    ajouter_champ(embed, "Responsable", f"<@{action.responsable_id}>", en_ligne=True)
+    ajouter_champ(embed, "Statut", LIBELLES_STATUT[StatutAction(action.statut)], en_ligne=True)
+    ajouter_champ(embed, "Avancement", barre(action.avancement), en_ligne=True)
+    echeance = (
+        f"{format_date_courte(action.echeance)} ({echeance_en_mots(action, jour)})"
+        if action.echeance
+        else "sans échéance"
+    )
+    ajouter_champ(embed, "Échéance", echeance, en_ligne=True)
+    if action.partenaires:
+        ajouter_champ(embed, "Partenaires", texte_sur(action.partenaires, 300))
+    historique = [
+        f"{horodatage(maj.quand, 'd')} <@{maj.auteur_id}> : "
+        + " · ".join(
+            filter(
+                None,
+                [
+                    f"{maj.avancement}\u00a0%" if maj.avancement is not None else None,
+                    LIBELLES_STATUT.get(StatutAction(maj.statut)) if maj.statut else None,
+                    f"« {texte_sur(maj.note, 150)} »" if maj.note else None,
+                ],
+            )
+        )
+        for maj in fiche.historique
+    ]
+    autres = fiche.nombre_mises_a_jour - len(fiche.historique)
+    if autres > 0:
+        historique.append(f"… et {autres} mise(s) à jour plus ancienne(s)")
+    ajouter_champ(embed, "Historique récent", "\n".join(historique) or "—")
+    embed.set_footer(text=f"Créée le {format_date_courte(action.cree_le.date())}")
+    return embed
+
+
+def annonce(resultat: ResultatMiseAJour, membre: discord.abc.User) -> str:
+    """Phrase qui annonce ce qu'une mise à jour a changé."""
+    action = resultat.action
+    morceaux = []
+    for champ, (ancien, nouveau) in resultat.changements.items():
+        if champ == "avancement":
+            morceaux.append(f"avancement {ancien}\u00a0% → **{nouveau}\u00a0%**")
+        elif champ == "statut":
+            avant, apres = LIBELLES_STATUT[StatutAction(ancien)], LIBELLES_STATUT[StatutAction(nouveau)]
+            morceaux.append(f"statut {avant} → **{apres}**")
+        else:
+            morceaux.append(champ.replace("_id", "").replace("_", " "))
+    detail = ", ".join(morceaux) if morceaux else "aucun changement"
+    return f"**#{action.numero}** {texte_sur(action.titre, 200)} : {detail} (par {membre.mention})."
+
+
+@app_commands.guild_only()
+class Actions(commands.GroupCog, group_name="action", group_description="Les actions du protocole"):
+    """Registre des actions."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _contexte(
+        self, interaction: discord.Interaction[Passerelle]
+    ) -> tuple[int, Configuration, bool]:
+        assert interaction.guild_id is not None
+        configuration = await self.bot.configuration(interaction.guild_id)
+        coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
+        return interaction.guild_id, configuration, coordination
+
+    # --- Autocomplétion ---------------------------------------------------------------------------
+
+    async def completer_action(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les actions par numéro ou par mots du titre."""
+        assert interaction.guild_id is not None
+        trouvees = await self.bot.base.lire(
+            partial(rechercher_actions, guild_id=interaction.guild_id, saisie=saisie[:100])
+        )
+        return [app_commands.Choice(name=tronquer(f"#{n} {t}", 100), value=str(n)) for n, t in trouvees]
+
+    async def completer_axe(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[int]]:
+        """Propose les axes du protocole."""
+        assert interaction.guild_id is not None
+        axes = await self.bot.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
+        cle = normaliser(saisie)
+        return [
+            app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
+            for a in axes
+            if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
+        ][:25]
+
+    async def completer_objectif(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les objectifs de l'axe choisi (ou de tous les axes)."""
+        assert interaction.guild_id is not None
+        axe = getattr(interaction.namespace, "axe", None)
+        objectifs = await self.bot.base.lire(
+            partial(
+                lister_objectifs, guild_id=interaction.guild_id, axe=axe if isinstance(axe, int) else None
+            )
+        )
+        cle = normaliser(saisie)
+        return [
+            app_commands.Choice(
+                name=tronquer(f"{n_axe}.{o.numero} {o.libelle}", 100), value=f"{n_axe}.{o.numero}"
+            )
+            for o, n_axe in objectifs
+            if cle in normaliser(o.libelle) or saisie.strip() in f"{n_axe}.{o.numero}"
+        ][:25]
+
+    async def completer_ville(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les villes partenaires et « toutes »."""
+        _, configuration, _ = await self._contexte(interaction)
+        cle = normaliser(saisie)
+        choix = [app_commands.Choice(name=v.nom, value=v.code) for v in configuration.villes]
+        choix.append(app_commands.Choice(name="Toutes les villes (action conjointe)", value=VILLE_TOUTES))
+        return [c for c in choix if cle in normaliser(c.name)][:25]
+
+    # --- Commandes --------------------------------------------------------------------------------
+
+    @app_commands.command(name="ajouter", description="Ajoute une action au registre du protocole")
+    @app_commands.describe(
+        titre="Titre court de l'action (200 caractères au plus)",
+        axe="Axe du protocole auquel l'action se rattache",
+        objectif="Objectif de cet axe (facultatif)",
+        ville="Ville porteuse : une ville partenaire, ou toutes (par défaut)",
+        responsable="Membre responsable (par défaut : vous)",
+        echeance="Date d'échéance : 2027-03-31, 31/03/2027 ou 31 mars 2027",
+        description="Description (1000 caractères au plus)",
+        partenaires="Partenaires séparés par des virgules : UNamur, UQTR, BEP, CCIM",
+    )
+    @app_commands.autocomplete(axe=completer_axe)
+    @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville)
+    async def ajouter(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        titre: app_commands.Range[str, 1, 200],
+        axe: int,
+        objectif: str | None = None,
+        ville: str | None = None,
+        responsable: discord.Member | None = None,
+        echeance: str | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+        partenaires: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        """Crée une action."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        if responsable is not None and responsable.bot:
+            raise ErreurMetier("Un bot ne peut pas être responsable d'une action : choisissez un membre.")
+        action = await self.bot.base.ecrire(
+            partial(
+                creer_action,
+                guild_id=guild_id,
+                auteur_id=interaction.user.id,
+                titre=titre,
+                axe_numero=axe,
+                objectif=objectif,
+                ville=ville,
+                responsable_id=responsable.id if responsable else None,
+                echeance=echeance,
+                description=description,
+                partenaires=partenaires,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=action.numero))
+        jour = aujourd_hui(configuration, self.bot.maintenant())
+        await repondre(
+            interaction,
+            f"Action **#{action.numero}** ajoutée par {interaction.user.mention}.",
+            embed=rendre_fiche(fiche, configuration, jour),
+        )
+
+    @app_commands.command(name="avancement", description="Met à jour l'avancement d'une action")
+    @app_commands.describe(
+        action="Numéro ou titre de l'action",
+        pourcentage="Avancement de 0 à 100 %",
+        note="Ce qui a été fait (facultatif, 1000 caractères au plus)",
+    )
+    @app_commands.autocomplete(action=completer_action)
+    async def avancement(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        action: str,
+        pourcentage: app_commands.Range[int, 0, 100],
+        note: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Enregistre un avancement."""
+        guild_id, _, coordination = await self._contexte(interaction)
+        resultat = await self.bot.base.ecrire(
+            partial(
+                mettre_a_jour_avancement,
+                guild_id=guild_id,
+                numero=lire_numero(action),
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                pourcentage=pourcentage,
+                note=note,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        message = annonce(resultat, interaction.user)
+        if resultat.proposer_terminer:
+            vue = discord.ui.View(timeout=None)
+            vue.add_item(BoutonTerminer(resultat.action.numero, interaction.user.id))
+            await repondre(interaction, message + "\n100\u00a0% : l'action est-elle terminée ?", view=vue)
+        else:
+            await repondre(interaction, message)
+
+    @app_commands.command(name="statut", description="Change le statut d'une action")
+    @app_commands.describe(
+        action="Numéro ou titre de l'action",
+        statut="Nouveau statut",
+        note="Pourquoi ce changement (facultatif)",
+    )
+    @app_commands.choices(statut=CHOIX_STATUTS)
+    @app_commands.autocomplete(action=completer_action)
+    async def statut(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        action: str,
+        statut: app_commands.Choice[str],
+        note: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Change le statut."""
+        guild_id, _, coordination = await self._contexte(interaction)
+        resultat = await self.bot.base.ecrire(
+            partial(
+                changer_statut,
+                guild_id=guild_id,
+                numero=lire_numero(action),
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                statut=statut.value,
+                note=note,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        await repondre(interaction, annonce(resultat, interaction.user))
+
+    @app_commands.command(name="modifier", description="Modifie les champs d'une action")
+    @app_commands.describe(
+        action="Numéro ou titre de l'action",
+        titre="Nouveau titre",
+        axe="Nouvel axe",
+        objectif="Nouvel objectif (de l'axe de l'action)",
+        ville="Nouvelle ville porteuse",
+        responsable="Nouveau responsable",
+        echeance="Nouvelle échéance : 2027-03-31, 31/03/2027…",
+        description="Nouvelle description",
+        partenaires="Nouveaux partenaires, séparés par des virgules",
+    )
+    @app_commands.autocomplete(axe=completer_axe)
+    @app_commands.autocomplete(action=completer_action, objectif=completer_objectif, ville=completer_ville)
+    async def modifier(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        action: str,
+        titre: app_commands.Range[str, 1, 200] | None = None,
+        axe: int | None = None,
+        objectif: str | None = None,
+        ville: str | None = None,
+        responsable: discord.Member | None = None,
+        echeance: str | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+        partenaires: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        """Modifie une action."""
+        guild_id, _, coordination = await self._contexte(interaction)
+        resultat = await self.bot.base.ecrire(
+            partial(
+                modifier_action,
+                guild_id=guild_id,
+                numero=lire_numero(action),
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                titre=titre,
+                axe_numero=axe,
+                objectif=objectif,
+                ville=ville,
+                responsable_id=responsable.id if responsable else None,
+                echeance=echeance,
+                description=description,
+                partenaires=partenaires,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        await repondre(interaction, annonce(resultat, interaction.user))
+
+    @app_commands.command(name="voir", description="Affiche une action, son avancement et son historique")
+    @app_commands.describe(action="Numéro ou titre de l'action")
+    @app_commands.autocomplete(action=completer_action)
+    async def voir(self, interaction: discord.Interaction[Passerelle], action: str) -> None:
+        """Montre la fiche d'une action."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=lire_numero(action)))
+        await repondre(
+            interaction,
+            embed=rendre_fiche(fiche, configuration, aujourd_hui(configuration, self.bot.maintenant())),
+        )
+
+    @app_commands.command(name="liste", description="Liste les actions, filtrées et paginées")
+    @app_commands.describe(
+        axe="Seulement cet axe",
+        ville="Seulement les actions portées par cette ville",
+        statut="Seulement ce statut",
+        responsable="Seulement les actions de ce membre",
+        en_retard="Seulement les actions en retard",
+    )
+    @app_commands.choices(statut=CHOIX_STATUTS)
+    @app_commands.autocomplete(axe=completer_axe)
+    @app_commands.autocomplete(ville=completer_ville)
+    async def liste(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        axe: int | None = None,
+        ville: str | None = None,
+        statut: app_commands.Choice[str] | None = None,
+        responsable: discord.Member | None = None,
+        en_retard: bool = False,
+    ) -> None:
+        """Liste les actions."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        filtres = Filtres(
+            axe=axe,
+            ville=configuration.ville(ville).code if ville and ville != VILLE_TOUTES else ville,
+            statut=StatutAction(statut.value) if statut else None,
+            responsable_id=responsable.id if responsable else None,
+            en_retard=en_retard,
+        )
+        page = await self.bot.base.lire(
+            partial(lister_actions, guild_id=guild_id, maintenant=self.bot.maintenant(), filtres=filtres)
+        )
+        embed, vue = rendre_liste(page, configuration, interaction.user.id, coder_filtres(filtres))
+        if vue is None:
+            await repondre(interaction, embed=embed)
+        else:
+            await repondre(interaction, embed=embed, view=vue)
+
+    @app_commands.command(
+        name="archiver", description="Archive une action (masquée des listes, jamais supprimée)"
+    )
+    @app_commands.describe(action="Numéro ou titre de l'action à archiver")
+    @app_commands.autocomplete(action=completer_action)
+    async def archiver(self, interaction: discord.Interaction[Passerelle], action: str) -> None:
+        """Archive une action."""
+        guild_id, _, coordination = await self._contexte(interaction)
+        archivee = await self.bot.base.ecrire(
+            partial(
+                archiver_action,
+                guild_id=guild_id,
+                numero=lire_numero(action),
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        await repondre(
+            interaction,
+            f"Action **#{archivee.numero}** {texte_sur(archivee.titre, 200)} archivée : elle n'apparaît plus "
+            "dans les listes ni les graphiques, mais reste dans l'export et le journal.",
+        )
+
+    @app_commands.command(name="exporter", description="Exporte les actions et les mesures en CSV (tableur)")
+    async def exporter(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Joint les CSV des actions et des mesures d'indicateurs."""
+        guild_id, _, _ = await self._contexte(interaction)
+        await interaction.response.defer(thinking=True)
+        actions, mesures = await self.bot.base.lire(partial(exporter_registre, guild_id=guild_id))
+        jour = self.bot.maintenant().date().isoformat()
+        await interaction.followup.send(
+            "Export du registre (UTF-8, séparateur « ; », s'ouvre directement dans un tableur) :",
+            files=[
+                discord.File(io.BytesIO(actions), filename=f"actions-{jour}.csv"),
+                discord.File(io.BytesIO(mesures), filename=f"mesures-indicateurs-{jour}.csv"),
+            ],
+        )
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog et ses boutons persistants."""
+    bot.add_dynamic_items(BoutonPage, BoutonTerminer)
+    await bot.add_cog(Actions(bot))
