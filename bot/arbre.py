@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -17,7 +18,7 @@ MESSAGE_INATTENDU = (
 )
 
 
-def message_pour(erreur: app_commands.AppCommandError) -> str | None:
+def message_pour(erreur: BaseException) -> str | None:
     """Traduit une erreur attendue en message pour l'utilisateur ; None si elle est inattendue."""
     cause = erreur.original if isinstance(erreur, app_commands.CommandInvokeError) else erreur
     if isinstance(cause, ErreurMetier):
@@ -38,27 +39,34 @@ def message_pour(erreur: app_commands.AppCommandError) -> str | None:
     return None
 
 
+async def signaler_erreur(
+    interaction: discord.Interaction[Any], erreur: BaseException, contexte: str
+) -> None:
+    """Répond à l'utilisateur, en privé et en français ; consigne l'inattendu avec son contexte."""
+    message = message_pour(erreur)
+    if message is None:
+        log.error(
+            "Erreur inattendue dans %s (serveur %s, salon %s, membre %s, données %s)",
+            contexte,
+            interaction.guild_id,
+            interaction.channel_id,
+            interaction.user.id,
+            interaction.data,
+            exc_info=erreur,
+        )
+        message = MESSAGE_INATTENDU
+    try:
+        await repondre(interaction, message, ephemere=True)
+    except discord.HTTPException:
+        log.warning("Impossible de répondre à l'interaction %s", interaction.id, exc_info=True)
+
+
 class ArbreCommandes(app_commands.CommandTree[discord.Client]):
     """Arbre dont `on_error` répond en français, en privé, et consigne l'inattendu."""
 
     async def on_error(
         self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
     ) -> None:
-        """Répond à l'utilisateur et consigne l'erreur avec son contexte."""
-        message = message_pour(error)
-        if message is None:
-            commande = interaction.command.qualified_name if interaction.command else "?"
-            log.error(
-                "Erreur inattendue dans /%s (serveur %s, salon %s, membre %s, options %s)",
-                commande,
-                interaction.guild_id,
-                interaction.channel_id,
-                interaction.user.id,
-                interaction.namespace.__dict__,
-                exc_info=error,
-            )
-            message = MESSAGE_INATTENDU
-        try:
-            await repondre(interaction, message, ephemere=True)
-        except discord.HTTPException:
-            log.warning("Impossible de répondre à l'interaction %s", interaction.id, exc_info=True)
+        """Le seul gestionnaire d'erreurs des commandes."""
+        commande = interaction.command.qualified_name if interaction.command else "?"
+        await signaler_erreur(interaction, error, f"/{commande}")

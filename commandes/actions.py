@@ -15,7 +15,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.client import Passerelle
 from commandes.droits import est_coordination
-from commandes.outils import ajouter_champ, horodatage, nouvel_embed, repondre, tronquer
+from commandes.outils import BoutonPersistant, ajouter_champ, horodatage, nouvel_embed, repondre, tronquer
 from metier.actions import (
     LIBELLES_STATUT,
     FicheAction,
@@ -106,7 +106,7 @@ def decoder_filtres(code: str) -> Filtres:
 
 
 class BoutonPage(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    BoutonPersistant,
     template=r"act:page:(?P<membre>\d+):(?P<page>\d+):(?P<filtres>[^:]*)",
 ):
     """Bouton ◀ / ▶ de /action liste, réservé à qui a demandé la liste."""
@@ -143,7 +143,7 @@ class BoutonPage(
         )
         return False
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
         """Affiche la page demandée à la place de l'ancienne."""
         bot: Passerelle = interaction.client
         assert interaction.guild_id is not None
@@ -161,9 +161,7 @@ class BoutonPage(
         await interaction.response.edit_message(embed=embed, view=vue)
 
 
-class BoutonTerminer(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"act:fin:(?P<numero>\d+):(?P<membre>\d+)"
-):
+class BoutonTerminer(BoutonPersistant, template=r"act:fin:(?P<numero>\d+):(?P<membre>\d+)"):
     """Bouton « Marquer comme terminée », proposé quand une action atteint 100 %."""
 
     def __init__(self, numero: int, membre_id: int) -> None:
@@ -183,7 +181,7 @@ class BoutonTerminer(
         """Recrée le bouton à partir de son identifiant."""
         return cls(int(match["numero"]), int(match["membre"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
         """Passe l'action au statut « terminée » (mêmes droits que /action statut)."""
         bot: Passerelle = interaction.client
         assert interaction.guild_id is not None

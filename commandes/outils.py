@@ -60,3 +60,23 @@ async def repondre(
         await interaction.followup.send(ephemeral=ephemere, **options)
     else:
         await interaction.response.send_message(ephemeral=ephemere, **options)
+
+
+class BoutonPersistant(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """Bouton qui survit aux redémarrages ; ses erreurs passent par le même traducteur que les commandes.
+
+    Les sous-classes définissent `template` et `agir` (au lieu de `callback`).
+    """
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Ce que fait le bouton."""
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Exécute `agir` ; une erreur reçoit la même réponse qu'une commande."""
+        from bot.arbre import signaler_erreur
+
+        try:
+            await self.agir(interaction)
+        except Exception as erreur:
+            await signaler_erreur(interaction, erreur, f"bouton {self.item.custom_id}")

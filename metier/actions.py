@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, update
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.protocole import chiffre_romain
-from metier.serveurs import Configuration, configuration_amorcee
+from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
 from metier.stockage import ident
 from metier.temps import analyser_date, format_date_courte, normaliser
-from modeles import Action, Axe, ConfigServeur, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
     LONGUEUR_NOTE,
@@ -233,27 +233,6 @@ def fiche_action(session: Session, *, guild_id: int, numero: int, historique: in
 # --- Écriture -------------------------------------------------------------------------------------
 
 
-def _prochain_numero(session: Session, guild_id: int, colonne: Any) -> int:
-    """Réserve le prochain numéro du serveur, sans doublon même en concurrence."""
-    numero = session.execute(
-        update(ConfigServeur)
-        .where(col(ConfigServeur.guild_id) == guild_id)
-        .values({colonne: colonne + 1})
-        .returning(colonne - 1)
-    ).scalar_one()
-    return int(numero)
-
-
-def reserver_numero_action(session: Session, guild_id: int) -> int:
-    """Réserve le numéro de la prochaine action du serveur."""
-    return _prochain_numero(session, guild_id, col(ConfigServeur.prochain_numero_action))
-
-
-def reserver_numero_indicateur(session: Session, guild_id: int) -> int:
-    """Réserve le numéro du prochain indicateur du serveur."""
-    return _prochain_numero(session, guild_id, col(ConfigServeur.prochain_numero_indicateur))
-
-
 def creer_action(
     session: Session,
     *,
@@ -277,7 +256,7 @@ def creer_action(
     objectif_choisi = lire_objectif(session, axe=axe, saisie=objectif) if objectif else None
     action = Action(
         guild_id=guild_id,
-        numero=reserver_numero_action(session, guild_id),
+        numero=reserver_numero(session, guild_id, "action"),
         titre=titre,
         recherche=normaliser(titre),
         description=description,

@@ -13,12 +13,11 @@ from metier.actions import (
     aujourd_hui,
     lire_action,
     lire_axe,
-    reserver_numero_indicateur,
     valider_texte,
 )
 from metier.erreurs import ErreurMetier
 from metier.journal import journaliser
-from metier.serveurs import configuration_amorcee
+from metier.serveurs import configuration_amorcee, reserver_numero
 from metier.stockage import ident
 from metier.temps import analyser_date, format_date_courte, normaliser
 from modeles import Axe, Indicateur, Mesure
@@ -92,7 +91,7 @@ def creer_indicateur(
     action = lire_action(session, guild_id=guild_id, numero=action_numero) if action_numero else None
     indicateur = Indicateur(
         guild_id=guild_id,
-        numero=reserver_numero_indicateur(session, guild_id),
+        numero=reserver_numero(session, guild_id, "indicateur"),
         nom=nom,
         recherche=normaliser(nom),
         axe_id=ident(axe),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Literal
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -104,6 +105,28 @@ def configuration_amorcee(session: Session, guild_id: int) -> Configuration:
     configuration = lire_configuration(session, guild_id)
     assert configuration is not None
     return configuration
+
+
+Compteur = Literal["action", "indicateur", "reunion"]
+
+
+def reserver_numero(session: Session, guild_id: int, compteur: Compteur) -> int:
+    """Réserve le prochain numéro (#12) d'un compteur du serveur, sans doublon même en concurrence.
+
+    `UPDATE … RETURNING` verrouille la ligne de configuration jusqu'à la fin de la transaction.
+    """
+    colonne = {
+        "action": col(ConfigServeur.prochain_numero_action),
+        "indicateur": col(ConfigServeur.prochain_numero_indicateur),
+        "reunion": col(ConfigServeur.prochain_numero_reunion),
+    }[compteur]
+    suivant = session.execute(
+        update(ConfigServeur)
+        .where(col(ConfigServeur.guild_id) == guild_id)
+        .values({colonne: colonne + 1})
+        .returning(colonne)
+    ).scalar_one()
+    return int(suivant) - 1
 
 
 TypeSalon = Literal["resume", "rappels"]
