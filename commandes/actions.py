@@ -221,10 +221,10 @@ def rendre_liste(
     if page.pages == 1:
         return embed, None
     vue = discord.ui.View(timeout=None)
-    vue.add_item(BoutonPage(membre_id, page.page - 1, filtres, libelle="◀ Précédente", actif=page.page > 0))
-    vue.add_item(
-        BoutonPage(membre_id, page.page + 1, filtres, libelle="Suivante ▶", actif=page.page < page.pages - 1)
-    )
+    # Deux boutons d'un message ne peuvent pas partager un custom_id : les cibles restent distinctes.
+    precedente, suivante = max(page.page - 1, 0), min(page.page + 1, page.pages - 1)
+    vue.add_item(BoutonPage(membre_id, precedente, filtres, libelle="◀ Précédente", actif=page.page > 0))
+    vue.add_item(BoutonPage(membre_id, suivante, filtres, libelle="Suivante ▶", actif=page.page < page.pages - 1))
     return embed, vue
 
 
