@@ -224,7 +224,8 @@ def rendre_liste(
     # Deux boutons d'un message ne peuvent pas partager un custom_id : les cibles restent distinctes.
     precedente, suivante = max(page.page - 1, 0), min(page.page + 1, page.pages - 1)
     vue.add_item(BoutonPage(membre_id, precedente, filtres, libelle="◀ Précédente", actif=page.page > 0))
-    vue.add_item(BoutonPage(membre_id, suivante, filtres, libelle="Suivante ▶", actif=page.page < page.pages - 1))
+    derniere = page.page == page.pages - 1
+    vue.add_item(BoutonPage(membre_id, suivante, filtres, libelle="Suivante ▶", actif=not derniere))
     return embed, vue
 
 
