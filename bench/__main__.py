@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage",)
+MESURES = ("demarrage", "actions")
 
 
 def main() -> None:

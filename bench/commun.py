@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
@@ -90,3 +91,147 @@ def vider_tables(url: str) -> None:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connexion.execute(table.delete())
     moteur.dispose()
+
+
+def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int = 100_000) -> None:
+    """Remplit un serveur d'actions, de leur historique, d'indicateurs et de mesures (insertions en bloc)."""
+    import random
+    from datetime import UTC, date, datetime, timedelta
+
+    from sqlmodel import Session, select
+
+    from metier.serveurs import amorcer_serveur
+    from metier.temps import normaliser
+    from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour
+
+    aleatoire = random.Random(2026)
+    mots = [
+        "plantation",
+        "arbres",
+        "forum",
+        "emploi",
+        "échange",
+        "étudiants",
+        "atelier",
+        "citoyen",
+        "mobilité",
+        "recherche",
+        "déchets",
+    ]
+    moteur = creer_moteur(url)
+    debut = datetime(2025, 1, 1, tzinfo=UTC)
+    with Session(moteur) as session:
+        amorcer_serveur(session, guild_id)
+        axes = [a.id for a in session.exec(select(Axe).where(Axe.guild_id == guild_id))]
+        lignes = []
+        for numero in range(1, actions + 1):
+            titre = " ".join(aleatoire.choices(mots, k=4)).capitalize() + f" {numero}"
+            lignes.append(
+                {
+                    "guild_id": guild_id,
+                    "numero": numero,
+                    "titre": titre,
+                    "recherche": normaliser(titre),
+                    "axe_id": aleatoire.choice(axes),
+                    "ville": aleatoire.choice(["terrebonne", "namur", "toutes"]),
+                    "responsable_id": aleatoire.randint(1, 50),
+                    "auteur_id": aleatoire.randint(1, 50),
+                    "partenaires": "UNamur, UQTR",
+                    "statut": aleatoire.choice(
+                        ["proposee", "en_cours", "en_pause", "terminee", "abandonnee"]
+                    ),
+                    "avancement": aleatoire.randint(0, 100),
+                    "echeance": date(2026, 1, 1) + timedelta(days=aleatoire.randint(0, 600)),
+                    "archivee": False,
+                    "cree_le": debut,
+                    "modifie_le": debut + timedelta(days=aleatoire.randint(0, 690)),
+                }
+            )
+        session.execute(Action.__table__.insert(), lignes)  # type: ignore[attr-defined]
+        ids = list(session.exec(select(Action.id).where(Action.guild_id == guild_id)))
+        for tranche in range(0, mises_a_jour, 20_000):
+            session.execute(
+                MiseAJour.__table__.insert(),  # type: ignore[attr-defined]
+                [
+                    {
+                        "guild_id": guild_id,
+                        "action_id": aleatoire.choice(ids),
+                        "auteur_id": aleatoire.randint(1, 50),
+                        "quand": debut + timedelta(minutes=aleatoire.randint(0, 690 * 24 * 60)),
+                        "avancement": aleatoire.randint(0, 100),
+                        "statut": "en_cours",
+                        "note": "Point d'étape",
+                    }
+                    for _ in range(min(20_000, mises_a_jour - tranche))
+                ],
+            )
+        for numero in range(1, 31):
+            indicateur = Indicateur(
+                guild_id=guild_id,
+                numero=numero,
+                nom=f"Indicateur {numero}",
+                recherche=f"indicateur {numero}",
+                axe_id=aleatoire.choice(axes),
+                unite="u",
+                valeur_depart=0,
+                cible=100,
+                auteur_id=1,
+            )
+            session.add(indicateur)
+            session.flush()
+            for mois in range(20):
+                session.add(
+                    Mesure(
+                        guild_id=guild_id,
+                        indicateur_id=indicateur.id,  # type: ignore[arg-type]
+                        date=date(2025, 1, 1) + timedelta(days=30 * mois),
+                        valeur=aleatoire.uniform(0, 100),
+                        auteur_id=1,
+                    )
+                )
+        config = session.get(ConfigServeur, guild_id)
+        assert config is not None
+        config.prochain_numero_action = actions + 1
+        config.prochain_numero_indicateur = 31
+        session.add(config)
+        session.commit()
+    moteur.dispose()
+
+
+class Chronometre:
+    """Mesure, côté bot, le délai entre l'arrivée d'une interaction et le départ de sa première réponse.
+
+    C'est ce que Discord chronomètre (limite de 3 s) ; l'attente propre au simulateur, qui laisse la
+    boucle se calmer après chaque action, n'y entre pas.
+    """
+
+    METHODES = ("send_message", "defer", "edit_message", "autocomplete", "send_modal")
+
+    def __init__(self, bot: Any) -> None:
+        import discord
+
+        self.arrivees: dict[int, float] = {}
+        self.durees: list[float] = []
+        bot.add_listener(self._arrivee, "on_interaction")
+        for nom in self.METHODES:
+            originale = getattr(discord.InteractionResponse, nom)
+            setattr(discord.InteractionResponse, nom, self._envelopper(originale))
+
+    def _envelopper(self, originale: Any) -> Any:
+        chronometre = self
+
+        async def envoyer(reponse: Any, *args: Any, **options: Any) -> Any:
+            arrivee = chronometre.arrivees.pop(reponse._parent.id, None)
+            if arrivee is not None:
+                chronometre.durees.append(time.perf_counter() - arrivee)
+            return await originale(reponse, *args, **options)
+
+        return envoyer
+
+    async def _arrivee(self, interaction: Any) -> None:
+        self.arrivees[interaction.id] = time.perf_counter()
+
+    def relever(self) -> list[float]:
+        """Rend les durées mesurées depuis le dernier relevé."""
+        durees, self.durees = self.durees, []
+        return durees

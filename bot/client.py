@@ -32,6 +32,7 @@ from modeles import EtatBot
 log = logging.getLogger(__name__)
 
 Horloge = Callable[[], datetime]
+DUREE_CACHE_CONFIGURATION = 60.0  # secondes
 
 
 def horloge_systeme() -> datetime:
@@ -67,13 +68,26 @@ class Passerelle(commands.Bot):
         self.planificateur = Planificateur(self._reveiller)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
+        self._configurations: dict[int, tuple[float, Configuration]] = {}
 
     async def configuration(self, guild_id: int) -> Configuration:
-        """Rend la configuration d'un serveur ; l'amorce s'il a échappé à l'amorçage."""
+        """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
+
+        Un seul processus écrit la configuration (/config, qui appelle `oublier_configuration`) ;
+        le délai d'expiration borne l'écart si plusieurs processus partagent la base.
+        """
+        connue = self._configurations.get(guild_id)
+        if connue is not None and time.monotonic() - connue[0] < DUREE_CACHE_CONFIGURATION:
+            return connue[1]
         configuration = await self.base.lire(lire_configuration, guild_id)
         if configuration is None:
             configuration = await self.base.ecrire(configuration_amorcee, guild_id)
+        self._configurations[guild_id] = (time.monotonic(), configuration)
         return configuration
+
+    def oublier_configuration(self, guild_id: int) -> None:
+        """Oublie la configuration gardée en mémoire après une modification."""
+        self._configurations.pop(guild_id, None)
 
     def maintenant(self) -> datetime:
         """L'instant présent selon l'horloge du bot (fixée dans les tests)."""

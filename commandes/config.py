@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -72,6 +73,26 @@ class Config(
     async def _coordination(self, interaction: discord.Interaction[Passerelle]) -> Configuration:
         configuration = await self._configuration(interaction)
         exiger_coordination(interaction, configuration.config.role_coordination_id)
+        return configuration
+
+    async def _modifier(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        regle: Callable[..., Configuration],
+        **valeurs: Any,
+    ) -> Configuration:
+        """Applique une règle de configuration, journalisée, puis oublie la copie en mémoire."""
+        assert interaction.guild_id is not None
+        configuration = await self.bot.base.ecrire(
+            partial(
+                regle,
+                guild_id=interaction.guild_id,
+                auteur_id=interaction.user.id,
+                maintenant=self.bot.maintenant(),
+                **valeurs,
+            )
+        )
+        self.bot.oublier_configuration(interaction.guild_id)
         return configuration
 
     @app_commands.command(name="voir", description="Affiche la configuration de Passerelle sur ce serveur")
@@ -160,16 +181,7 @@ class Config(
         assert interaction.guild is not None
         await self._coordination(interaction)
         salon = verifier_salon_publiable(interaction.guild, salon.id)
-        await self.bot.base.ecrire(
-            partial(
-                definir_salon,
-                guild_id=interaction.guild.id,
-                auteur_id=interaction.user.id,
-                type_salon=type_salon,
-                salon_id=salon.id,
-                maintenant=self.bot.maintenant(),
-            )
-        )
+        await self._modifier(interaction, definir_salon, type_salon=type_salon, salon_id=salon.id)
         quoi = (
             "le résumé hebdomadaire sera publié" if type_salon == "resume" else "les rappels seront publiés"
         )
@@ -194,16 +206,12 @@ class Config(
         configuration = await self._coordination(interaction)
         heure_lue = analyser_heure(heure)
         ville_choisie = configuration.ville(ville)
-        configuration = await self.bot.base.ecrire(
-            partial(
-                definir_horaire_resume,
-                guild_id=interaction.guild.id,
-                auteur_id=interaction.user.id,
-                jour=jour.value,
-                heure=heure_lue,
-                ville_code=ville_choisie.code,
-                maintenant=self.bot.maintenant(),
-            )
+        configuration = await self._modifier(
+            interaction,
+            definir_horaire_resume,
+            jour=jour.value,
+            heure=heure_lue,
+            ville_code=ville_choisie.code,
         )
         prochain = prochaine_hebdomadaire(jour.value, heure_lue, ville_choisie, self.bot.maintenant())
         horloges = " · ".join(
@@ -241,15 +249,7 @@ class Config(
             raise ErreurMetier(
                 "@everyone ne peut pas être le rôle de coordination : choisissez un rôle précis."
             )
-        await self.bot.base.ecrire(
-            partial(
-                definir_role_coordination,
-                guild_id=interaction.guild.id,
-                auteur_id=interaction.user.id,
-                role_id=role.id,
-                maintenant=self.bot.maintenant(),
-            )
-        )
+        await self._modifier(interaction, definir_role_coordination, role_id=role.id)
         await repondre(interaction, f"C'est noté : le rôle de coordination est désormais {role.mention}.")
 
 

@@ -34,6 +34,7 @@ class Action(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("guild_id", "numero"),
         Index("ix_action_liste", "guild_id", "archivee", "statut"),
+        Index("ix_action_echeance", "guild_id", "echeance", "numero"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
