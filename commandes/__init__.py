@@ -1,3 +1,9 @@
 """Adaptateurs Discord : une extension (cog) par domaine, minces."""
 
-EXTENSIONS = ("commandes.heure", "commandes.config", "commandes.actions", "commandes.indicateurs")
+EXTENSIONS = (
+    "commandes.heure",
+    "commandes.config",
+    "commandes.actions",
+    "commandes.indicateurs",
+    "commandes.reunions",
+)

@@ -1,0 +1,613 @@
+"""`/reunion` : réunions dans l'horloge de chaque ville partenaire, créneaux communs, agenda .ics."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from functools import partial
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Passerelle
+from commandes.actions import texte_sur
+from commandes.config import verifier_salon_publiable
+from commandes.droits import est_coordination
+from commandes.outils import (
+    LIMITE_DESCRIPTION,
+    LIMITE_MESSAGE,
+    LIMITE_VALEUR_CHAMP,
+    ajouter_champ,
+    horodatage,
+    nouvel_embed,
+    repondre,
+    tronquer,
+)
+from metier.actions import aujourd_hui
+from metier.calendrier import calendrier_ics, lire_serie, series_a_exporter
+from metier.erreurs import ErreurMetier, RefusDroits
+from metier.reunions import (
+    PROCHAINES,
+    Occurrence,
+    analyser_duree,
+    analyser_rappels,
+    annuler_reunion,
+    creneaux_communs,
+    decrire_recurrence,
+    ecart_habituel,
+    ecart_inhabituel,
+    format_rappel,
+    lire_cle_occurrence,
+    lire_reunion,
+    lister_reunions,
+    occurrences,
+    planifier_reunion,
+    rappels_de,
+    rechercher_reunions,
+    verifier_lien,
+)
+from metier.serveurs import Configuration
+from metier.temps import (
+    Ville,
+    analyser_date,
+    analyser_heure,
+    format_date_courte,
+    format_date_longue,
+    format_duree,
+    format_heure,
+    normaliser,
+)
+from modeles import Recurrence, Reunion
+
+log = logging.getLogger(__name__)
+
+EVENEMENT_MODIFIEES = "reunions_modifiees"
+LIMITE_CHOIX = 25
+CRENEAUX_AFFICHES = 10
+CHOIX_RECURRENCE = [
+    app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
+    app_commands.Choice(name="hebdomadaire (chaque semaine)", value=Recurrence.HEBDOMADAIRE.value),
+    app_commands.Choice(name="bihebdomadaire (une semaine sur deux)", value=Recurrence.BIHEBDOMADAIRE.value),
+    app_commands.Choice(
+        name="mensuelle (même jour du mois, ex. 1er mardi)", value=Recurrence.MENSUELLE.value
+    ),
+]
+
+
+# --- Rendu ---------------------------------------------------------------------------------------
+
+
+def en_mots(decalage: timedelta) -> str:
+    """« 24 h », « 1 h 30 », « 15 min » ; « 2 j », « 3 j 4 h » à partir de deux jours."""
+    return format_duree(decalage) if decalage < timedelta(days=2) else format_rappel(decalage)
+
+
+def ville_d_ancrage(configuration: Configuration, reunion: Reunion) -> Ville:
+    """Ville dont l'horloge fait foi pour la réunion (même si elle n'est plus partenaire)."""
+    return next(
+        (v for v in configuration.villes if v.code == reunion.ville),
+        Ville(reunion.ville, reunion.ville.capitalize(), reunion.fuseau, "#888888"),
+    )
+
+
+def horloges(instant: datetime, villes: Sequence[Ville], reference: Ville) -> str:
+    """« lundi 29 mars 2027 · Terrebonne 20 h 30 (la veille) · Namur 02 h 30 » (date de la référence)."""
+    jour = reference.heure_locale(instant).date()
+    morceaux = [format_date_longue(jour)]
+    for ville in villes:
+        local = ville.heure_locale(instant)
+        morceaux.append(f"{ville.nom} {format_heure(local)}{_autre_jour(local.date(), jour)}")
+    return " · ".join(morceaux)
+
+
+def _autre_jour(jour: date, reference: date) -> str:
+    if jour == reference:
+        return ""
+    if abs((jour - reference).days) == 1:
+        return " (la veille)" if jour < reference else " (le lendemain)"
+    return f" ({format_date_courte(jour)})"
+
+
+def ecart_signale(instant: datetime, villes: Sequence[Ville]) -> str | None:
+    """« ⚠️ semaine à 5 h (au lieu de 6 h) » si l'écart avec une ville diffère de l'habituel."""
+    reference = villes[0]
+    signaux = []
+    for autre in villes[1:]:
+        inhabituel = ecart_inhabituel(instant, reference, autre)
+        if inhabituel is None:
+            continue
+        habituel = ecart_habituel(reference, autre, reference.heure_locale(instant).year)
+        entre = f" entre {reference.nom} et {autre.nom}" if len(villes) > 2 else ""
+        signaux.append(
+            f"semaine à {format_duree(abs(inhabituel))}{entre} (au lieu de {format_duree(abs(habituel))})"
+        )
+    return "⚠️ " + " ; ".join(signaux) if signaux else None
+
+
+def ligne_seance(occurrence: Occurrence, villes: Sequence[Ville], reference: Ville) -> str:
+    """Une séance sur une ligne : l'heure de chaque ville, l'horodatage Discord, les avertissements."""
+    morceaux = [f"{horloges(occurrence.debut, villes, reference)} — {horodatage(occurrence.debut)}"]
+    if occurrence.decalee:
+        morceaux.append("⏩ heure avancée par le changement d'heure")
+    if signal := ecart_signale(occurrence.debut, villes):
+        morceaux.append(signal)
+    return " · ".join(morceaux)
+
+
+def joindre(lignes: Sequence[str], limite: int) -> str:
+    """Joint des lignes sans dépasser `limite` caractères ; coupe avec « … et N autres »."""
+    texte = ""
+    for rang, ligne in enumerate(lignes):
+        reserve = 0 if rang == len(lignes) - 1 else len(f"\n… et {len(lignes)} autres")
+        if not texte:
+            texte = tronquer(ligne, limite - reserve)
+            continue
+        if len(texte) + 1 + len(ligne) + reserve > limite:
+            return f"{texte}\n… et {len(lignes) - rang} autres"
+        texte = f"{texte}\n{ligne}"
+    return texte
+
+
+def rythme(reunion: Reunion, ancre: Ville) -> str:
+    """« Chaque mardi à 10 h 00, heure de Terrebonne, à partir du mardi 9 mars 2027 »."""
+    recurrence = Recurrence(reunion.recurrence)
+    heure = f"{format_heure(reunion.heure_locale)}, heure de {ancre.nom}"
+    if recurrence == Recurrence.AUCUNE:
+        return f"Une seule fois, le {format_date_longue(reunion.date_debut)} à {heure}"
+    debut = format_date_longue(reunion.date_debut)
+    return f"{decrire_recurrence(recurrence, reunion.date_debut).capitalize()} à {heure}, à partir du {debut}"
+
+
+def rappels_sautes(reunion: Reunion, premiere: Occurrence, maintenant: datetime) -> list[str]:
+    """Les rappels déjà passés pour la prochaine séance : ils ne seront pas envoyés, on le dit."""
+    lignes = []
+    for decalage in rappels_de(reunion):
+        if premiere.debut - decalage <= maintenant:
+            suite = " (il le sera pour les séances suivantes)" if reunion.regle else ""
+            lignes.append(
+                f"Le rappel {en_mots(decalage)} avant ne sera pas envoyé : la réunion commence "
+                f"dans moins de {en_mots(decalage)}{suite}."
+            )
+    return lignes
+
+
+def salon_des_rappels(configuration: Configuration, reunion: Reunion) -> int | None:
+    """Le salon des rappels du serveur s'il est choisi, sinon celui de la réunion."""
+    return configuration.config.salon_rappels_id or reunion.salon_id
+
+
+def rendre_reunion(
+    reunion: Reunion,
+    prochaines: Sequence[Occurrence],
+    configuration: Configuration,
+    maintenant: datetime,
+    *,
+    message: str | None = None,
+    annulees: int | None = None,
+) -> discord.Embed:
+    """Fiche d'une réunion : rythme, prochaines séances dans chaque horloge, rappels, salon, lien."""
+    ancre = ville_d_ancrage(configuration, reunion)
+    villes = configuration.villes
+    description = [
+        f"**{rythme(reunion, ancre)}** · durée {format_duree(timedelta(minutes=reunion.duree_minutes))}"
+    ]
+    if reunion.annulee:
+        description.append("❌ **Cette réunion est annulée** : plus aucune séance n'aura lieu.")
+    if message:
+        description.append(f"ℹ️ {message}")
+    embed = nouvel_embed(
+        f"📅 #{reunion.numero} — {texte_sur(reunion.titre, 200)}",
+        "\n".join(description),
+        couleur=0x7F8C8D if reunion.annulee else 0x1F5AA6,
+    )
+    seances = [ligne_seance(o, villes, ancre) for o in prochaines]
+    ajouter_champ(
+        embed,
+        "Prochaines séances" if len(seances) > 1 else "Prochaine séance",
+        joindre(seances, LIMITE_VALEUR_CHAMP) if seances else "Aucune séance à venir.",
+    )
+    rappels = rappels_de(reunion)
+    salon_rappels = salon_des_rappels(configuration, reunion)
+    lignes = [
+        (
+            " et ".join(en_mots(r) for r in rappels)
+            + " avant le début"
+            + (f", dans <#{salon_rappels}>" if salon_rappels else "")
+        )
+        if rappels
+        else "Aucun rappel."
+    ]
+    if prochaines and not reunion.annulee:
+        lignes.extend(rappels_sautes(reunion, prochaines[0], maintenant))
+    ajouter_champ(embed, "Rappels", joindre(lignes, LIMITE_VALEUR_CHAMP))
+    ajouter_champ(embed, "Salon", f"<#{reunion.salon_id}>" if reunion.salon_id else "—", en_ligne=True)
+    ajouter_champ(embed, "Planifiée par", f"<@{reunion.auteur_id}>", en_ligne=True)
+    if annulees is not None:
+        ajouter_champ(embed, "Séances annulées", str(annulees) if annulees else "aucune", en_ligne=True)
+    if reunion.lien:
+        ajouter_champ(embed, "Lien", texte_sur(reunion.lien, LIMITE_VALEUR_CHAMP))
+    embed.set_footer(text="Chacun voit l'horodatage Discord dans son propre fuseau.")
+    return embed
+
+
+def annonce_annulation(
+    reunion: Reunion, occurrence: Occurrence | None, configuration: Configuration, membre: discord.abc.User
+) -> str:
+    """« ❌ La réunion « … » du mardi 16 mars 2027 · Terrebonne 10 h 00 · … est annulée (par @x). »."""
+    ancre = ville_d_ancrage(configuration, reunion)
+    titre = texte_sur(reunion.titre, 200)
+    if occurrence is None:
+        quand = rythme(reunion, ancre)
+        suite = " : plus aucune séance n'aura lieu" if reunion.regle else ""
+        texte = (
+            f"❌ La réunion « {titre} » ({quand[0].lower()}{quand[1:]}) est annulée{suite} "
+            f"(par {membre.mention})."
+        )
+    else:
+        quand = horloges(occurrence.debut, configuration.villes, ancre)
+        texte = (
+            f"❌ La réunion « {titre} » du {quand} ({horodatage(occurrence.debut)}) est annulée "
+            f"(par {membre.mention})."
+        )
+    return tronquer(texte, LIMITE_MESSAGE)
+
+
+def lire_numero_reunion(saisie: str) -> int:
+    """Lit un numéro de réunion saisi (« 12 », « #12 »)."""
+    propre = saisie.strip().lstrip("#").strip()
+    if not propre.isdigit() or len(propre) > 9:
+        raise ErreurMetier(
+            f"« {saisie.strip()[:40]} » n'est pas un numéro de réunion. Choisissez dans la liste proposée "
+            "ou tapez son numéro, par exemple 3."
+        )
+    return int(propre)
+
+
+# --- Le cog --------------------------------------------------------------------------------------
+
+
+@app_commands.guild_only()
+class Reunions(
+    commands.GroupCog,
+    group_name="reunion",
+    group_description="Réunions du groupe de travail, dans l'horloge de chaque ville",
+):
+    """Réunions, rappels, créneaux communs et agenda."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _contexte(
+        self, interaction: discord.Interaction[Passerelle]
+    ) -> tuple[int, Configuration, bool]:
+        assert interaction.guild_id is not None
+        configuration = await self.bot.configuration(interaction.guild_id)
+        coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
+        return interaction.guild_id, configuration, coordination
+
+    # --- Autocomplétion ---------------------------------------------------------------------------
+
+    async def completer_ville(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les villes partenaires du serveur."""
+        _, configuration, _ = await self._contexte(interaction)
+        cle = normaliser(saisie)
+        return [
+            app_commands.Choice(name=v.nom, value=v.code)
+            for v in configuration.villes
+            if cle in normaliser(v.nom) or cle in v.code
+        ][:LIMITE_CHOIX]
+
+    async def completer_reunion(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les réunions par numéro ou par mots du titre."""
+        assert interaction.guild_id is not None
+        trouvees = await self.bot.base.lire(
+            partial(
+                rechercher_reunions, guild_id=interaction.guild_id, saisie=saisie[:100], limite=LIMITE_CHOIX
+            )
+        )
+        return [
+            app_commands.Choice(
+                name=tronquer(f"#{r.numero} {r.titre}" + (" (annulée)" if r.annulee else ""), 100),
+                value=str(r.numero),
+            )
+            for r in trouvees
+        ]
+
+    async def completer_occurrence(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les prochaines séances de la réunion choisie, dans l'horloge de chaque ville."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        choisie = getattr(interaction.namespace, "reunion", None)
+        try:
+            serie = await self.bot.base.lire(
+                partial(lire_serie, guild_id=guild_id, numero=lire_numero_reunion(str(choisie or "")))
+            )
+        except ErreurMetier:
+            # Une autocomplétion n'a pas de canal d'erreur : sans réunion valide, pas de proposition.
+            return []
+        ancre = ville_d_ancrage(configuration, serie.reunion)
+        cle = normaliser(saisie)
+        choix = []
+        for occurrence in occurrences(
+            serie.reunion, self.bot.maintenant(), limite=LIMITE_CHOIX, annulees=serie.annulees
+        ):
+            nom = tronquer(horloges(occurrence.debut, configuration.villes, ancre), 100)
+            if cle in normaliser(nom) or cle in occurrence.cle.lower():
+                choix.append(app_commands.Choice(name=nom, value=occurrence.cle))
+        return choix
+
+    # --- Commandes --------------------------------------------------------------------------------
+
+    @app_commands.command(
+        name="planifier", description="Planifie une réunion ou une série, à l'heure d'une ville partenaire"
+    )
+    @app_commands.describe(
+        titre="Titre de la réunion (200 caractères au plus)",
+        jour="Date de la (première) séance : 2027-03-09, 09/03/2027, 9 mars 2027 ou demain",
+        heure="Heure de début dans l'horloge de la ville choisie : 10:00, 10h, 10 h 30, 14h30",
+        ville="Ville dont l'horloge fait foi pour la date et l'heure",
+        duree="Durée : 1h (par défaut), 90min, 1 h 30 ou 45 (minutes)",
+        recurrence="Rythme de la série (par défaut : une seule fois)",
+        rappels="Rappels avant le début : 24h,1h (par défaut), 15min, 2j… ou aucun",
+        salon="Salon de la réunion et de ses rappels (par défaut : ce salon-ci)",
+        lien="Lien de visioconférence, https://…",
+    )
+    @app_commands.rename(jour="date")
+    @app_commands.choices(recurrence=CHOIX_RECURRENCE)
+    @app_commands.autocomplete(ville=completer_ville)
+    async def planifier(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        titre: app_commands.Range[str, 1, 200],
+        jour: app_commands.Range[str, 1, 40],
+        heure: app_commands.Range[str, 1, 20],
+        ville: app_commands.Range[str, 1, 40],
+        duree: app_commands.Range[str, 1, 30] = "1h",
+        recurrence: app_commands.Choice[str] | None = None,
+        rappels: app_commands.Range[str, 1, 100] = "24h,1h",
+        salon: discord.TextChannel | None = None,
+        lien: app_commands.Range[str, 1, 500] | None = None,
+    ) -> None:
+        """Planifie une réunion à l'heure murale d'une ville ; la montre dans chaque horloge."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        assert interaction.guild is not None
+        maintenant = self.bot.maintenant()
+        ville_choisie = configuration.ville(ville)
+        jour_lu = analyser_date(jour, aujourd_hui(configuration, maintenant))
+        heure_lue = analyser_heure(heure)
+        duree_lue = analyser_duree(duree)
+        rappels_lus = analyser_rappels(rappels)
+        lien_lu = verifier_lien(lien) if lien is not None else None
+        if salon is None and not isinstance(interaction.channel, discord.TextChannel):
+            raise ErreurMetier(
+                "Ce salon-ci ne peut pas recevoir les rappels (fil ou salon vocal) : choisissez un salon "
+                "textuel avec l'option « salon »."
+            )
+        salon_id = salon.id if salon is not None else interaction.channel_id
+        assert salon_id is not None
+        salon_choisi = verifier_salon_publiable(interaction.guild, salon_id)
+        planifiee = await self.bot.base.ecrire(
+            partial(
+                planifier_reunion,
+                guild_id=guild_id,
+                auteur_id=interaction.user.id,
+                titre=titre,
+                jour=jour_lu,
+                heure=heure_lue,
+                ville_code=ville_choisie.code,
+                duree=duree_lue,
+                recurrence=Recurrence(recurrence.value) if recurrence else Recurrence.AUCUNE,
+                rappels=rappels_lus,
+                salon_id=salon_choisi.id,
+                lien=lien_lu,
+                maintenant=maintenant,
+            )
+        )
+        self.bot.dispatch(EVENEMENT_MODIFIEES, guild_id)
+        embed = rendre_reunion(
+            planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=planifiee.message
+        )
+        await repondre(
+            interaction,
+            f"Réunion **#{planifiee.reunion.numero}** planifiée par {interaction.user.mention}.",
+            embed=embed,
+        )
+
+    @app_commands.command(name="liste", description="Liste les réunions à venir et leur prochaine séance")
+    async def liste(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Montre les réunions à venir, la plus proche d'abord."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        paires = await self.bot.base.lire(
+            partial(lister_reunions, guild_id=guild_id, maintenant=self.bot.maintenant())
+        )
+        if not paires:
+            embed = nouvel_embed(
+                "Réunions à venir", "Aucune réunion à venir. Planifiez-en une avec `/reunion planifier`."
+            )
+            await repondre(interaction, embed=embed)
+            return
+        lignes = []
+        for reunion, suivante in paires:
+            ancre = ville_d_ancrage(configuration, reunion)
+            recurrence = decrire_recurrence(Recurrence(reunion.recurrence), reunion.date_debut)
+            lignes.append(
+                f"**#{reunion.numero}** {texte_sur(reunion.titre, 100)} — {recurrence}\n"
+                f"\u2003{ligne_seance(suivante, configuration.villes, ancre)}"
+            )
+        embed = nouvel_embed(f"Réunions à venir — {len(paires)}", joindre(lignes, LIMITE_DESCRIPTION))
+        embed.set_footer(text="Détails : /reunion voir · agenda : /reunion calendrier")
+        await repondre(interaction, embed=embed)
+
+    @app_commands.command(
+        name="voir", description="Affiche une réunion, ses prochaines séances et ses rappels"
+    )
+    @app_commands.describe(reunion="Numéro ou titre de la réunion")
+    @app_commands.autocomplete(reunion=completer_reunion)
+    async def voir(self, interaction: discord.Interaction[Passerelle], reunion: str) -> None:
+        """Montre la fiche complète d'une réunion."""
+        guild_id, configuration, _ = await self._contexte(interaction)
+        serie = await self.bot.base.lire(
+            partial(lire_serie, guild_id=guild_id, numero=lire_numero_reunion(reunion))
+        )
+        maintenant = self.bot.maintenant()
+        prochaines = occurrences(serie.reunion, maintenant, limite=PROCHAINES, annulees=serie.annulees)
+        embed = rendre_reunion(
+            serie.reunion, prochaines, configuration, maintenant, annulees=len(serie.annulees)
+        )
+        await repondre(interaction, embed=embed)
+
+    @app_commands.command(
+        name="annuler", description="Annule une réunion entière, ou une seule de ses séances"
+    )
+    @app_commands.describe(
+        reunion="Numéro ou titre de la réunion",
+        occurrence="Séance à annuler (sans elle : toute la série est annulée)",
+    )
+    @app_commands.autocomplete(reunion=completer_reunion, occurrence=completer_occurrence)
+    async def annuler(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        reunion: str,
+        occurrence: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """Annule une série ou une séance ; l'annonce dans le salon des rappels."""
+        guild_id, configuration, coordination = await self._contexte(interaction)
+        assert interaction.guild is not None
+        numero = lire_numero_reunion(reunion)
+        existante = await self.bot.base.lire(partial(lire_reunion, guild_id=guild_id, numero=numero))
+        if existante.auteur_id != interaction.user.id and not coordination:
+            raise RefusDroits(
+                f"Seule la personne qui a planifié la réunion #{numero} (<@{existante.auteur_id}>) ou la "
+                "coordination du protocole peut l'annuler. Rien n'a été modifié."
+            )
+        annulation = await self.bot.base.ecrire(
+            partial(
+                annuler_reunion,
+                guild_id=guild_id,
+                numero=numero,
+                auteur_id=interaction.user.id,
+                occurrence=lire_cle_occurrence(occurrence.strip()) if occurrence else None,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        self.bot.dispatch(EVENEMENT_MODIFIEES, guild_id)
+        texte = annonce_annulation(annulation.reunion, annulation.occurrence, configuration, interaction.user)
+        quoi = "La séance est annulée" if annulation.occurrence else f"La réunion #{numero} est annulée"
+        publiee = await self._annoncer(
+            interaction.guild, salon_des_rappels(configuration, annulation.reunion), texte
+        )
+        await repondre(interaction, f"{quoi}. {publiee}", ephemere=True)
+
+    async def _annoncer(self, guild: discord.Guild, salon_id: int | None, texte: str) -> str:
+        """Publie l'annonce (mentions désactivées par le client) ; rend ce qu'il faut en dire."""
+        salon = guild.get_channel(salon_id) if salon_id else None
+        if not isinstance(salon, discord.TextChannel):
+            return (
+                "Je n'ai pas pu l'annoncer : le salon des rappels n'existe plus "
+                "(choisissez-en un avec `/config salon-rappels`)."
+            )
+        permissions = salon.permissions_for(guild.me)
+        if not (permissions.view_channel and permissions.send_messages):
+            return f"Je n'ai pas pu l'annoncer : je ne peux pas écrire dans {salon.mention}."
+        try:
+            await salon.send(texte)
+        except discord.HTTPException:
+            # L'annulation est enregistrée : l'échec de l'annonce se dit, il n'annule rien.
+            log.warning("Annonce d'annulation impossible dans le salon %s", salon.id, exc_info=True)
+            return f"Je n'ai pas pu l'annoncer dans {salon.mention} (Discord a refusé le message)."
+        return f"Annonce publiée dans {salon.mention}."
+
+    @app_commands.command(
+        name="creneaux", description="Trouve les créneaux communs aux heures de bureau de chaque ville"
+    )
+    @app_commands.describe(
+        du="Premier jour de la recherche (par défaut : aujourd'hui), par exemple 2027-03-15",
+        jours="Nombre de jours à parcourir (14 par défaut, 60 au plus)",
+        duree="Durée minimale du créneau : 1h (par défaut), 90min, 2h",
+    )
+    async def creneaux(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        du: app_commands.Range[str, 1, 40] | None = None,
+        jours: app_commands.Range[int, 1, 60] = 14,
+        duree: app_commands.Range[str, 1, 30] = "1h",
+    ) -> None:
+        """Montre les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes."""
+        _, configuration, _ = await self._contexte(interaction)
+        maintenant = self.bot.maintenant()
+        aujourd = aujourd_hui(configuration, maintenant)
+        debut = analyser_date(du, aujourd) if du else aujourd
+        duree_lue = analyser_duree(duree)
+        villes = configuration.villes
+        trouves = creneaux_communs(villes, debut, jours, duree_lue, apres=maintenant)
+        periode = (
+            f"Du {format_date_longue(debut)} au {format_date_longue(debut + timedelta(days=jours - 1))}, "
+            f"heures de bureau 09\u00a0h\u00a000 – 17\u00a0h\u00a000 dans chaque ville, "
+            f"au moins {format_duree(duree_lue)} :"
+        )
+        if not trouves:
+            embed = nouvel_embed("Créneaux communs", f"{periode}\naucun créneau. Essayez plus de jours.")
+            await repondre(interaction, embed=embed)
+            return
+        reference = villes[0]
+        lignes = []
+        for creneau in trouves[:CRENEAUX_AFFICHES]:
+            plages = " · ".join(
+                f"{v.nom} {format_heure(v.heure_locale(creneau.debut))} → "
+                f"{format_heure(v.heure_locale(creneau.fin))}"
+                for v in villes
+            )
+            jour = format_date_longue(reference.heure_locale(creneau.debut).date())
+            ligne = (
+                f"**{format_duree(creneau.duree)}** · {jour} · {plages} — "
+                f"{horodatage(creneau.debut)} → {horodatage(creneau.fin, 't')}"
+            )
+            if signal := ecart_signale(creneau.debut, villes):
+                ligne += f"\n\u2003{signal} : d'où {format_duree(creneau.duree)} en commun"
+            lignes.append(ligne)
+        if len(trouves) > CRENEAUX_AFFICHES:
+            lignes.append(f"… et {len(trouves) - CRENEAUX_AFFICHES} autres créneaux")
+        embed = nouvel_embed("Créneaux communs", joindre([periode, *lignes], LIMITE_DESCRIPTION))
+        embed.set_footer(text="Les plus longs d'abord, puis les plus proches.")
+        await repondre(interaction, embed=embed)
+
+    @app_commands.command(name="calendrier", description="Exporte les réunions en fichier agenda .ics")
+    @app_commands.describe(reunion="Seulement cette réunion (par défaut : toutes celles du serveur)")
+    @app_commands.autocomplete(reunion=completer_reunion)
+    async def calendrier(
+        self, interaction: discord.Interaction[Passerelle], reunion: str | None = None
+    ) -> None:
+        """Joint un fichier iCalendar que les agendas (Outlook, Google, Apple) importent."""
+        guild_id, _, _ = await self._contexte(interaction)
+        numero = lire_numero_reunion(reunion) if reunion else None
+        # Lu avant de différer la réponse : une erreur reste ainsi privée.
+        series = await self.bot.base.lire(partial(series_a_exporter, guild_id=guild_id, numero=numero))
+        await interaction.response.defer(thinking=True)
+        contenu = await asyncio.to_thread(calendrier_ics, series, maintenant=self.bot.maintenant())
+        nom = f"reunion-{numero}.ics" if numero is not None else "reunions.ics"
+        if numero is not None:
+            quoi = f"de la réunion #{numero}"
+        else:
+            quoi = (
+                "de la réunion du serveur" if len(series) == 1 else f"des {len(series)} réunions du serveur"
+            )
+        await interaction.followup.send(
+            f"Agenda {quoi} (iCalendar) : importez-le dans Outlook, Google Agenda ou Calendrier d'Apple. "
+            "Les séances suivent l'heure de leur ville et s'affichent dans votre fuseau.",
+            file=discord.File(io.BytesIO(contenu), filename=nom),
+        )
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog."""
+    await bot.add_cog(Reunions(bot))
