@@ -16,6 +16,7 @@ from discord.ext import commands
 from sqlmodel import Session
 
 from bot.arbre import ArbreCommandes
+from bot.livraison import Livreur
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
 from commandes import EXTENSIONS
@@ -65,7 +66,8 @@ class Passerelle(commands.Bot):
         self.horloge = horloge
         self.forcer_synchro = forcer_synchro
         self.base = Base(reglages.database_url)
-        self.planificateur = Planificateur(self._reveiller)
+        self.planificateur = Planificateur(self.maintenant, self.dispatch)
+        self.livreur = Livreur(self)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
         self._configurations: dict[int, tuple[float, Configuration]] = {}
@@ -124,6 +126,7 @@ class Passerelle(commands.Bot):
         for guild_id in nouveaux:
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
+            await self.livreur.demarrer()
             log.info(
                 "Prêt en %.2f s : %s, %d serveur(s)",
                 time.perf_counter() - self.debut,
@@ -136,14 +139,12 @@ class Passerelle(commands.Bot):
         """Amorce la configuration, les villes et les axes du protocole d'un nouveau serveur."""
         if await self.base.ecrire(amorcer_serveur, guild.id):
             log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
+            if self.pret.is_set():
+                await self.livreur.preparer(guild.id)
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """Un serveur redevient disponible (ou arrive ainsi) : amorcé s'il ne l'est pas déjà."""
         await self.on_guild_join(guild)
-
-    def _reveiller(self, evenement: str, **ids: int) -> None:
-        # Le planificateur ne fait que réveiller : le cog qui écoute l'événement fait le travail.
-        self.dispatch(evenement, **ids)
 
     async def close(self) -> None:
         """Arrête le planificateur, ferme Discord puis la base."""

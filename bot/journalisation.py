@@ -11,4 +11,3 @@ def configurer_journaux(niveau: str) -> None:
         datefmt="%Y-%m-%d %H:%M:%S",
     )
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(niveau)))
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)

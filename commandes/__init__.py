@@ -6,4 +6,5 @@ EXTENSIONS = (
     "commandes.actions",
     "commandes.indicateurs",
     "commandes.reunions",
+    "commandes.rappels",
 )

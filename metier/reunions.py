@@ -592,6 +592,11 @@ def _annulees(session: Session, reunion_ids: list[int]) -> dict[int, set[datetim
     return par_reunion
 
 
+def seances_annulees(session: Session, reunion_id: int) -> set[datetime]:
+    """Débuts (UTC) des séances annulées d'une série."""
+    return _annulees(session, [reunion_id])[reunion_id]
+
+
 def planifier_reunion(
     session: Session,
     *,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -90,14 +89,36 @@ def base(url_base: str) -> Iterator[Base]:
     acces.fermer()
 
 
-@dataclass
 class HorlogeFixe:
-    """Horloge de test : l'instant « présent » se règle à la main."""
+    """Horloge de test : l'instant « présent » se règle à la main, puis suit le temps virtuel de simcord.
 
-    instant: datetime = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    `env.advance_time(3600)` avance aussi cette horloge d'une heure : le bot et ses minuteries
+    voient le même temps.
+    """
+
+    def __init__(self, instant: datetime = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) -> None:
+        self._instant = instant
+        self._env: Env | None = None
+        self._repere: datetime | None = None
+
+    def suivre(self, env: Env) -> None:
+        """Fait suivre à l'horloge le temps virtuel de cet environnement simcord."""
+        self._env, self._repere = env, env.now()
+
+    @property
+    def instant(self) -> datetime:
+        """L'instant présent."""
+        return self()
+
+    @instant.setter
+    def instant(self, valeur: datetime) -> None:
+        self._instant = valeur
+        self._repere = self._env.now() if self._env is not None else None
 
     def __call__(self) -> datetime:
-        return self.instant
+        if self._env is None or self._repere is None:
+            return self._instant
+        return self._instant + (self._env.now() - self._repere)
 
 
 @pytest.fixture
@@ -119,7 +140,9 @@ def simcord_bot(reglages: Reglages, horloge: HorlogeFixe) -> Passerelle:
 
 
 @pytest_asyncio.fixture
-async def simcord_env(simcord_bot: Passerelle, request: pytest.FixtureRequest) -> AsyncIterator[Env]:
+async def simcord_env(
+    simcord_bot: Passerelle, horloge: HorlogeFixe, request: pytest.FixtureRequest
+) -> AsyncIterator[Env]:
     """Le bot dans simcord ; seules les erreurs *inattendues* font échouer le test.
 
     Le gestionnaire d'erreurs de l'arbre reçoit aussi les erreurs attendues (saisie refusée) :
@@ -127,6 +150,7 @@ async def simcord_env(simcord_bot: Passerelle, request: pytest.FixtureRequest) -
     """
     marqueur = request.node.get_closest_marker("simcord")
     env = Env(simcord_bot, **(marqueur.kwargs if marqueur else {}))
+    horloge.suivre(env)
     await env.start()
     try:
         yield env

@@ -1,0 +1,230 @@
+"""Le livreur : publie ce que la base dit dû, une fois, avec reprises et signalement des échecs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from metier.livraisons import (
+    TypeLivraison,
+    consigner_echec,
+    consigner_envoi,
+    consigner_saut,
+    decider,
+    livraisons_dues,
+    planifier_avis_ecart,
+    planifier_rappels,
+    prochaine_echeance,
+    reserver,
+    salon_de_livraison,
+    salons_de_secours,
+)
+from modeles import Livraison
+
+if TYPE_CHECKING:
+    from bot.client import Passerelle
+
+log = logging.getLogger(__name__)
+
+EVENEMENT = "livraisons_dues"
+CLE_REVEIL = "livraisons"
+# Les rappels sont créés pour les 35 prochains jours : on repasse deux fois par jour.
+PREPARATION = timedelta(hours=12)
+NOMS = {"rappel": "le rappel", "ecart": "l'avis de changement d'écart", "resume": "le résumé hebdomadaire"}
+
+
+@dataclass
+class Publication:
+    """Un message prêt à partir."""
+
+    contenu: str | None = None
+    embed: discord.Embed | None = None
+    vue: discord.ui.View | None = None
+    mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+class PublicationImpossible(Exception):
+    """Le salon est introuvable ou n'accepte pas le message."""
+
+
+# Rend le message d'une livraison, ou None si elle n'a plus de raison d'être (sautée).
+Rendu = Callable[[Livraison, bool], Awaitable[Publication | None]]
+
+
+class Livreur:
+    """Réveillé à la prochaine échéance, publie chaque livraison due avec le rendu de son type."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        self._rendus: dict[str, Rendu] = {}
+        self._verrou = asyncio.Lock()
+        self._derniere_preparation: datetime | None = None
+        bot.add_listener(self._on_livraisons_dues, f"on_{EVENEMENT}")
+        bot.add_listener(self._on_reunions_modifiees, "on_reunions_modifiees")
+
+    def enregistrer(self, type_livraison: str, rendu: Rendu) -> None:
+        """Le cog propriétaire d'un type de publication en fournit le rendu."""
+        self._rendus[type_livraison] = rendu
+
+    async def demarrer(self) -> None:
+        """Prépare les livraisons de chaque serveur et planifie le premier réveil (au démarrage)."""
+        await self.preparer_tout()
+        await self.reprogrammer()
+
+    async def preparer(self, guild_id: int) -> None:
+        """Crée en base les rappels et avis à venir d'un serveur."""
+        maintenant = self.bot.maintenant()
+        await self.bot.base.ecrire(partial(planifier_rappels, guild_id=guild_id, maintenant=maintenant))
+        await self.bot.base.ecrire(partial(planifier_avis_ecart, guild_id=guild_id, maintenant=maintenant))
+
+    async def preparer_tout(self) -> None:
+        """Prépare les livraisons de tous les serveurs."""
+        self._derniere_preparation = self.bot.maintenant()
+        for guild in self.bot.guilds:
+            await self.preparer(guild.id)
+
+    async def reprogrammer(self) -> None:
+        """Réveille le bot à la prochaine échéance en base (ou à la prochaine préparation)."""
+        if not self.bot.planificateur.demarre:
+            return
+        prochaine = await self.bot.base.lire(prochaine_echeance)
+        preparation = (self._derniere_preparation or self.bot.maintenant()) + PREPARATION
+        quand = preparation if prochaine is None else min(prochaine, preparation)
+        self.bot.planificateur.planifier(CLE_REVEIL, quand, EVENEMENT)
+
+    async def _on_reunions_modifiees(self, guild_id: int) -> None:
+        await self.preparer(guild_id)
+        await self.reprogrammer()
+
+    async def _on_livraisons_dues(self) -> None:
+        async with self._verrou:
+            maintenant = self.bot.maintenant()
+            if self._derniere_preparation is None or maintenant - self._derniere_preparation >= PREPARATION:
+                await self.preparer_tout()
+            while ids := await self.bot.base.lire(partial(livraisons_dues, maintenant=self.bot.maintenant())):
+                for livraison_id in ids:
+                    await self.livrer(livraison_id)
+            await self.reprogrammer()
+
+    async def livrer(self, livraison_id: int) -> None:
+        """Publie une livraison due, ou la saute, ou consigne l'échec (et le signale s'il est définitif)."""
+        maintenant = self.bot.maintenant()
+        livraison = await self.bot.base.ecrire(
+            partial(reserver, livraison_id=livraison_id, maintenant=maintenant)
+        )
+        if livraison is None:
+            return  # déjà prise par un autre passage
+        decision = await self.bot.base.lire(partial(decider, livraison=livraison, maintenant=maintenant))
+        rendu = self._rendus.get(livraison.type)
+        publication = await rendu(livraison, decision.en_retard) if decision.publier and rendu else None
+        if publication is None:
+            raison = decision.raison or "plus rien à publier"
+            await self.bot.base.ecrire(
+                partial(consigner_saut, livraison_id=livraison_id, maintenant=maintenant, raison=raison)
+            )
+            log.info("Livraison %s (%s) sautée : %s", livraison.cle, livraison.guild_id, raison)
+            return
+        salon_id = await self.bot.base.lire(partial(salon_de_livraison, livraison_id=livraison_id))
+        if salon_id is None and livraison.type != TypeLivraison.RAPPEL:
+            # Pas de salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
+            await self.bot.base.ecrire(
+                partial(
+                    consigner_saut,
+                    livraison_id=livraison_id,
+                    maintenant=maintenant,
+                    raison="aucun salon choisi",
+                )
+            )
+            return
+        try:
+            message = await self._publier(salon_id, publication)
+        except (discord.HTTPException, PublicationImpossible) as erreur:
+            await self._echec(livraison, salon_id, erreur)
+            return
+        await self.bot.base.ecrire(
+            partial(
+                consigner_envoi,
+                livraison_id=livraison_id,
+                maintenant=self.bot.maintenant(),
+                salon_id=message.channel.id,
+                message_id=message.id,
+                en_retard=decision.en_retard,
+            )
+        )
+
+    async def _salon(self, salon_id: int | None) -> discord.abc.Messageable:
+        if salon_id is None:
+            raise PublicationImpossible("aucun salon n'est configuré (/config salon-rappels)")
+        salon = self.bot.get_channel(salon_id)
+        if salon is None:
+            try:
+                salon = await self.bot.fetch_channel(salon_id)
+            except discord.NotFound:
+                raise PublicationImpossible(f"le salon <#{salon_id}> n'existe plus") from None
+        if not isinstance(salon, discord.abc.Messageable):
+            raise PublicationImpossible(f"le salon <#{salon_id}> ne reçoit pas de messages")
+        return salon
+
+    async def _publier(self, salon_id: int | None, publication: Publication) -> discord.Message:
+        salon = await self._salon(salon_id)
+        options: dict[str, Any] = {"allowed_mentions": publication.mentions}
+        if publication.embed is not None:
+            options["embed"] = publication.embed
+        if publication.vue is not None:
+            options["view"] = publication.vue
+        return await salon.send(publication.contenu, **options)
+
+    async def _echec(self, livraison: Livraison, salon_id: int | None, erreur: Exception) -> None:
+        texte = _expliquer(erreur)
+        definitif = await self.bot.base.ecrire(
+            partial(
+                consigner_echec,
+                livraison_id=livraison.id or 0,
+                maintenant=self.bot.maintenant(),
+                erreur=texte,
+            )
+        )
+        log.warning("Échec de la livraison %s (essai %d) : %s", livraison.cle, livraison.tentatives, texte)
+        if definitif:
+            await self.signaler(livraison, salon_id, texte)
+
+    async def signaler(self, livraison: Livraison, salon_id: int | None, texte: str) -> None:
+        """Prévient la coordination d'une publication abandonnée, dans un autre salon si possible."""
+        salons, role = await self.bot.base.lire(partial(salons_de_secours, livraison_id=livraison.id or 0))
+        guild = self.bot.get_guild(livraison.guild_id)
+        if guild is not None and guild.system_channel is not None:
+            salons.append(guild.system_channel.id)
+        quoi = NOMS.get(livraison.type, livraison.type)
+        message = (
+            f"⚠️ {f'<@&{role}> ' if role else ''}Je n'ai pas pu publier {quoi} prévu "
+            f"{discord.utils.format_dt(livraison.echeance, 'F')} dans <#{salon_id}>, "
+            f"après {livraison.tentatives} essai(s) : {texte}. "
+            "Vérifiez mes permissions et la configuration (/config voir)."
+        )
+        mentions = (
+            discord.AllowedMentions(roles=[discord.Object(role)]) if role else discord.AllowedMentions.none()
+        )
+        for secours in salons:
+            try:
+                await self._publier(secours, Publication(contenu=message, mentions=mentions))
+                return
+            except (discord.HTTPException, PublicationImpossible):
+                continue
+        log.error("Livraison %s abandonnée et impossible à signaler : %s", livraison.cle, texte)
+
+
+def _expliquer(erreur: Exception) -> str:
+    if isinstance(erreur, discord.Forbidden):
+        return "permission refusée dans le salon (Voir le salon, Envoyer des messages, Intégrer des liens)"
+    if isinstance(erreur, discord.NotFound):
+        return "le salon n'existe plus"
+    if isinstance(erreur, discord.HTTPException):
+        return f"Discord a répondu {erreur.status}"
+    return str(erreur)

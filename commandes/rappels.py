@@ -1,0 +1,192 @@
+"""Rappels de réunion (ordre du jour, présences) et avis de changement d'écart horaire."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.client import Passerelle
+from bot.livraison import Publication
+from commandes.actions import texte_sur
+from commandes.outils import BoutonPersistant, ajouter_champ, horodatage, nouvel_embed
+from commandes.reunions import joindre, ligne_seance, ville_d_ancrage
+from metier.livraisons import TypeLivraison
+from metier.ordre_du_jour import PointAction
+from metier.rappels import REPONSES, contexte_avis_ecart, contexte_rappel, repondre_presence
+from metier.reunions import format_rappel, lire_cle_occurrence
+from metier.temps import format_date_courte, format_date_longue, format_duree, format_heure
+from modeles import Livraison
+
+NOM_PRESENCES = "Présences"
+LIBELLES = {"present": "✅ Présent", "absent": "❌ Absent", "peut_etre": "❔ Peut-être"}
+MENTION_RETARD = "⏰ Publié en retard : le bot était indisponible à l'heure prévue."
+
+
+def texte_presences(comptes: dict[str, int]) -> str:
+    """« ✅ 3 présents · ❌ 1 absent · ❔ 0 peut-être »."""
+    return " · ".join(
+        f"{LIBELLES[cle].split()[0]} {comptes.get(cle, 0)} {REPONSES[cle]}"
+        + ("s" if comptes.get(cle, 0) > 1 and cle != "peut_etre" else "")
+        for cle in REPONSES
+    )
+
+
+def _points(points: list[PointAction], total: int, avec_echeance: bool = False) -> str:
+    lignes = [
+        f"**#{p.numero}** {texte_sur(p.titre, 80)} — {p.avancement}\u00a0%"
+        + (f" · {format_date_courte(p.echeance)}" if avec_echeance and p.echeance else "")
+        for p in points
+    ]
+    if total > len(points):
+        lignes.append(f"… et {total - len(points)} autres (voir `/action liste`)")
+    return "\n".join(lignes) or "—"
+
+
+class BoutonPresence(
+    BoutonPersistant, template=r"rsvp:(?P<reunion>\d+):(?P<seance>\d{8}T\d{4}Z):(?P<reponse>\w+)"
+):
+    """Présent / absent / peut-être, sous un rappel ; les comptes sont en base."""
+
+    def __init__(self, reunion_id: int, seance: str, reponse: str) -> None:
+        self.reunion_id, self.seance, self.reponse = reunion_id, seance, reponse
+        super().__init__(
+            discord.ui.Button(
+                label=LIBELLES.get(reponse, reponse),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"rsvp:{reunion_id}:{seance}:{reponse}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonPresence:
+        """Recrée le bouton à partir de son identifiant (après un redémarrage aussi)."""
+        return cls(int(match["reunion"]), match["seance"], match["reponse"])
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Enregistre la réponse et met à jour les comptes affichés sous le rappel."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        comptes = await bot.base.ecrire(
+            partial(
+                repondre_presence,
+                guild_id=interaction.guild_id,
+                reunion_id=self.reunion_id,
+                debut=lire_cle_occurrence(self.seance),
+                membre_id=interaction.user.id,
+                reponse=self.reponse,
+                maintenant=bot.maintenant(),
+            )
+        )
+        message = interaction.message
+        if message is not None and message.embeds:
+            embed = message.embeds[0]
+            for index, champ in enumerate(embed.fields):
+                if champ.name == NOM_PRESENCES:
+                    embed.set_field_at(
+                        index, name=NOM_PRESENCES, value=texte_presences(comptes), inline=False
+                    )
+            await interaction.response.edit_message(embed=embed)
+        else:
+            await interaction.response.defer()
+        await interaction.followup.send(f"Réponse notée : {REPONSES[self.reponse]}.", ephemeral=True)
+
+
+def vue_presences(reunion_id: int, seance: str) -> discord.ui.View:
+    """Les trois boutons de réponse d'une séance."""
+    vue = discord.ui.View(timeout=None)
+    for reponse in REPONSES:
+        vue.add_item(BoutonPresence(reunion_id, seance, reponse))
+    return vue
+
+
+class Rappels(commands.Cog):
+    """Rendu des rappels et des avis ; le livreur (bot/livraison.py) les publie."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        bot.livreur.enregistrer(TypeLivraison.RAPPEL, self.rendre_rappel)
+        bot.livreur.enregistrer(TypeLivraison.ECART, self.rendre_avis_ecart)
+
+    async def rendre_rappel(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+        """Le rappel d'une séance : heure dans chaque ville, lien, ordre du jour, boutons de présence."""
+        contexte = await self.bot.base.lire(
+            partial(contexte_rappel, livraison_id=livraison.id or 0, maintenant=self.bot.maintenant())
+        )
+        if contexte is None:
+            return None
+        reunion, seance, villes = contexte.reunion, contexte.seance, contexte.configuration.villes
+        ancre = ville_d_ancrage(contexte.configuration, reunion)
+        reste = timedelta(minutes=round((seance.debut - self.bot.maintenant()).total_seconds() / 60))
+        dans = format_duree(reste) if reste < timedelta(days=2) else format_rappel(reste)
+        description = [
+            f"Dans {dans} : {horodatage(seance.debut)} ({horodatage(seance.debut, 'R')})",
+            ligne_seance(seance, villes, ancre),
+        ]
+        if en_retard:
+            description.insert(0, MENTION_RETARD)
+        embed = nouvel_embed(f"🔔 Rappel : {texte_sur(reunion.titre, 200)}", "\n".join(description))
+        if reunion.lien:
+            ajouter_champ(embed, "Lien", reunion.lien)
+        ordre = contexte.ordre
+        if ordre.est_vide:
+            ajouter_champ(
+                embed, "Ordre du jour", "Rien de nouveau dans le registre depuis la dernière séance."
+            )
+        else:
+            ajouter_champ(
+                embed, "Mises à jour depuis la dernière séance", _points(ordre.mises_a_jour, ordre.totaux[0])
+            )
+            ajouter_champ(embed, "Actions en retard", _points(ordre.en_retard, ordre.totaux[1], True))
+            ajouter_champ(
+                embed, "Échéances d'ici la prochaine séance", _points(ordre.echeances, ordre.totaux[2], True)
+            )
+        ajouter_champ(embed, NOM_PRESENCES, texte_presences(contexte.presences))
+        embed.set_footer(text=f"Réunion #{reunion.numero} · /reunion voir {reunion.numero}")
+        return Publication(embed=embed, vue=vue_presences(reunion.id or 0, seance.cle))
+
+    async def rendre_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+        """L'avis, une semaine avant, que l'écart entre villes change, et les séances qui bougent."""
+        contexte = await self.bot.base.lire(partial(contexte_avis_ecart, livraison_id=livraison.id or 0))
+        if contexte is None:
+            return None
+        changement, ville = contexte.changement, contexte.changement.ville
+        local = ville.heure_locale(changement.instant)
+        lignes = [
+            f"Le {format_date_longue(local.date())} à {format_heure(local)}, {ville.nom} change d'heure "
+            f"({horodatage(changement.instant)}) : l'écart passe de {format_duree(changement.avant)} "
+            f"à **{format_duree(changement.apres)}**."
+        ]
+        if contexte.retour is not None:
+            retour_local = contexte.retour.ville.heure_locale(contexte.retour.instant)
+            lignes.append(
+                f"Il reviendra à {format_duree(contexte.retour.apres)} le "
+                f"{format_date_longue(retour_local.date())} ({horodatage(contexte.retour.instant, 'D')})."
+            )
+        if en_retard:
+            lignes.insert(0, MENTION_RETARD)
+        embed = nouvel_embed("🕑 L'écart horaire entre les villes change", "\n".join(lignes))
+        villes = contexte.configuration.villes
+        seances = [
+            f"**{texte_sur(reunion.titre, 80)}** : "
+            + ligne_seance(seance, villes, ville_d_ancrage(contexte.configuration, reunion))
+            for reunion, seance in contexte.seances
+        ]
+        ajouter_champ(
+            embed,
+            "Réunions qui bougent dans l'horloge de l'autre ville",
+            joindre(seances, 1024) if seances else "Aucune réunion planifiée pendant ces semaines.",
+        )
+        return Publication(embed=embed)
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog et ses boutons persistants."""
+    bot.add_dynamic_items(BoutonPresence)
+    await bot.add_cog(Rappels(bot))

@@ -1,0 +1,812 @@
+"""Données des graphiques de progrès (`/progres graphique`), agrégées en SQL, prêtes à dessiner.
+
+Chaque fonction `donnees_*` rend un instantané figé (valeurs simples, libellés en français) que
+`metier.rendu_graphiques.rendre` dessine. Une sélection vide est rendue telle quelle (`est_vide`) ;
+c'est `preparer` qui la refuse avec un message qui dit quoi faire. Un numéro d'axe inconnu est
+refusé partout (`ErreurMetier`).
+
+Les jours (« aujourd'hui », fins de mois) sont comptés en UTC : un compromis neutre entre les
+villes partenaires, à quelques heures près du jour local de chacune.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar, Final
+
+import sqlalchemy as sa
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from sqlalchemy import Row, case, false, func, literal
+from sqlmodel import Session, col, select
+
+from metier.erreurs import ErreurMetier
+from metier.protocole import chiffre_romain
+from metier.temps import LOCALE, NBSP, format_date_courte
+from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction, VillePartenaire
+from modeles.actions import VILLE_TOUTES
+
+TYPES_GRAPHIQUES: Final = ("axes", "statuts", "evolution", "indicateurs", "echeances")
+MAX_ECHEANCES: Final = 15
+MAX_INDICATEURS: Final = 10
+MOIS_PAR_DEFAUT: Final = 12
+JOURS_PAR_DEFAUT: Final = 90
+COULEUR_TOUTES: Final = "#4D4D4D"
+COULEUR_AUTRE: Final = "#8C8C8C"
+
+LIBELLES_STATUTS: Final = {
+    StatutAction.PROPOSEE: "Proposée",
+    StatutAction.EN_COURS: "En cours",
+    StatutAction.EN_PAUSE: "En pause",
+    StatutAction.TERMINEE: "Terminée",
+    StatutAction.ABANDONNEE: "Abandonnée",
+}
+STATUTS_CLOS: Final = (StatutAction.TERMINEE, StatutAction.ABANDONNEE)
+
+AUCUNE_ACTION: Final = "Aucune action enregistrée pour l'instant : ajoutez-en avec /action ajouter."
+AUCUN_INDICATEUR: Final = "Aucun indicateur enregistré pour l'instant : ajoutez-en avec /indicateur ajouter."
+
+
+# --- Formats ------------------------------------------------------------------------------------
+
+
+def format_nombre(valeur: float) -> str:
+    """« 1 234,5 », « 12 » : au plus deux décimales, à la française."""
+    return format_decimal(valeur, format="#,##0.##", locale=LOCALE)
+
+
+def format_pourcentage(valeur: float) -> str:
+    """« 47 % », arrondi à l'unité, espace insécable avant le signe."""
+    return f"{format_decimal(round(valeur), locale=LOCALE)}{NBSP}%"
+
+
+def format_jour(jour: date) -> str:
+    """« 26 novembre 2026 »."""
+    return format_date(jour, "d MMMM y", locale=LOCALE)
+
+
+def format_mois(jour: date) -> str:
+    """« nov. 2026 »."""
+    return format_date(jour, "MMM y", locale=LOCALE)
+
+
+def libelle_axe(numero: int, titre_court: str) -> str:
+    """« II. Développement social et économique »."""
+    return f"{chiffre_romain(numero)}. {titre_court}"
+
+
+def pluriel(nombre: int, singulier: str, forme_plurielle: str | None = None) -> str:
+    """« 1 action », « 2 738 actions » (singulier pour 0 et 1, à la française)."""
+    mot = singulier if nombre < 2 else forme_plurielle or singulier + "s"
+    return f"{format_nombre(nombre)} {mot}"
+
+
+# --- Valeurs rendues ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Porteur:
+    """Qui porte des actions : une ville partenaire, ou toutes ensemble ; avec sa couleur."""
+
+    code: str
+    nom: str
+    couleur: str
+
+
+@dataclass(frozen=True)
+class _Graphique:
+    """Ce que tous les graphiques ont : un titre, une date, un nom de fichier."""
+
+    type_graphique: ClassVar[str]
+    titre: str
+    au: date
+
+    @property
+    def nom_fichier(self) -> str:
+        """« progres-axes-2026-11-26.png »."""
+        return f"progres-{self.type_graphique}-{self.au.isoformat()}.png"
+
+
+@dataclass(frozen=True)
+class MoyennePorteur:
+    """Avancement moyen des actions d'un axe portées par une ville (ou toutes)."""
+
+    porteur: Porteur
+    nb_actions: int
+    moyenne: float
+
+
+@dataclass(frozen=True)
+class AvancementAxe:
+    """Une ligne du graphique `axes`."""
+
+    numero: int
+    libelle: str
+    nb_actions: int
+    nb_terminees: int
+    moyenne: float | None
+    par_porteur: tuple[MoyennePorteur, ...]
+
+
+@dataclass(frozen=True)
+class DonneesAxes(_Graphique):
+    """Avancement moyen par axe, et par ville porteuse dans chaque axe."""
+
+    type_graphique: ClassVar[str] = "axes"
+    porteurs: tuple[Porteur, ...]
+    axes: tuple[AvancementAxe, ...]
+
+    @property
+    def nb_actions(self) -> int:
+        """Nombre d'actions représentées."""
+        return sum(a.nb_actions for a in self.axes)
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai s'il n'y a aucune action à montrer."""
+        return self.nb_actions == 0
+
+
+@dataclass(frozen=True)
+class RepartitionAxe:
+    """Nombre d'actions de chaque statut dans un axe (dans l'ordre de `DonneesStatuts.statuts`)."""
+
+    numero: int
+    libelle: str
+    comptes: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """Nombre d'actions de l'axe."""
+        return sum(self.comptes)
+
+
+@dataclass(frozen=True)
+class DonneesStatuts(_Graphique):
+    """Actions par statut et par axe (barres empilées)."""
+
+    type_graphique: ClassVar[str] = "statuts"
+    statuts: tuple[tuple[StatutAction, str], ...]
+    axes: tuple[RepartitionAxe, ...]
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai s'il n'y a aucune action à montrer."""
+        return all(a.total == 0 for a in self.axes)
+
+
+@dataclass(frozen=True)
+class SerieEvolution:
+    """Avancement moyen d'un axe (ou de l'ensemble) à chaque date ; None sans action à cette date."""
+
+    numero: int
+    libelle: str
+    moyennes: tuple[float | None, ...]
+    nombres: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DonneesEvolution(_Graphique):
+    """Avancement moyen par axe à chaque fin de mois, reconstitué d'après l'historique."""
+
+    type_graphique: ClassVar[str] = "evolution"
+    dates: tuple[date, ...]
+    libelles_dates: tuple[str, ...]
+    series: tuple[SerieEvolution, ...]
+    ensemble: SerieEvolution
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai si aucune action n'existait à aucune des dates."""
+        return not any(self.ensemble.nombres)
+
+
+@dataclass(frozen=True)
+class EtatIndicateur:
+    """Dernière mesure d'un indicateur, située entre sa valeur de départ et sa cible."""
+
+    numero: int
+    nom: str
+    axe_numero: int
+    unite: str
+    valeur_depart: float
+    cible: float
+    valeur: float | None
+    date_mesure: date | None
+
+    @property
+    def pourcentage(self) -> float | None:
+        """Chemin parcouru de la valeur de départ vers la cible, en % (peut sortir de 0-100)."""
+        if self.valeur is None:
+            return None
+        if self.cible == self.valeur_depart:
+            return 100.0 if self.valeur == self.cible else 0.0
+        return (self.valeur - self.valeur_depart) / (self.cible - self.valeur_depart) * 100
+
+    @property
+    def libelle_valeurs(self) -> str:
+        """« 130 t (cible 200, départ 0), mesuré le 1 oct. 2026 » ou « aucune mesure (cible 20 t) »."""
+        if self.valeur is None or self.date_mesure is None:
+            return f"aucune mesure (cible {format_nombre(self.cible)} {self.unite})"
+        return (
+            f"{format_nombre(self.valeur)} {self.unite} (cible {format_nombre(self.cible)}, "
+            f"départ {format_nombre(self.valeur_depart)}), mesuré le {format_date_courte(self.date_mesure)}"
+        )
+
+
+@dataclass(frozen=True)
+class DonneesIndicateurs(_Graphique):
+    """Chaque indicateur : dernière valeur mesurée, en % du chemin entre départ et cible."""
+
+    type_graphique: ClassVar[str] = "indicateurs"
+    indicateurs: tuple[EtatIndicateur, ...]
+    nb_autres: int
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai s'il n'y a aucun indicateur à montrer."""
+        return not self.indicateurs
+
+    @property
+    def note_autres(self) -> str | None:
+        """« … et 3 autres : filtrez par axe » quand tout n'est pas montré."""
+        if not self.nb_autres:
+            return None
+        return f"… et {pluriel(self.nb_autres, 'autre')} : filtrez par axe"
+
+
+@dataclass(frozen=True)
+class Echeance:
+    """Une action ouverte et son échéance ; `jours` < 0 quand elle est dépassée."""
+
+    numero: int
+    titre: str
+    axe_numero: int
+    porteur: Porteur
+    statut: StatutAction
+    echeance: date
+    jours: int
+
+    @property
+    def en_retard(self) -> bool:
+        """Échéance dépassée (l'action n'est ni terminée ni abandonnée)."""
+        return self.jours < 0
+
+    @property
+    def libelle_delai(self) -> str:
+        """« en retard de 3 j », « aujourd'hui », « dans 12 j »."""
+        if self.jours < 0:
+            return f"en retard de {-self.jours}{NBSP}j"
+        if self.jours == 0:
+            return "aujourd'hui"
+        return f"dans {self.jours}{NBSP}j"
+
+
+@dataclass(frozen=True)
+class DonneesEcheances(_Graphique):
+    """Les échéances les plus proches (en retard ou à venir), au plus `MAX_ECHEANCES`."""
+
+    type_graphique: ClassVar[str] = "echeances"
+    horizon: date
+    porteurs: tuple[Porteur, ...]
+    echeances: tuple[Echeance, ...]
+    nb_en_retard: int
+    nb_autres: int
+    nb_autres_en_retard: int
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai s'il n'y a aucune échéance à montrer."""
+        return not self.echeances
+
+    @property
+    def note_autres(self) -> str | None:
+        """« … et 12 autres, dont 4 en retard » quand tout n'est pas montré."""
+        if not self.nb_autres:
+            return None
+        dont = (
+            f", dont {format_nombre(self.nb_autres_en_retard)} en retard" if self.nb_autres_en_retard else ""
+        )
+        return f"… et {pluriel(self.nb_autres, 'autre')}{dont}"
+
+
+Donnees = DonneesAxes | DonneesStatuts | DonneesEvolution | DonneesIndicateurs | DonneesEcheances
+
+
+# --- Lecture commune ----------------------------------------------------------------------------
+
+
+def _lignes(session: Session, requete: sa.Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
+    # Requêtes d'agrégats en SQLAlchemy Core : rien à charger dans l'ORM, donc pas d'objets à créer.
+    session.flush()
+    return session.connection().execute(requete).all()
+
+
+def _axes(session: Session, guild_id: int, axe: int | None) -> list[Axe]:
+    """Rend les axes du serveur (ou le seul demandé) ; refuse un numéro inconnu."""
+    axes = list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))))
+    if axe is None:
+        return axes
+    choisis = [a for a in axes if a.numero == axe]
+    if not choisis:
+        numeros = ", ".join(f"{a.numero} ({chiffre_romain(a.numero)})" for a in axes) or "aucun"
+        raise ErreurMetier(f"Il n'y a pas d'axe {axe} sur ce serveur. Axes existants : {numeros}.")
+    return choisis
+
+
+def _filtre_actions(guild_id: int, axes: list[Axe], axe: int | None) -> list[Any]:
+    conditions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
+    if axe is not None:
+        conditions.append(col(Action.axe_id) == axes[0].id)
+    return conditions
+
+
+class _Porteurs:
+    """Les villes partenaires du serveur et « toutes », dans l'ordre de la configuration."""
+
+    def __init__(self, session: Session, guild_id: int) -> None:
+        villes = session.exec(
+            select(VillePartenaire)
+            .where(VillePartenaire.guild_id == guild_id)
+            .order_by(col(VillePartenaire.ordre), col(VillePartenaire.id))
+        ).all()
+        nom_toutes = "Les deux villes" if len(villes) == 2 else "Toutes les villes"
+        connus = [Porteur(v.code, v.nom, v.couleur) for v in villes]
+        connus.append(Porteur(VILLE_TOUTES, nom_toutes, COULEUR_TOUTES))
+        self._par_code = {p.code: p for p in connus}
+
+    def __call__(self, code: str) -> Porteur:
+        """Rend le porteur de ce code ; une ville retirée de la configuration reste affichée."""
+        if code not in self._par_code:
+            self._par_code[code] = Porteur(code, code.capitalize(), COULEUR_AUTRE)
+        return self._par_code[code]
+
+    def presents(self, codes: set[str]) -> tuple[Porteur, ...]:
+        """Rend les porteurs de ces codes, dans l'ordre de la configuration."""
+        ordre = {p.code: i for i, p in enumerate(self._par_code.values())}
+        return tuple(sorted((self(c) for c in codes), key=lambda p: (ordre.get(p.code, len(ordre)), p.code)))
+
+
+def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str) -> str:
+    if axe is not None:
+        quoi = f"{quoi} — axe {chiffre_romain(axes[0].numero)}"
+    return f"{quoi} — {quand}"
+
+
+def _aujourd_hui(maintenant: datetime) -> date:
+    return maintenant.astimezone(UTC).date()
+
+
+# --- Axes ---------------------------------------------------------------------------------------
+
+
+def donnees_axes(
+    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+) -> DonneesAxes:
+    """Calcule l'avancement moyen par axe et par ville porteuse, avec les actions terminées."""
+    axes = _axes(session, guild_id, axe)
+    porteurs = _Porteurs(session, guild_id)
+    terminee = case((col(Action.statut) == StatutAction.TERMINEE.value, 1), else_=0)
+    requete = (
+        sa.select(
+            col(Action.axe_id),
+            col(Action.ville),
+            func.count(),
+            func.coalesce(func.sum(col(Action.avancement)), 0),
+            func.coalesce(func.sum(terminee), 0),
+        )
+        .where(*_filtre_actions(guild_id, axes, axe))
+        .group_by(col(Action.axe_id), col(Action.ville))
+    )
+    par_axe: dict[int, list[tuple[str, int, int, int]]] = {}
+    for axe_id, ville, nombre, somme, terminees in _lignes(session, requete):
+        par_axe.setdefault(axe_id, []).append((ville, int(nombre), int(somme), int(terminees)))
+    codes = {ville for groupes in par_axe.values() for ville, *_ in groupes}
+    ordre = {p.code: i for i, p in enumerate(porteurs.presents(codes))}
+    lignes = []
+    for a in axes:
+        assert a.id is not None
+        groupes = sorted(par_axe.get(a.id, []), key=lambda g: ordre[g[0]])
+        nombre = sum(g[1] for g in groupes)
+        lignes.append(
+            AvancementAxe(
+                numero=a.numero,
+                libelle=libelle_axe(a.numero, a.titre_court),
+                nb_actions=nombre,
+                nb_terminees=sum(g[3] for g in groupes),
+                moyenne=sum(g[2] for g in groupes) / nombre if nombre else None,
+                par_porteur=tuple(MoyennePorteur(porteurs(v), n, s / n) for v, n, s, _ in groupes),
+            )
+        )
+    aujourd_hui = _aujourd_hui(maintenant)
+    return DonneesAxes(
+        titre=_titre("Avancement moyen par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        au=aujourd_hui,
+        porteurs=porteurs.presents(codes),
+        axes=tuple(lignes),
+    )
+
+
+# --- Statuts ------------------------------------------------------------------------------------
+
+
+def donnees_statuts(
+    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+) -> DonneesStatuts:
+    """Compte les actions de chaque statut dans chaque axe."""
+    axes = _axes(session, guild_id, axe)
+    requete = (
+        sa.select(col(Action.axe_id), col(Action.statut), func.count())
+        .where(*_filtre_actions(guild_id, axes, axe))
+        .group_by(col(Action.axe_id), col(Action.statut))
+    )
+    comptes = {(axe_id, str(statut)): int(n) for axe_id, statut, n in _lignes(session, requete)}
+    statuts = tuple(LIBELLES_STATUTS.items())
+    repartitions = []
+    for a in axes:
+        repartitions.append(
+            RepartitionAxe(
+                numero=a.numero,
+                libelle=libelle_axe(a.numero, a.titre_court),
+                comptes=tuple(comptes.get((a.id, s.value), 0) for s, _ in statuts),
+            )
+        )
+    aujourd_hui = _aujourd_hui(maintenant)
+    return DonneesStatuts(
+        titre=_titre("Actions par statut et par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        au=aujourd_hui,
+        statuts=statuts,
+        axes=tuple(repartitions),
+    )
+
+
+# --- Évolution ----------------------------------------------------------------------------------
+
+
+def _debut_mois_suivant(annee: int, mois: int) -> datetime:
+    return datetime(annee + mois // 12, mois % 12 + 1, 1, tzinfo=UTC)
+
+
+def _bornes(maintenant: datetime, mois: int) -> list[datetime]:
+    """Fins des `mois - 1` mois précédents (bornes exclusives, UTC), puis `maintenant`."""
+    instant = maintenant.astimezone(UTC)
+    bornes = []
+    for recul in range(mois - 1, 0, -1):
+        index = instant.year * 12 + instant.month - 1 - recul
+        bornes.append(_debut_mois_suivant(index // 12, index % 12 + 1))
+    return [*bornes, instant]
+
+
+def _periode(colonne: Any, bornes: list[datetime]) -> Any:
+    """Numéro de la période (0 … n-1) où tombe l'instant : avant la 1re borne, avant la 2e, …"""
+    if len(bornes) == 1:
+        return literal(0)
+    return case(*((colonne < borne, i) for i, borne in enumerate(bornes[:-1])), else_=len(bornes) - 1)
+
+
+def donnees_evolution(
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    mois: int = MOIS_PAR_DEFAUT,
+) -> DonneesEvolution:
+    """Reconstitue l'avancement moyen par axe à chaque fin de mois, d'après l'historique.
+
+    À chaque date, une action compte si elle existait déjà, avec son dernier avancement connu
+    (0 avant sa première mise à jour d'avancement ; une action sans aucune mise à jour
+    d'avancement garde son avancement actuel). Le dernier point est `maintenant`.
+    """
+    if not 1 <= mois <= 120:
+        raise ErreurMetier("La période doit compter entre 1 et 120 mois.")
+    axes = _axes(session, guild_id, axe)
+    bornes = _bornes(maintenant, mois)
+    conditions = _filtre_actions(guild_id, axes, axe)
+
+    # L'historique d'avant la fenêtre se résume, pour chaque action, à sa dernière valeur ; seules
+    # les mises à jour de la fenêtre sont lues une à une (colonnes entières, sans objets ORM).
+    avant = (
+        sa.select(col(MiseAJour.avancement))
+        .where(
+            col(MiseAJour.action_id) == col(Action.id),
+            col(MiseAJour.avancement).is_not(None),
+            col(MiseAJour.quand) < bornes[0],
+        )
+        .order_by(col(MiseAJour.quand).desc(), col(MiseAJour.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    actions = _lignes(
+        session,
+        sa.select(
+            col(Action.id),
+            col(Action.axe_id),
+            _periode(col(Action.cree_le), bornes),
+            col(Action.avancement),
+            avant,
+        ).where(*conditions, col(Action.cree_le) <= bornes[-1]),
+    )
+    # Variations par période, cumulées ensuite : le coût suit le nombre de mises à jour, pas
+    # actions × mois. État de chaque action : [index d'axe, période de création, valeur courante,
+    # valeur provisoire (action sans historique connu jusque-là)].
+    n = len(bornes)
+    index_axes = {a.id: i for i, a in enumerate(axes)}
+    ecarts_somme = [[0] * n for _ in axes]
+    ecarts_nombre = [[0] * n for _ in axes]
+    etats: dict[int, list[Any]] = {}
+    for action_id, axe_id, debut, actuel, initiale in actions:
+        i = index_axes[axe_id]
+        valeur = actuel if initiale is None else initiale
+        ecarts_somme[i][debut] += valeur
+        ecarts_nombre[i][debut] += 1
+        etats[action_id] = [i, debut, valeur, initiale is None]
+    fenetre = _lignes(
+        session,
+        sa.select(col(MiseAJour.action_id), _periode(col(MiseAJour.quand), bornes), col(MiseAJour.avancement))
+        .where(
+            col(MiseAJour.guild_id) == guild_id,
+            col(MiseAJour.avancement).is_not(None),
+            col(MiseAJour.quand) >= bornes[0],
+            col(MiseAJour.quand) <= bornes[-1],
+        )
+        .order_by(col(MiseAJour.quand), col(MiseAJour.id)),
+    )
+    for action_id, k, valeur in fenetre:
+        etat = etats.get(action_id)
+        if etat is None:
+            continue  # action archivée, d'un autre axe, ou créée après `maintenant`
+        i, debut, courante, provisoire = etat
+        if provisoire:
+            # Elle a donc un historique : avant sa première mise à jour, elle était à 0.
+            ecarts_somme[i][debut] -= courante
+            courante = 0
+            etat[3] = False
+        ecarts_somme[i][max(k, debut)] += valeur - courante
+        etat[2] = valeur
+
+    series = []
+    total_somme, total_nombre = [0] * n, [0] * n
+    for i, a in enumerate(axes):
+        sommes, nombres = _cumuler(ecarts_somme[i]), _cumuler(ecarts_nombre[i])
+        total_somme = [t + s for t, s in zip(total_somme, sommes, strict=True)]
+        total_nombre = [t + m for t, m in zip(total_nombre, nombres, strict=True)]
+        series.append(
+            SerieEvolution(a.numero, libelle_axe(a.numero, a.titre_court), *_moyennes(sommes, nombres))
+        )
+
+    dates = (*((b - timedelta(microseconds=1)).date() for b in bornes[:-1]), bornes[-1].date())
+    libelles = (*(format_mois(d) for d in dates[:-1]), format_date_courte(dates[-1]))
+    debut = format_date(dates[0], "MMMM y", locale=LOCALE)
+    quand = f"de {debut} au {format_jour(dates[-1])}" if n > 1 else f"au {format_jour(dates[-1])}"
+    return DonneesEvolution(
+        titre=_titre("Évolution de l'avancement", axes, axe, quand),
+        au=dates[-1],
+        dates=dates,
+        libelles_dates=libelles,
+        series=tuple(series),
+        ensemble=SerieEvolution(0, "Ensemble", *_moyennes(total_somme, total_nombre)),
+    )
+
+
+def _cumuler(ecarts: list[int]) -> list[int]:
+    total, cumul = 0, []
+    for ecart in ecarts:
+        total += ecart
+        cumul.append(total)
+    return cumul
+
+
+def _moyennes(sommes: list[int], nombres: list[int]) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
+    return tuple(s / m if m else None for s, m in zip(sommes, nombres, strict=True)), tuple(nombres)
+
+
+# --- Indicateurs --------------------------------------------------------------------------------
+
+
+def donnees_indicateurs(
+    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+) -> DonneesIndicateurs:
+    """Situe la dernière mesure de chaque indicateur entre sa valeur de départ et sa cible."""
+    axes = _axes(session, guild_id, axe)
+    numeros_axes = {a.id: a.numero for a in axes}
+    conditions: list[Any] = [col(Indicateur.guild_id) == guild_id, col(Indicateur.archive) == false()]
+    if axe is not None:
+        conditions.append(col(Indicateur.axe_id) == axes[0].id)
+    rang = (
+        func.row_number()
+        .over(
+            partition_by=col(Mesure.indicateur_id),
+            order_by=(col(Mesure.date).desc(), col(Mesure.quand).desc(), col(Mesure.id).desc()),
+        )
+        .label("rang")
+    )
+    mesures = (
+        sa.select(
+            col(Mesure.indicateur_id).label("indicateur_id"), col(Mesure.date), col(Mesure.valeur), rang
+        )
+        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= _aujourd_hui(maintenant))
+        .subquery()
+    )
+    derniere = sa.select(mesures).where(mesures.c.rang == 1).subquery()
+    requete = (
+        sa.select(
+            col(Indicateur.numero),
+            col(Indicateur.nom),
+            col(Indicateur.axe_id),
+            col(Indicateur.unite),
+            col(Indicateur.valeur_depart),
+            col(Indicateur.cible),
+            derniere.c.valeur,
+            derniere.c.date,
+        )
+        .outerjoin(derniere, derniere.c.indicateur_id == col(Indicateur.id))
+        .where(*conditions)
+        .order_by(col(Indicateur.numero))
+    )
+    etats = [
+        EtatIndicateur(
+            numero=numero,
+            nom=nom,
+            axe_numero=numeros_axes[axe_id],
+            unite=unite,
+            valeur_depart=depart,
+            cible=cible,
+            valeur=valeur,
+            date_mesure=date_mesure,
+        )
+        for numero, nom, axe_id, unite, depart, cible, valeur, date_mesure in _lignes(session, requete)
+    ]
+    etats.sort(key=lambda e: (e.axe_numero, e.numero))
+    aujourd_hui = _aujourd_hui(maintenant)
+    return DonneesIndicateurs(
+        titre=_titre("Indicateurs vers leur cible", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        au=aujourd_hui,
+        indicateurs=tuple(etats[:MAX_INDICATEURS]),
+        nb_autres=max(0, len(etats) - MAX_INDICATEURS),
+    )
+
+
+# --- Échéances ----------------------------------------------------------------------------------
+
+
+def donnees_echeances(
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    jours: int = JOURS_PAR_DEFAUT,
+) -> DonneesEcheances:
+    """Rassemble les échéances des actions ouvertes : toutes celles en retard, et les `jours` à venir.
+
+    Au plus `MAX_ECHEANCES` sont gardées, les plus proches d'aujourd'hui ; les autres sont comptées.
+    """
+    if not 1 <= jours <= 3660:
+        raise ErreurMetier("La période doit compter entre 1 et 3 660 jours.")
+    axes = _axes(session, guild_id, axe)
+    numeros_axes = {a.id: a.numero for a in axes}
+    porteurs = _Porteurs(session, guild_id)
+    aujourd_hui = _aujourd_hui(maintenant)
+    horizon = aujourd_hui + timedelta(days=jours)
+    echeance = col(Action.echeance)
+    conditions = [
+        *_filtre_actions(guild_id, axes, axe),
+        col(Action.statut).not_in([s.value for s in STATUTS_CLOS]),
+        echeance.is_not(None),
+        echeance <= horizon,
+    ]
+    en_retard = case((echeance < aujourd_hui, 1), else_=0)
+    nb_total, nb_en_retard = _lignes(
+        session, sa.select(func.count(), func.coalesce(func.sum(en_retard), 0)).where(*conditions)
+    )[0]
+    colonnes = (
+        col(Action.numero),
+        col(Action.titre),
+        col(Action.axe_id),
+        col(Action.ville),
+        col(Action.statut),
+        col(Action.echeance),
+    )
+    # Les plus proches de chaque côté d'aujourd'hui ; on garde ensuite les plus proches des deux.
+    passees = _lignes(
+        session,
+        sa.select(*colonnes)
+        .where(*conditions, echeance < aujourd_hui)
+        .order_by(echeance.desc(), col(Action.numero))
+        .limit(MAX_ECHEANCES),
+    )
+    a_venir = _lignes(
+        session,
+        sa.select(*colonnes)
+        .where(*conditions, echeance >= aujourd_hui)
+        .order_by(echeance, col(Action.numero))
+        .limit(MAX_ECHEANCES),
+    )
+    toutes = [
+        Echeance(
+            numero=numero,
+            titre=titre,
+            axe_numero=numeros_axes[axe_id],
+            porteur=porteurs(ville),
+            statut=StatutAction(statut),
+            echeance=jour,
+            jours=(jour - aujourd_hui).days,
+        )
+        for numero, titre, axe_id, ville, statut, jour in (*passees, *a_venir)
+    ]
+    toutes.sort(key=lambda e: (abs(e.jours), e.jours >= 0, e.numero))
+    gardees = sorted(toutes[:MAX_ECHEANCES], key=lambda e: (e.echeance, e.numero))
+    retard_montre = sum(e.en_retard for e in gardees)
+    titre = f"Échéances en retard et à {jours} jours"
+    return DonneesEcheances(
+        titre=_titre(titre, axes, axe, f"au {format_jour(aujourd_hui)}"),
+        au=aujourd_hui,
+        horizon=horizon,
+        porteurs=porteurs.presents({e.porteur.code for e in gardees}),
+        echeances=tuple(gardees),
+        nb_en_retard=int(nb_en_retard),
+        nb_autres=int(nb_total) - len(gardees),
+        nb_autres_en_retard=int(nb_en_retard) - retard_montre,
+    )
+
+
+# --- Point d'entrée -----------------------------------------------------------------------------
+
+
+def preparer(
+    session: Session,
+    *,
+    type_graphique: str,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    mois: int = MOIS_PAR_DEFAUT,
+    jours: int = JOURS_PAR_DEFAUT,
+) -> Donnees:
+    """Prépare les données du graphique demandé, prêtes pour `rendu_graphiques.rendre`.
+
+    Lève `ErreurMetier` pour un type inconnu, un axe inconnu, ou s'il n'y a rien à dessiner
+    (le message dit comment y remédier). La session vient en premier pour `Base.lire(preparer, …)`.
+    """
+    communs: dict[str, Any] = {"guild_id": guild_id, "maintenant": maintenant, "axe": axe}
+    donnees: Donnees
+    if type_graphique == "axes":
+        donnees = donnees_axes(session, **communs)
+    elif type_graphique == "statuts":
+        donnees = donnees_statuts(session, **communs)
+    elif type_graphique == "evolution":
+        donnees = donnees_evolution(session, mois=mois, **communs)
+    elif type_graphique == "indicateurs":
+        donnees = donnees_indicateurs(session, **communs)
+    elif type_graphique == "echeances":
+        donnees = donnees_echeances(session, jours=jours, **communs)
+    else:
+        types = ", ".join(TYPES_GRAPHIQUES)
+        raise ErreurMetier(f"Type de graphique inconnu : « {type_graphique[:40]} ». Choisissez : {types}.")
+    if donnees.est_vide:
+        raise ErreurMetier(_message_vide(session, donnees, guild_id, axe))
+    return donnees
+
+
+def _message_vide(session: Session, donnees: Donnees, guild_id: int, axe: int | None) -> str:
+    dans_axe = f" dans l'axe {chiffre_romain(axe)}" if axe is not None else ""
+    if isinstance(donnees, DonneesIndicateurs):
+        if axe is None:
+            return AUCUN_INDICATEUR
+        return f"Aucun indicateur{dans_axe} pour l'instant : ajoutez-en avec /indicateur ajouter."
+    axes = _axes(session, guild_id, axe)
+    nombre = _lignes(session, sa.select(func.count()).where(*_filtre_actions(guild_id, axes, axe)))[0][0]
+    if not nombre:
+        if axe is None:
+            return AUCUNE_ACTION
+        return f"Aucune action{dans_axe} pour l'instant : ajoutez-en avec /action ajouter."
+    if isinstance(donnees, DonneesEcheances):
+        jours = (donnees.horizon - donnees.au).days
+        return (
+            f"Aucune action ouverte{dans_axe} n'a d'échéance dépassée ou dans les {jours} prochains jours : "
+            "fixez-en avec /action modifier."
+        )
+    return f"Aucune action{dans_axe} n'existait encore sur cette période."
