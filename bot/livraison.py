@@ -21,6 +21,7 @@ from metier.livraisons import (
     livraisons_dues,
     planifier_avis_ecart,
     planifier_rappels,
+    planifier_resume,
     prochaine_echeance,
     reserver,
     salon_de_livraison,
@@ -68,6 +69,7 @@ class Livreur:
         self._derniere_preparation: datetime | None = None
         bot.add_listener(self._on_livraisons_dues, f"on_{EVENEMENT}")
         bot.add_listener(self._on_reunions_modifiees, "on_reunions_modifiees")
+        bot.add_listener(self._on_reunions_modifiees, "on_configuration_modifiee")
 
     def enregistrer(self, type_livraison: str, rendu: Rendu) -> None:
         """Le cog propriétaire d'un type de publication en fournit le rendu."""
@@ -83,6 +85,7 @@ class Livreur:
         maintenant = self.bot.maintenant()
         await self.bot.base.ecrire(partial(planifier_rappels, guild_id=guild_id, maintenant=maintenant))
         await self.bot.base.ecrire(partial(planifier_avis_ecart, guild_id=guild_id, maintenant=maintenant))
+        await self.bot.base.ecrire(partial(planifier_resume, guild_id=guild_id, maintenant=maintenant))
 
     async def preparer_tout(self) -> None:
         """Prépare les livraisons de tous les serveurs."""

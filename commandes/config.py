@@ -93,6 +93,7 @@ class Config(
             )
         )
         self.bot.oublier_configuration(interaction.guild_id)
+        self.bot.dispatch("configuration_modifiee", interaction.guild_id)
         return configuration
 
     @app_commands.command(name="voir", description="Affiche la configuration de Passerelle sur ce serveur")

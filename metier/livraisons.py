@@ -7,7 +7,7 @@ Chaque publication due est une ligne `Livraison`. Le bot ne fait que se réveill
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -19,7 +19,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from metier.reunions import occurrences, rappels_de, seances_annulees
 from metier.serveurs import configuration_amorcee
 from metier.stockage import ident
-from metier.temps import prochain_changement_ecart
+from metier.temps import instant_local, prochain_changement_ecart
 from modeles import Livraison, Reunion, StatutLivraison
 
 HORIZON = timedelta(days=35)
@@ -168,6 +168,49 @@ def planifier_avis_ecart(session: Session, *, guild_id: int, maintenant: datetim
 def _prochain_essai() -> Any:
     """Instant du prochain essai : la première échéance, ou la date de la nouvelle tentative."""
     return func.coalesce(Livraison.prochain_essai, Livraison.echeance, type_=UTCDateTime())
+
+
+def planifier_resume(session: Session, *, guild_id: int, maintenant: datetime) -> int:
+    """Crée (ou recale) la livraison du résumé de la semaine en cours et de la suivante.
+
+    L'instant est le jour et l'heure configurés dans l'horloge de la ville choisie ; la limite est
+    la fin de la semaine (lundi suivant, 00 h 00 dans cette ville) : un résumé manqué pendant un
+    arrêt part en retard dans la même semaine, sinon il est sauté.
+    """
+    configuration = configuration_amorcee(session, guild_id)
+    config = configuration.config
+    ville = configuration.ville(config.resume_ville)
+    local = ville.heure_locale(maintenant).date()
+    creees = 0
+    for semaine in (0, 1):
+        lundi = local - timedelta(days=local.weekday()) + timedelta(weeks=semaine)
+        echeance = instant_local(lundi + timedelta(days=config.resume_jour), config.resume_heure, ville)
+        limite = instant_local(lundi + timedelta(weeks=1), time(0), ville)
+        annee, numero, _ = lundi.isocalendar()
+        cle = f"resume:{annee}-S{numero:02d}"
+        existante = session.exec(
+            select(Livraison).where(Livraison.guild_id == guild_id, Livraison.cle == cle)
+        ).first()
+        if existante is not None:
+            if (
+                existante.statut == StatutLivraison.PREVUE
+                and existante.tentatives == 0
+                and (existante.echeance != echeance)
+            ):
+                # L'horaire a changé (/config resume-horaire) : la livraison suit, si elle n'est pas partie.
+                existante.echeance, existante.limite = echeance, limite
+                session.add(existante)
+            continue
+        if echeance <= maintenant and semaine == 0 and config.cree_le > echeance:
+            continue  # serveur configuré après l'heure de cette semaine : rien de manqué
+        creees += _ajouter(
+            session,
+            Livraison(
+                guild_id=guild_id, type=TypeLivraison.RESUME, cle=cle, echeance=echeance, limite=limite
+            ),
+        )
+    session.flush()
+    return creees
 
 
 def prochaine_echeance(session: Session) -> datetime | None:
