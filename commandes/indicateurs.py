@@ -147,7 +147,7 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
                 mesurer,
                 guild_id=interaction.guild_id,
                 auteur_id=interaction.user.id,
-                numero=lire_numero(indicateur, quoi="indicateur"),
+                numero=lire_numero(indicateur, quoi="d'indicateur"),
                 valeur=valeur,
                 jour=date,
                 note=note,

@@ -27,9 +27,9 @@ from commandes.outils import (
     repondre,
     tronquer,
 )
-from metier.actions import aujourd_hui
+from metier.actions import aujourd_hui, lire_numero
 from metier.calendrier import calendrier_ics, lire_serie, series_a_exporter
-from metier.erreurs import ErreurMetier, RefusDroits
+from metier.erreurs import ErreurMetier
 from metier.reunions import (
     PROCHAINES,
     Occurrence,
@@ -42,7 +42,6 @@ from metier.reunions import (
     ecart_inhabituel,
     format_rappel,
     lire_cle_occurrence,
-    lire_reunion,
     lister_reunions,
     occurrences,
     planifier_reunion,
@@ -256,17 +255,6 @@ def annonce_annulation(
     return tronquer(texte, LIMITE_MESSAGE)
 
 
-def lire_numero_reunion(saisie: str) -> int:
-    """Lit un numéro de réunion saisi (« 12 », « #12 »)."""
-    propre = saisie.strip().lstrip("#").strip()
-    if not propre.isdigit() or len(propre) > 9:
-        raise ErreurMetier(
-            f"« {saisie.strip()[:40]} » n'est pas un numéro de réunion. Choisissez dans la liste proposée "
-            "ou tapez son numéro, par exemple 3."
-        )
-    return int(propre)
-
-
 # --- Le cog --------------------------------------------------------------------------------------
 
 
@@ -330,7 +318,9 @@ class Reunions(
         choisie = getattr(interaction.namespace, "reunion", None)
         try:
             serie = await self.bot.base.lire(
-                partial(lire_serie, guild_id=guild_id, numero=lire_numero_reunion(str(choisie or "")))
+                partial(
+                    lire_serie, guild_id=guild_id, numero=lire_numero(str(choisie or ""), quoi="de réunion")
+                )
             )
         except ErreurMetier:
             # Une autocomplétion n'a pas de canal d'erreur : sans réunion valide, pas de proposition.
@@ -457,7 +447,7 @@ class Reunions(
         """Montre la fiche complète d'une réunion."""
         guild_id, configuration, _ = await self._contexte(interaction)
         serie = await self.bot.base.lire(
-            partial(lire_serie, guild_id=guild_id, numero=lire_numero_reunion(reunion))
+            partial(lire_serie, guild_id=guild_id, numero=lire_numero(reunion, quoi="de réunion"))
         )
         maintenant = self.bot.maintenant()
         prochaines = occurrences(serie.reunion, maintenant, limite=PROCHAINES, annulees=serie.annulees)
@@ -483,19 +473,14 @@ class Reunions(
         """Annule une série ou une séance ; l'annonce dans le salon des rappels."""
         guild_id, configuration, coordination = await self._contexte(interaction)
         assert interaction.guild is not None
-        numero = lire_numero_reunion(reunion)
-        existante = await self.bot.base.lire(partial(lire_reunion, guild_id=guild_id, numero=numero))
-        if existante.auteur_id != interaction.user.id and not coordination:
-            raise RefusDroits(
-                f"Seule la personne qui a planifié la réunion #{numero} (<@{existante.auteur_id}>) ou la "
-                "coordination du protocole peut l'annuler. Rien n'a été modifié."
-            )
+        numero = lire_numero(reunion, quoi="de réunion")
         annulation = await self.bot.base.ecrire(
             partial(
                 annuler_reunion,
                 guild_id=guild_id,
                 numero=numero,
                 auteur_id=interaction.user.id,
+                est_coordination=coordination,
                 occurrence=lire_cle_occurrence(occurrence.strip()) if occurrence else None,
                 maintenant=self.bot.maintenant(),
             )
@@ -589,7 +574,7 @@ class Reunions(
     ) -> None:
         """Joint un fichier iCalendar que les agendas (Outlook, Google, Apple) importent."""
         guild_id, _, _ = await self._contexte(interaction)
-        numero = lire_numero_reunion(reunion) if reunion else None
+        numero = lire_numero(reunion, quoi="de réunion") if reunion else None
         # Lu avant de différer la réponse : une erreur reste ainsi privée.
         series = await self.bot.base.lire(partial(series_a_exporter, guild_id=guild_id, numero=numero))
         await interaction.response.defer(thinking=True)

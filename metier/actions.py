@@ -104,12 +104,12 @@ def valider_ville(saisie: str | None, configuration: Configuration) -> str:
     return configuration.ville(saisie).code
 
 
-def lire_numero(saisie: str, *, quoi: str = "action") -> int:
-    """Lit un numéro saisi (« 12 », « #12 »)."""
+def lire_numero(saisie: str, *, quoi: str = "d'action") -> int:
+    """Lit un numéro saisi (« 12 », « #12 ») ; `quoi` complète « n'est pas un numéro … »."""
     propre = saisie.strip().lstrip("#").strip()
     if not propre.isdigit() or len(propre) > 9:
         raise ErreurMetier(
-            f"« {saisie.strip()[:40]} » n'est pas un numéro d'{quoi}. Choisissez dans la liste proposée "
+            f"« {saisie.strip()[:40]} » n'est pas un numéro {quoi}. Choisissez dans la liste proposée "
             f"ou tapez son numéro, par exemple 12."
         )
     return int(propre)

@@ -16,7 +16,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from metier.erreurs import ErreurMetier
+from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.serveurs import configuration_amorcee, reserver_numero
 from metier.temps import (
@@ -717,10 +717,19 @@ def annuler_reunion(
     auteur_id: int,
     occurrence: datetime | None,
     maintenant: datetime,
+    est_coordination: bool = False,
 ) -> Annulation:
-    """Annule toute la série, ou une seule séance (repérée par son début en UTC)."""
+    """Annule toute la série, ou une seule séance (repérée par son début en UTC).
+
+    Seuls l'auteur de la réunion et la coordination peuvent annuler.
+    """
     reunion = lire_reunion(session, guild_id=guild_id, numero=numero)
     assert reunion.id is not None
+    if reunion.auteur_id != auteur_id and not est_coordination:
+        raise RefusDroits(
+            f"Seule la personne qui a planifié la réunion #{numero} (<@{reunion.auteur_id}>) ou la "
+            "coordination du protocole peut l'annuler. Rien n'a été modifié."
+        )
     maintenant = _exiger_utc(maintenant)
     if reunion.annulee:
         raise ErreurMetier(f"La réunion #{numero} est déjà annulée.")
