@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage", "actions")
+MESURES = ("demarrage", "actions", "reunions")
 
 
 def main() -> None:
