@@ -81,8 +81,9 @@ async def mesurer(choix_base: str) -> None:
             await bot.livreur.reprogrammer()
             await asyncio.sleep(3 + RAPPELS * 0.2 + 2)  # temps réel : les minuteries du bot tombent
             delais = await bot.base.lire(_delais)
+            nom = "rappels publiés après échéance"
             print(
-                f"{'rappels publiés après échéance':<40} médiane {statistics.median(delais) * 1000:7.1f} ms   "
+                f"{nom:<40} médiane {statistics.median(delais) * 1000:7.1f} ms   "
                 f"pire {max(delais) * 1000:7.1f} ms   ({len(delais)}/{RAPPELS} publiés, budget ≤ 1 s : "
                 f"{'OK' if len(delais) == RAPPELS and max(delais) <= 1 else 'DÉPASSÉ'})"
             )
