@@ -3,6 +3,11 @@
 import logging
 
 
+def _sans_avis_vocal(enregistrement: logging.LogRecord) -> bool:
+    # Le bot n'utilise pas la voix : l'absence de PyNaCl / davey n'est pas un avertissement utile.
+    return "voice will NOT be supported" not in enregistrement.getMessage()
+
+
 def configurer_journaux(niveau: str) -> None:
     """Journaux lisibles sur la sortie d'erreur ; discord.py moins bavard."""
     logging.basicConfig(
@@ -11,3 +16,4 @@ def configurer_journaux(niveau: str) -> None:
         datefmt="%Y-%m-%d %H:%M:%S",
     )
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(niveau)))
+    logging.getLogger("discord.client").addFilter(_sans_avis_vocal)
