@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -45,6 +46,7 @@ from metier.temps import format_date_courte, normaliser
 from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
 
+T = TypeVar("T")
 CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for s in StatutAction]
 
 
@@ -307,6 +309,27 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
         return interaction.guild_id, configuration, coordination
 
+    async def _sur_action(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        regle: Callable[..., T],
+        action: str,
+        **valeurs: Any,
+    ) -> T:
+        """Applique une règle de modification à l'action désignée, au nom de l'auteur de l'interaction."""
+        guild_id, _, coordination = await self._contexte(interaction)
+        return await self.bot.base.ecrire(
+            partial(
+                regle,
+                guild_id=guild_id,
+                numero=lire_numero(action),
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                maintenant=self.bot.maintenant(),
+                **valeurs,
+            )
+        )
+
     # --- Autocomplétion ---------------------------------------------------------------------------
 
     async def completer_action(
@@ -432,18 +455,12 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         note: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Enregistre un avancement."""
-        guild_id, _, coordination = await self._contexte(interaction)
-        resultat = await self.bot.base.ecrire(
-            partial(
-                mettre_a_jour_avancement,
-                guild_id=guild_id,
-                numero=lire_numero(action),
-                auteur_id=interaction.user.id,
-                est_coordination=coordination,
-                pourcentage=pourcentage,
-                note=note,
-                maintenant=self.bot.maintenant(),
-            )
+        resultat = await self._sur_action(
+            interaction,
+            mettre_a_jour_avancement,
+            action,
+            pourcentage=pourcentage,
+            note=note,
         )
         message = annonce(resultat, interaction.user)
         if resultat.proposer_terminer:
@@ -469,18 +486,12 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         note: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Change le statut."""
-        guild_id, _, coordination = await self._contexte(interaction)
-        resultat = await self.bot.base.ecrire(
-            partial(
-                changer_statut,
-                guild_id=guild_id,
-                numero=lire_numero(action),
-                auteur_id=interaction.user.id,
-                est_coordination=coordination,
-                statut=statut.value,
-                note=note,
-                maintenant=self.bot.maintenant(),
-            )
+        resultat = await self._sur_action(
+            interaction,
+            changer_statut,
+            action,
+            statut=statut.value,
+            note=note,
         )
         await repondre(interaction, annonce(resultat, interaction.user))
 
@@ -512,24 +523,18 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         partenaires: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
         """Modifie une action."""
-        guild_id, _, coordination = await self._contexte(interaction)
-        resultat = await self.bot.base.ecrire(
-            partial(
-                modifier_action,
-                guild_id=guild_id,
-                numero=lire_numero(action),
-                auteur_id=interaction.user.id,
-                est_coordination=coordination,
-                titre=titre,
-                axe_numero=axe,
-                objectif=objectif,
-                ville=ville,
-                responsable_id=responsable.id if responsable else None,
-                echeance=echeance,
-                description=description,
-                partenaires=partenaires,
-                maintenant=self.bot.maintenant(),
-            )
+        resultat = await self._sur_action(
+            interaction,
+            modifier_action,
+            action,
+            titre=titre,
+            axe_numero=axe,
+            objectif=objectif,
+            ville=ville,
+            responsable_id=responsable.id if responsable else None,
+            echeance=echeance,
+            description=description,
+            partenaires=partenaires,
         )
         await repondre(interaction, annonce(resultat, interaction.user))
 
@@ -590,17 +595,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
     @app_commands.autocomplete(action=completer_action)
     async def archiver(self, interaction: discord.Interaction[Passerelle], action: str) -> None:
         """Archive une action."""
-        guild_id, _, coordination = await self._contexte(interaction)
-        archivee = await self.bot.base.ecrire(
-            partial(
-                archiver_action,
-                guild_id=guild_id,
-                numero=lire_numero(action),
-                auteur_id=interaction.user.id,
-                est_coordination=coordination,
-                maintenant=self.bot.maintenant(),
-            )
-        )
+        archivee = await self._sur_action(interaction, archiver_action, action)
         await repondre(
             interaction,
             f"Action **#{archivee.numero}** {texte_sur(archivee.titre, 200)} archivée : elle n'apparaît plus "
