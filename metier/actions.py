@@ -542,7 +542,8 @@ def lister_actions(
     jour = aujourd_hui(configuration, maintenant)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     if filtres.axe is not None:
-        conditions.append(Axe.numero == filtres.axe)
+        axe = select(Axe.id).where(Axe.guild_id == guild_id, Axe.numero == filtres.axe).scalar_subquery()
+        conditions.append(col(Action.axe_id) == axe)
     if filtres.ville is not None:
         conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
     if filtres.statut is not None:
