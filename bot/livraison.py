@@ -49,6 +49,8 @@ class Publication:
     embed: discord.Embed | None = None
     vue: discord.ui.View | None = None
     mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+    # Un discord.File ne part qu'une fois : le rendu les recrée à chaque essai.
+    fichiers: list[discord.File] = field(default_factory=list)
 
 
 class PublicationImpossible(Exception):
@@ -111,10 +113,33 @@ class Livreur:
             maintenant = self.bot.maintenant()
             if self._derniere_preparation is None or maintenant - self._derniere_preparation >= PREPARATION:
                 await self.preparer_tout()
-            while ids := await self.bot.base.lire(partial(livraisons_dues, maintenant=self.bot.maintenant())):
-                for livraison_id in ids:
-                    await self.livrer(livraison_id)
-            await self.reprogrammer()
+            try:
+                while ids := await self.bot.base.lire(
+                    partial(livraisons_dues, maintenant=self.bot.maintenant())
+                ):
+                    for livraison_id in ids:
+                        await self._livrer_sans_planter(livraison_id)
+            finally:
+                await self.reprogrammer()
+
+    async def _livrer_sans_planter(self, livraison_id: int) -> None:
+        # Une erreur inattendue (un bogue de rendu, la base injoignable) ne doit pas arrêter les
+        # autres livraisons : elle compte comme un échec, repris avec les mêmes délais.
+        try:
+            await self.livrer(livraison_id)
+        except Exception as erreur:
+            log.exception("Erreur inattendue en livrant %s", livraison_id)
+            try:
+                await self.bot.base.ecrire(
+                    partial(
+                        consigner_echec,
+                        livraison_id=livraison_id,
+                        maintenant=self.bot.maintenant(),
+                        erreur=f"erreur interne : {erreur!r}",
+                    )
+                )
+            except Exception:
+                log.exception("Impossible de consigner l'échec de %s ; reprise après le bail", livraison_id)
 
     async def livrer(self, livraison_id: int) -> None:
         """Publie une livraison due, ou la saute, ou consigne l'échec (et le signale s'il est définitif)."""
@@ -182,6 +207,8 @@ class Livreur:
             options["embed"] = publication.embed
         if publication.vue is not None:
             options["view"] = publication.vue
+        if publication.fichiers:
+            options["files"] = publication.fichiers
         return await salon.send(publication.contenu, **options)
 
     async def _echec(self, livraison: Livraison, salon_id: int | None, erreur: Exception) -> None:

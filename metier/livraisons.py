@@ -323,7 +323,8 @@ def consigner_echec(session: Session, *, livraison_id: int, maintenant: datetime
     livraison = session.get(Livraison, livraison_id)
     assert livraison is not None
     livraison.erreur = erreur[:500]
-    attente = ATTENTES[livraison.tentatives - 1] if livraison.tentatives <= len(ATTENTES) else None
+    essai = max(livraison.tentatives, 1)
+    attente = ATTENTES[essai - 1] if essai <= len(ATTENTES) else None
     definitif = attente is None or maintenant + attente >= livraison.limite
     if definitif:
         livraison.statut, livraison.envoyee_le = StatutLivraison.ECHEC, maintenant

@@ -200,3 +200,24 @@ async def test_avis_de_changement_d_ecart_une_semaine_avant(simcord_env, serveur
     seances = avis[0].embeds[0].fields[0].value
     assert "Namur 15\u00a0h\u00a000" in seances  # le mardi 16 mars, 10 h à Terrebonne
     assert "Namur 16\u00a0h\u00a000" not in seances.split("·")[0]
+
+
+async def test_un_rendu_qui_plante_n_arrete_pas_les_autres_livraisons(simcord_env, serveur, caplog) -> None:
+    await _planifier(serveur, titre="Première", rappels="1h")
+    await _planifier(serveur, titre="Seconde", heure="10:30", rappels="1h")
+    cog = simcord_env.bot.get_cog("Rappels")
+    originale = cog.rendre_rappel
+
+    async def rendu_fragile(livraison, en_retard):
+        if livraison.cle.startswith("rappel:1:"):
+            raise RuntimeError("bogue de rendu")
+        return await originale(livraison, en_retard)
+
+    simcord_env.bot.livreur.enregistrer("rappel", rendu_fragile)
+    await simcord_env.advance_time((datetime(2027, 3, 16, 13, 31, tzinfo=UTC) - LUNDI_MIDI).total_seconds())
+    assert [m.embeds[0].title for m in _rappels(serveur["salon"])] == ["🔔 Rappel : Seconde"]
+    assert "bogue de rendu" in caplog.text
+    premiere = next(x for x in _livraisons(simcord_env.bot) if x.cle.startswith("rappel:1:"))
+    # 13 h 00, puis 30 s, 2 min et 10 min plus tard : quatre essais, le prochain dans 30 min.
+    assert (premiere.statut, premiere.tentatives) == (StatutLivraison.PREVUE, 4)
+    assert premiere.erreur == "erreur interne : RuntimeError('bogue de rendu')"
