@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -122,11 +123,14 @@ class Passerelle(commands.Bot):
 
     async def on_ready(self) -> None:
         """Amorce les serveurs rejoints pendant l'absence du bot."""
-        nouveaux = await self.base.ecrire(amorcer_serveurs, [g.id for g in self.guilds])
+        nouveaux = await self.base.ecrire(
+            amorcer_serveurs, [g.id for g in self.guilds], maintenant=self.maintenant()
+        )
         for guild_id in nouveaux:
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
             await self.livreur.demarrer()
+            geler_memoire()
             log.info(
                 "Prêt en %.2f s : %s, %d serveur(s)",
                 time.perf_counter() - self.debut,
@@ -137,7 +141,7 @@ class Passerelle(commands.Bot):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Amorce la configuration, les villes et les axes du protocole d'un nouveau serveur."""
-        if await self.base.ecrire(amorcer_serveur, guild.id):
+        if await self.base.ecrire(amorcer_serveur, guild.id, maintenant=self.maintenant()):
             log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
             if self.pret.is_set():
                 await self.livreur.preparer(guild.id)
@@ -152,6 +156,17 @@ class Passerelle(commands.Bot):
         await super().close()
         self.base.fermer()
         log.info("Arrêt terminé")
+
+
+def geler_memoire() -> None:
+    """Sort les objets déjà chargés (modules, caches) du ramasse-miettes.
+
+    Une collecte complète parcourt tous les objets vivants en tenant le verrou global : après
+    l'import de discord.py, SQLAlchemy ou matplotlib, elle bloquait la boucle 60 à 130 ms, même
+    lancée depuis un thread. Gelés, ces objets ne sont plus parcourus (voir bench/graphiques.py).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _lire_etat(session: Session, cle: str) -> str | None:

@@ -150,26 +150,19 @@ class Livreur:
         if livraison is None:
             return  # déjà prise par un autre passage
         decision = await self.bot.base.lire(partial(decider, livraison=livraison, maintenant=maintenant))
+        salon_id = await self.bot.base.lire(partial(salon_de_livraison, livraison_id=livraison_id))
+        raison = decision.raison
+        if decision.publier and salon_id is None and livraison.type != TypeLivraison.RAPPEL:
+            # Aucun salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
+            raison = "aucun salon choisi"
         rendu = self._rendus.get(livraison.type)
-        publication = await rendu(livraison, decision.en_retard) if decision.publier and rendu else None
+        publication = await rendu(livraison, decision.en_retard) if raison is None and rendu else None
         if publication is None:
-            raison = decision.raison or "plus rien à publier"
+            raison = raison or "plus rien à publier"
             await self.bot.base.ecrire(
                 partial(consigner_saut, livraison_id=livraison_id, maintenant=maintenant, raison=raison)
             )
             log.info("Livraison %s (%s) sautée : %s", livraison.cle, livraison.guild_id, raison)
-            return
-        salon_id = await self.bot.base.lire(partial(salon_de_livraison, livraison_id=livraison_id))
-        if salon_id is None and livraison.type != TypeLivraison.RAPPEL:
-            # Pas de salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
-            await self.bot.base.ecrire(
-                partial(
-                    consigner_saut,
-                    livraison_id=livraison_id,
-                    maintenant=maintenant,
-                    raison="aucun salon choisi",
-                )
-            )
             return
         try:
             message = await self._publier(salon_id, publication)

@@ -7,4 +7,5 @@ EXTENSIONS = (
     "commandes.indicateurs",
     "commandes.reunions",
     "commandes.rappels",
+    "commandes.progres",
 )

@@ -43,7 +43,7 @@ def _ville(ligne: VillePartenaire) -> Ville:
     return Ville(code=ligne.code, nom=ligne.nom, fuseau=ligne.fuseau, couleur=ligne.couleur)
 
 
-def amorcer_serveur(session: Session, guild_id: int) -> bool:
+def amorcer_serveur(session: Session, guild_id: int, maintenant: datetime | None = None) -> bool:
     """Crée la configuration par défaut, les villes et les axes du protocole s'ils manquent.
 
     Rend vrai si le serveur vient d'être amorcé. Idempotent, y compris en concurrence.
@@ -52,7 +52,10 @@ def amorcer_serveur(session: Session, guild_id: int) -> bool:
         return False
     try:
         with session.begin_nested():
-            session.add(ConfigServeur(guild_id=guild_id))
+            config = ConfigServeur(guild_id=guild_id)
+            if maintenant is not None:
+                config.cree_le = config.modifie_le = maintenant
+            session.add(config)
             session.flush()
     except IntegrityError:
         return False  # un autre processus vient de l'amorcer
@@ -78,12 +81,12 @@ def amorcer_serveur(session: Session, guild_id: int) -> bool:
     return True
 
 
-def amorcer_serveurs(session: Session, guild_ids: list[int]) -> list[int]:
+def amorcer_serveurs(session: Session, guild_ids: list[int], maintenant: datetime | None = None) -> list[int]:
     """Amorce chaque serveur qui ne l'est pas encore ; rend ceux qui viennent de l'être."""
     connus = set(
         session.exec(select(ConfigServeur.guild_id).where(col(ConfigServeur.guild_id).in_(guild_ids)))
     )
-    return [g for g in guild_ids if g not in connus and amorcer_serveur(session, g)]
+    return [g for g in guild_ids if g not in connus and amorcer_serveur(session, g, maintenant)]
 
 
 def lire_configuration(session: Session, guild_id: int) -> Configuration | None:

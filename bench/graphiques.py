@@ -1,0 +1,134 @@
+"""Graphiques de `/progres` et résumé hebdomadaire, avec 10 000 actions et 100 000 mises à jour.
+
+Comme dans le bot : données lues dans un thread (`Base.lire`), PNG dessiné dans un autre
+(`asyncio.to_thread`) ; une sonde mesure pendant ce temps le plus long blocage de la boucle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from datetime import UTC, datetime
+from functools import partial
+
+from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
+from commandes.progres import embed_resume
+from metier.graphiques import TYPES_GRAPHIQUES, donnees_axes, preparer
+from metier.rendu_graphiques import rendre
+from metier.resume import construire_resume
+from metier.stockage import Base
+
+ESSAIS = 7
+SERVEUR = 1
+# Un jeudi dans la période que couvre `peupler` : la semaine a ~1 000 mises à jour.
+MAINTENANT = datetime(2026, 11, 19, 15, tzinfo=UTC)
+BUDGET_GRAPHIQUE_MS = 150
+BUDGET_BOUCLE_MS = 20
+BUDGET_RESUME_MS = 500
+
+
+async def _chronometrer(travail):  # type: ignore[no-untyped-def]
+    debut = time.perf_counter()
+    resultat = await travail
+    return resultat, time.perf_counter() - debut
+
+
+async def mesurer(choix_base: str) -> None:
+    """Affiche, pour chaque graphique, préparation, dessin et total ; la boucle ; le résumé."""
+    with base_de_mesure(choix_base) as url:
+        debut = time.perf_counter()
+        peupler(url, SERVEUR)
+        print(f"base peuplée en {time.perf_counter() - debut:.1f} s (10 000 actions, 100 000 mises à jour)")
+        base = Base(url)
+        try:
+            await _mesurer(base)
+        finally:
+            base.fermer()
+
+
+async def _mesurer(base: Base) -> None:
+    # Premier dessin à part : il paie l'import de matplotlib (~0,3 s), une fois par processus.
+    donnees = await base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT))
+    with SondeBoucle() as sonde:
+        _, froid = await _chronometrer(asyncio.to_thread(rendre, donnees))
+    print(
+        f"premier dessin (import de matplotlib compris) : {froid * 1000:.0f} ms, "
+        f"boucle bloquée au plus {sonde.retard_max * 1000:.1f} ms"
+    )
+
+    blocages = await _graphiques(base, afficher=True)
+    for quand, retard in blocages.items():
+        verdict = "OK" if retard * 1000 <= BUDGET_BOUCLE_MS else "DÉPASSÉ"
+        print(
+            f"boucle d'événements, blocage max {quand} : {retard * 1000:.1f} ms "
+            f"(budget ≤ {BUDGET_BOUCLE_MS} ms : {verdict})"
+        )
+
+    durees = []
+    for _ in range(ESSAIS):
+        semaine, duree = await _chronometrer(
+            base.lire(partial(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT))
+        )
+        durees.append(duree)
+    print(resume("résumé hebdomadaire (construire_resume)", durees, BUDGET_RESUME_MS))
+    durees = [await _resume_complet(base) for _ in range(ESSAIS)]
+    print(resume("résumé publié (+ graphique, embed)", durees, BUDGET_RESUME_MS))
+    print(
+        f"  semaine {semaine.numero_semaine} : {semaine.mises_a_jour.total} actions mises à jour, "
+        f"{semaine.en_retard.total} en retard, {semaine.echeances.total} échéances à 14 jours, "
+        f"{semaine.contributeurs.total} contributeurs"
+    )
+
+    # Les blocages viennent surtout du ramasse-miettes (génération 2) déclenché par les allocations
+    # du thread : il garde le GIL tout du long. Avec gc.freeze(), les objets déjà là (modules,
+    # matplotlib) ne sont plus parcourus ; la même mesure, pour comparer.
+    gc.collect()
+    gc.freeze()
+    blocages = await _graphiques(base, afficher=False)
+    print(
+        "avec gc.freeze() : blocage max "
+        + ", ".join(f"{quand} {retard * 1000:.1f} ms" for quand, retard in blocages.items())
+    )
+
+
+async def _resume_complet(base: Base) -> float:
+    """Ce que fait le cog pour publier : données et graphique lus ensemble, PNG dans un thread, embed."""
+    debut = time.perf_counter()
+    semaine, axes = await asyncio.gather(
+        base.lire(partial(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)),
+        base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)),
+    )
+    await asyncio.to_thread(rendre, axes)
+    embed = embed_resume(semaine, image=axes.nom_fichier)
+    assert len(embed) <= 6000
+    return time.perf_counter() - debut
+
+
+async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
+    """Chronomètre chaque graphique ; rend le plus long blocage de la boucle (lecture, dessin)."""
+    blocages = {"pendant la lecture des données": 0.0, "pendant le dessin": 0.0}
+    for type_graphique in TYPES_GRAPHIQUES:
+        preparations, dessins, totaux = [], [], []
+        for _ in range(ESSAIS):
+            with SondeBoucle() as sonde_lecture:
+                donnees, preparation = await _chronometrer(
+                    base.lire(
+                        partial(
+                            preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT
+                        )
+                    )
+                )
+            with SondeBoucle() as sonde_dessin:
+                image, dessin = await _chronometrer(asyncio.to_thread(rendre, donnees))
+            assert image.startswith(b"\x89PNG")
+            for quand, sonde in zip(blocages, (sonde_lecture, sonde_dessin), strict=True):
+                blocages[quand] = max(blocages[quand], sonde.retard_max)
+            preparations.append(preparation)
+            dessins.append(dessin)
+            totaux.append(preparation + dessin)
+        if afficher:
+            print(resume(f"{type_graphique} : données", preparations))
+            print(resume(f"{type_graphique} : dessin (thread)", dessins))
+            print(resume(f"{type_graphique} : total", totaux, BUDGET_GRAPHIQUE_MS), flush=True)
+    return blocages

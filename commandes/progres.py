@@ -1,0 +1,390 @@
+"""`/progres` : graphiques de progrès (PNG) et résumé hebdomadaire, publié aussi chaque semaine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import partial
+from io import BytesIO
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Passerelle, geler_memoire
+from bot.livraison import Publication
+from commandes.actions import texte_sur
+from commandes.outils import (
+    LIMITE_TOTAL,
+    LIMITE_VALEUR_CHAMP,
+    ajouter_champ,
+    horodatage,
+    nouvel_embed,
+    repondre,
+    tronquer,
+)
+from commandes.rappels import MENTION_RETARD
+from commandes.reunions import ligne_seance
+from metier.actions import LIBELLES_STATUT, lister_axes
+from metier.graphiques import Donnees, donnees_axes, format_nombre, format_pourcentage, pluriel, preparer
+from metier.livraisons import TypeLivraison
+from metier.protocole import chiffre_romain
+from metier.rendu_graphiques import rendre
+from metier.resume import (
+    JOURS_ECHEANCES,
+    ActionResume,
+    Liste,
+    MesureResume,
+    Resume,
+    SeanceResume,
+    construire_resume,
+)
+from metier.temps import NBSP, format_date_courte, format_heure, normaliser
+from modeles import Livraison
+
+T = TypeVar("T")
+
+CHOIX_TYPES = [
+    app_commands.Choice(name="Avancement moyen par axe et par ville", value="axes"),
+    app_commands.Choice(name="Actions par statut et par axe", value="statuts"),
+    app_commands.Choice(name="Évolution de l'avancement, mois par mois", value="evolution"),
+    app_commands.Choice(name="Indicateurs vers leur cible", value="indicateurs"),
+    app_commands.Choice(name="Échéances en retard et à venir", value="echeances"),
+]
+VOIR_ACTIONS = "/action liste"
+# Une section de l'embed : nom, lignes, éléments non listés, commande qui les montre tous.
+Section = tuple[str, list[str], int, str | None]
+
+
+def fichier_png(donnees: Donnees, image: bytes) -> discord.File:
+    """Le PNG en pièce jointe ; le titre du graphique sert de texte de remplacement."""
+    return discord.File(
+        BytesIO(image), filename=donnees.nom_fichier, description=tronquer(donnees.titre, 1024)
+    )
+
+
+# --- Résumé : lignes ----------------------------------------------------------------------------
+
+
+def variation(points: float | None) -> str:
+    """« (▲ +3,2 pts en une semaine) », « (= en une semaine) » ; vide sans point de comparaison."""
+    if points is None:
+        return ""
+    arrondi = round(points, 1)
+    if arrondi == 0:
+        return " (= en une semaine)"
+    fleche, signe = ("▲", "+") if arrondi > 0 else ("▼", "−")
+    unite = "pt" if abs(arrondi) < 2 else "pts"
+    return f" ({fleche} {signe}{format_nombre(abs(arrondi))}{NBSP}{unite} en une semaine)"
+
+
+def mentions(ids: tuple[int, ...], limite: int = 3) -> str:
+    """« <@1>, <@2> et 2 autres » (les mentions d'un embed ne notifient personne)."""
+    texte = ", ".join(f"<@{i}>" for i in ids[:limite])
+    if len(ids) > limite:
+        texte += f" et {pluriel(len(ids) - limite, 'autre')}"
+    return texte
+
+
+def _titre_action(action: ActionResume) -> str:
+    return f"**#{action.numero}** {texte_sur(action.titre, 70)}"
+
+
+def ligne_terminee(action: ActionResume) -> str:
+    """« **#12** Forum de l'emploi · par <@1> »."""
+    par = f" · par {mentions(action.auteurs)}" if action.auteurs else ""
+    return f"{_titre_action(action)}{par}"
+
+
+def ligne_creee(action: ActionResume) -> str:
+    """« **#14** Plantation · par <@1> · responsable <@2> · échéance 31 mars 2027 »."""
+    morceaux = [_titre_action(action)]
+    if action.auteurs:
+        morceaux.append(f"par {mentions(action.auteurs)}")
+    if action.responsable_id not in action.auteurs:
+        morceaux.append(f"responsable <@{action.responsable_id}>")
+    if action.echeance is not None:
+        morceaux.append(f"échéance {format_date_courte(action.echeance)}")
+    return " · ".join(morceaux)
+
+
+def ligne_mise_a_jour(action: ActionResume) -> str:
+    """« **#8** Atelier · 20 % → **45 %** · en cours → en pause · <@1> »."""
+    morceaux = [_titre_action(action)]
+    if action.avancement_avant is not None and action.avancement_avant != action.avancement:
+        morceaux.append(f"{action.avancement_avant}{NBSP}% → **{action.avancement}{NBSP}%**")
+    else:
+        morceaux.append(f"{action.avancement}{NBSP}%")
+    if action.statut_avant is not None and action.statut_avant != action.statut:
+        morceaux.append(f"{LIBELLES_STATUT[action.statut_avant]} → {LIBELLES_STATUT[action.statut]}")
+    if action.auteurs:
+        morceaux.append(mentions(action.auteurs))
+    return " · ".join(morceaux)
+
+
+def ligne_echeance(action: ActionResume, aujourd_hui: date) -> str:
+    """« **#3** Forum · 2 nov. 2026, en retard de 17 j · 40 % · <@39> »."""
+    assert action.echeance is not None
+    jours = (action.echeance - aujourd_hui).days
+    if jours < 0:
+        delai = f"en retard de {-jours}{NBSP}j"
+    else:
+        delai = "aujourd'hui" if jours == 0 else f"dans {jours}{NBSP}j"
+    return (
+        f"{_titre_action(action)} · {format_date_courte(action.echeance)}, {delai} · "
+        f"{action.avancement}{NBSP}% · <@{action.responsable_id}>"
+    )
+
+
+def ligne_mesure(mesure: MesureResume) -> str:
+    """« **n° 2** Émissions évitées : 12 → **18,5 t CO₂** (cible 30, au 3 mars 2027) »."""
+    nouvelle = f"**{format_nombre(mesure.valeur)}{NBSP}{texte_sur(mesure.unite, 20)}**"
+    details = [f"cible {format_nombre(mesure.cible)}", f"au {format_date_courte(mesure.date_mesure)}"]
+    if mesure.valeur_avant is None:
+        valeurs = f"première mesure, {nouvelle}"
+        details.insert(0, f"départ {format_nombre(mesure.valeur_depart)}")
+    else:
+        valeurs = f"{format_nombre(mesure.valeur_avant)} → {nouvelle}"
+    return f"**n° {mesure.numero}** {texte_sur(mesure.nom, 60)} : {valeurs} ({', '.join(details)})"
+
+
+def ligne_reunion(seance: SeanceResume, resume: Resume) -> str:
+    """Titre, puis l'heure dans chaque ville et l'horodatage Discord."""
+    return (
+        f"**#{seance.numero}** {texte_sur(seance.titre, 60)}\n"
+        f"{ligne_seance(seance.occurrence, resume.villes, seance.ancre)}"
+    )
+
+
+def joindre_liste(lignes: list[str], autres: int, renvoi: str | None, limite: int) -> str:
+    """Joint les lignes dans `limite` caractères ; compte ce qui ne tient pas (« … et 37 autres »)."""
+
+    def suite(nombre: int) -> str:
+        return f"… et {pluriel(nombre, 'autre')}" + (f" — voir {renvoi}" if renvoi else "")
+
+    gardees: list[str] = []
+    longueur = -1  # pas de saut de ligne avant la première
+    for rang, ligne in enumerate(lignes):
+        restantes = autres + len(lignes) - rang - 1
+        reserve = len(suite(restantes)) + 1 if restantes else 0
+        if longueur + 1 + len(ligne) + reserve > limite:
+            break
+        gardees.append(ligne)
+        longueur += 1 + len(ligne)
+    if coupees := autres + len(lignes) - len(gardees):
+        gardees.append(suite(coupees))
+    return tronquer("\n".join(gardees), limite)
+
+
+def _section(nom: str, liste: Liste[T], ligne: Callable[[T], str], renvoi: str | None) -> Section | None:
+    if not liste.elements:
+        return None
+    return f"{nom} ({format_nombre(liste.total)})", [ligne(e) for e in liste.elements], liste.autres, renvoi
+
+
+# --- Résumé : l'embed ---------------------------------------------------------------------------
+
+
+def _description(resume: Resume, en_retard: bool) -> str:
+    ville = resume.ville
+    lignes = [MENTION_RETARD] if en_retard else []
+    minuit = format_heure(ville.heure_locale(resume.debut))
+    if resume.en_cours:
+        lignes.append(
+            f"Semaine en cours, depuis lundi {minuit} heure de {ville.nom} "
+            f"({horodatage(resume.debut, 'f')}) : état au {horodatage(resume.maintenant, 'f')}."
+        )
+    else:
+        lignes.append(
+            f"Du lundi {minuit} au lundi suivant {minuit}, heure de {ville.nom} "
+            f"({horodatage(resume.debut, 'f')} → {horodatage(resume.fin, 'f')})."
+        )
+    moyenne = resume.moyenne
+    if moyenne is None:
+        lignes.append("Le registre est vide : ajoutez une première action avec /action ajouter.")
+    else:
+        lignes.append(
+            f"Avancement moyen : **{format_pourcentage(moyenne)}** "
+            f"sur {pluriel(resume.nb_actions, 'action')}."
+        )
+    if resume.est_calme:
+        lignes.append("Semaine calme : rien n'a bougé dans le registre.")
+    else:
+        lignes.append(
+            " · ".join(
+                [
+                    f"✅ {pluriel(resume.terminees.total, 'terminée')}",
+                    f"🆕 {pluriel(resume.creees.total, 'créée')}",
+                    f"✏️ {pluriel(resume.mises_a_jour.total, 'autre mise à jour', 'autres mises à jour')}",
+                    f"👥 {pluriel(resume.contributeurs.total, 'contributeur')}",
+                ]
+            )
+        )
+    return "\n".join(lignes)
+
+
+def embed_resume(resume: Resume, *, en_retard: bool = False, image: str | None = None) -> discord.Embed:
+    """Le résumé en un embed, dans les limites de Discord (25 champs, 1 024 par champ, 6 000 en tout)."""
+    embed = nouvel_embed(f"📊 Résumé hebdomadaire — {resume.titre}", _description(resume, en_retard))
+    embed.set_footer(text="Détails : /progres graphique · /action liste · /reunion liste")
+    if image is not None:
+        embed.set_image(url=f"attachment://{image}")
+    horizon = format_date_courte(resume.aujourd_hui + timedelta(days=JOURS_ECHEANCES))
+    echeance = partial(ligne_echeance, aujourd_hui=resume.aujourd_hui)
+    sections: list[Section | None] = []
+    if resume.nb_actions:
+        axes = [
+            f"**{texte_sur(a.libelle, 60)}** : "
+            + (
+                f"{format_pourcentage(a.moyenne)}{variation(a.variation)} · {pluriel(a.nb_actions, 'action')}"
+                if a.moyenne is not None
+                else "aucune action"
+            )
+            for a in resume.axes
+        ]
+        sections.append(("Avancement par axe", axes, 0, "/progres graphique"))
+    sections += [
+        _section("✅ Terminées", resume.terminees, ligne_terminee, VOIR_ACTIONS),
+        _section("🆕 Créées", resume.creees, ligne_creee, VOIR_ACTIONS),
+        _section("✏️ Mises à jour", resume.mises_a_jour, ligne_mise_a_jour, VOIR_ACTIONS),
+        _section("🔴 En retard", resume.en_retard, echeance, f"{VOIR_ACTIONS} en_retard"),
+        _section(f"📅 Échéances d'ici le {horizon}", resume.echeances, echeance, VOIR_ACTIONS),
+        _section("📈 Indicateurs mesurés", resume.indicateurs, ligne_mesure, "/indicateur liste"),
+        _section(
+            "🗓️ Prochaines réunions",
+            resume.reunions,
+            partial(ligne_reunion, resume=resume),
+            "/reunion liste",
+        ),
+    ]
+    if resume.contributeurs.elements:
+        contributeurs = " · ".join(f"<@{a}> ({n})" for a, n in resume.contributeurs.elements)
+        nom = f"👥 Contributeurs ({format_nombre(resume.contributeurs.total)})"
+        sections.append((nom, [contributeurs], resume.contributeurs.autres, None))
+    presentes = [s for s in sections if s is not None]
+    for rang, (nom, lignes, autres, renvoi) in enumerate(presentes):
+        # Chaque section à venir a sa part de ce qui reste : une section courte laisse sa place
+        # aux suivantes, aucune ne disparaît faute de place.
+        suivantes = presentes[rang:]
+        reste = LIMITE_TOTAL - len(embed) - sum(len(s[0]) for s in suivantes)
+        part = min(LIMITE_VALEUR_CHAMP, reste // len(suivantes))
+        ajouter_champ(embed, nom, joindre_liste(lignes, autres, renvoi, part))
+    return embed
+
+
+# --- Le cog -------------------------------------------------------------------------------------
+
+
+@app_commands.guild_only()
+class Progres(
+    commands.GroupCog,
+    group_name="progres",
+    group_description="Progrès du protocole : graphiques et résumé de la semaine",
+):
+    """Graphiques de progrès et résumé hebdomadaire (à la demande, et publié par le livreur)."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        super().__init__()
+        bot.livreur.enregistrer(TypeLivraison.RESUME, self.rendre_resume)
+        self._memoire_gelee = False
+
+    async def _dessiner(self, donnees: Donnees) -> bytes:
+        """Dessine dans un thread ; après le premier dessin (import de matplotlib), gèle la mémoire."""
+        image = await asyncio.to_thread(rendre, donnees)
+        if not self._memoire_gelee:
+            geler_memoire()
+            self._memoire_gelee = True
+        return image
+
+    async def completer_axe(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[int]]:
+        """Propose les axes du protocole."""
+        assert interaction.guild_id is not None
+        axes = await self.bot.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
+        cle = normaliser(saisie)
+        return [
+            app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
+            for a in axes
+            if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
+        ][:25]
+
+    @app_commands.command(
+        name="graphique", description="Dessine un graphique de progrès du protocole (image PNG)"
+    )
+    @app_commands.describe(
+        type_graphique="Ce que montre le graphique",
+        axe="Limiter le graphique à un axe du protocole (par défaut : tous les axes)",
+    )
+    @app_commands.rename(type_graphique="type")
+    @app_commands.choices(type_graphique=CHOIX_TYPES)
+    @app_commands.autocomplete(axe=completer_axe)
+    async def graphique(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        type_graphique: app_commands.Choice[str],
+        axe: app_commands.Range[int, 1, 99] | None = None,
+    ) -> None:
+        """Prépare les données (base), dessine le PNG (thread), répond avec l'image et son titre."""
+        assert interaction.guild_id is not None
+        # Les données d'abord (quelques millisecondes) : un registre vide ou un axe inconnu reçoit
+        # une réponse privée. Puis on accuse réception, car le dessin prend ~100 ms.
+        donnees = await self.bot.base.lire(
+            partial(
+                preparer,
+                type_graphique=type_graphique.value,
+                guild_id=interaction.guild_id,
+                maintenant=self.bot.maintenant(),
+                axe=axe,
+            )
+        )
+        await interaction.response.defer(thinking=True)
+        image = await self._dessiner(donnees)
+        await repondre(
+            interaction, f"📊 **{texte_sur(donnees.titre, 300)}**", file=fichier_png(donnees, image)
+        )
+
+    @app_commands.command(
+        name="resume", description="Affiche le résumé de la semaine, comme celui publié chaque semaine"
+    )
+    async def resume(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Le résumé de la semaine, à la demande."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(thinking=True)
+        embed, fichiers = await self.composer_resume(interaction.guild_id)
+        options: dict[str, Any] = {"embed": embed}
+        if fichiers:
+            options["files"] = fichiers
+        await repondre(interaction, **options)
+
+    async def composer_resume(
+        self, guild_id: int, *, reference: datetime | None = None, en_retard: bool = False
+    ) -> tuple[discord.Embed, list[discord.File]]:
+        """Lit le résumé et les données du graphique, dessine le PNG hors de la boucle, compose l'embed."""
+        maintenant = self.bot.maintenant()
+        resume, axes = await asyncio.gather(
+            self.bot.base.lire(
+                partial(construire_resume, guild_id=guild_id, maintenant=maintenant, reference=reference)
+            ),
+            self.bot.base.lire(partial(donnees_axes, guild_id=guild_id, maintenant=maintenant)),
+        )
+        if axes.est_vide:
+            return embed_resume(resume, en_retard=en_retard), []
+        image = await self._dessiner(axes)
+        embed = embed_resume(resume, en_retard=en_retard, image=axes.nom_fichier)
+        return embed, [fichier_png(axes, image)]
+
+    async def rendre_resume(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+        """Le résumé publié chaque semaine : celui de la semaine de son échéance (un lundi, l'écoulée)."""
+        embed, fichiers = await self.composer_resume(
+            livraison.guild_id, reference=livraison.echeance, en_retard=en_retard
+        )
+        return Publication(embed=embed, fichiers=fichiers)
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog."""
+    await bot.add_cog(Progres(bot))

@@ -1,0 +1,447 @@
+"""`/progres` à travers simcord : graphiques PNG, résumé à la demande et chaque semaine (temps virtuel)."""
+
+import struct
+from datetime import UTC, date, datetime, timedelta
+
+import discord
+import pytest
+from sqlmodel import select
+
+from bench.commun import peupler
+from bot.client import Passerelle
+from commandes.outils import (
+    LIMITE_CHAMPS,
+    LIMITE_DESCRIPTION,
+    LIMITE_TITRE,
+    LIMITE_TOTAL,
+    LIMITE_VALEUR_CHAMP,
+)
+from commandes.progres import embed_resume, joindre_liste
+from commandes.rappels import MENTION_RETARD
+from metier.graphiques import AUCUN_INDICATEUR, AUCUNE_ACTION
+from metier.resume import (
+    ActionResume,
+    AxeResume,
+    Liste,
+    MesureResume,
+    Resume,
+    SeanceResume,
+    semaine_resumee,
+)
+from metier.reunions import Occurrence
+from metier.temps import Ville
+from modeles import Livraison, StatutAction, StatutLivraison
+from tests.outils import redemarrer
+
+SIGNATURE_PNG = b"\x89PNG\r\n\x1a\n"
+DIMANCHE = datetime(2027, 3, 7, 12, tzinfo=UTC)
+LUNDI_9H = datetime(2027, 3, 8, 14, tzinfo=UTC)  # 09 h 00 à Terrebonne (UTC−5), 15 h 00 à Namur
+LUNDI_SUIVANT_9H = datetime(2027, 3, 15, 13, tzinfo=UTC)  # 09 h 00 à Terrebonne (UTC−4), 14 h 00 à Namur
+TITRE_SEMAINE_9 = "📊 Résumé hebdomadaire — Semaine 9 : du 1er au 7 mars 2027"
+TITRE_SEMAINE_10 = "📊 Résumé hebdomadaire — Semaine 10 : du 8 au 14 mars 2027"
+
+
+def dimensions_png(image: bytes) -> tuple[int, int]:
+    """Largeur et hauteur lues dans l'en-tête IHDR, après avoir vérifié la signature PNG."""
+    assert image[:8] == SIGNATURE_PNG
+    assert image[12:16] == b"IHDR"
+    largeur, hauteur = struct.unpack(">II", image[16:24])
+    return largeur, hauteur
+
+
+def premiere_reponse(env) -> int:
+    """Le type de la dernière réponse initiale envoyée à Discord (5 : différée, « réfléchit… »)."""
+    rappels = [r.json for r in env.http_requests if r.path.endswith("/callback")]
+    return rappels[-1]["type"]
+
+
+def verifier_limites(embed: discord.Embed) -> None:
+    assert len(embed) <= LIMITE_TOTAL
+    assert len(embed.title or "") <= LIMITE_TITRE
+    assert len(embed.description or "") <= LIMITE_DESCRIPTION
+    assert len(embed.fields) <= LIMITE_CHAMPS
+    assert all(0 < len(champ.value) <= LIMITE_VALEUR_CHAMP for champ in embed.fields)
+
+
+@pytest.fixture
+async def serveur(simcord_env):
+    guild = simcord_env.create_guild("Jumelage")
+    admin = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
+    monde = {
+        "guild": guild,
+        "salon": guild.create_text_channel("suivi"),
+        "resume": guild.create_text_channel("resume"),
+        "alice": guild.add_member(simcord_env.create_user("alice"), roles=[admin]),
+        "bob": guild.add_member(simcord_env.create_user("bob")),
+    }
+    await simcord_env.settle()
+    return monde
+
+
+async def _registre(serveur) -> None:
+    """Deux actions (une avancée, une à échéance proche), un indicateur mesuré."""
+    salon, alice = serveur["salon"], serveur["alice"]
+    await alice.slash(salon, "action ajouter", titre="Plantation de 500 arbres", axe=1, ville="namur")
+    await alice.slash(salon, "action avancement", action="1", pourcentage=40)
+    await alice.slash(salon, "action ajouter", titre="Forum de l'emploi", axe=2, echeance="2026-12-10")
+    await alice.slash(salon, "indicateur ajouter", nom="Arbres plantés", axe=1, unite="arbres", cible="500")
+    await alice.slash(salon, "indicateur mesurer", indicateur="1", valeur="120")
+
+
+# --- /progres graphique -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_graphique", "titre"),
+    [
+        ("axes", "Avancement moyen par axe — au 26 novembre 2026"),
+        ("statuts", "Actions par statut et par axe — au 26 novembre 2026"),
+        ("evolution", "Évolution de l'avancement — de décembre 2025 au 26 novembre 2026"),
+        ("indicateurs", "Indicateurs vers leur cible — au 26 novembre 2026"),
+        ("echeances", "Échéances en retard et à 90 jours — au 26 novembre 2026"),
+    ],
+)
+async def test_chaque_graphique_repond_un_png_1200_x_675(simcord_env, serveur, type_graphique, titre) -> None:
+    await _registre(serveur)
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres graphique", type=type_graphique)
+    assert premiere_reponse(simcord_env) == 5  # « réfléchit… » d'abord, le dessin ensuite
+    assert not resultat.ephemeral  # un graphique se partage
+    message = resultat.response
+    assert message.content == f"📊 **{titre}**"
+    [piece] = message.attachments
+    assert piece.filename == f"progres-{type_graphique}-2026-11-26.png"
+    assert dimensions_png(await piece.read()) == (1200, 675)
+
+
+async def test_graphique_d_un_seul_axe(simcord_env, serveur) -> None:
+    await _registre(serveur)
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres graphique", type="statuts", axe=2)
+    assert resultat.response.content == "📊 **Actions par statut et par axe — axe II — au 26 novembre 2026**"
+    assert dimensions_png(await resultat.response.attachments[0].read()) == (1200, 675)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"type": "axes"}, AUCUNE_ACTION),
+        ({"type": "evolution"}, AUCUNE_ACTION),
+        ({"type": "indicateurs"}, AUCUN_INDICATEUR),
+        (
+            {"type": "statuts", "axe": 7},
+            "Il n'y a pas d'axe 7 sur ce serveur. Axes existants : 1 (I), 2 (II), 3 (III).",
+        ),
+    ],
+)
+async def test_registre_vide_message_prive_en_francais(simcord_env, serveur, options, message) -> None:
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres graphique", **options)
+    assert resultat.ephemeral
+    assert resultat.response.content == message
+    assert resultat.response.attachments == []
+    assert resultat.followups == []
+
+
+async def test_autocompletion_des_axes(simcord_env, serveur) -> None:
+    choix = await serveur["bob"].autocomplete(
+        serveur["salon"], "progres graphique", "axe", "univ", type="axes"
+    )
+    assert choix == [{"name": "III. Les échanges universitaires", "value": 3}]
+
+
+# --- /progres resume ----------------------------------------------------------------------------
+
+
+async def test_resume_a_la_demande(simcord_env, serveur) -> None:
+    await _registre(serveur)
+    alice_id = serveur["alice"].id
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
+    assert premiere_reponse(simcord_env) == 5
+    assert not resultat.ephemeral
+    embed = resultat.response.embeds[0]
+    verifier_limites(embed)
+    # Jeudi 26 novembre 2026 : la semaine en cours, depuis lundi 23 novembre.
+    assert embed.title == "📊 Résumé hebdomadaire — Semaine 48 : du 23 au 29 novembre 2026"
+    assert "Semaine en cours, depuis lundi 00\u00a0h\u00a000 heure de Terrebonne" in embed.description
+    assert "Avancement moyen : **20\u00a0%** sur 2 actions." in embed.description
+    champs = {c.name: c.value for c in embed.fields}
+    assert "**I. Climat et transition écologique** : 40\u00a0% · 1 action" in champs["Avancement par axe"]
+    assert champs["🆕 Créées (2)"].splitlines() == [
+        f"**#2** Forum de l'emploi · par <@{alice_id}> · échéance 10 déc. 2026",
+        f"**#1** Plantation de 500 arbres · par <@{alice_id}>",
+    ]
+    assert champs["📅 Échéances d'ici le 10 déc. 2026 (1)"].startswith(
+        "**#2** Forum de l'emploi · 10 déc. 2026, dans 14\u00a0j · 0\u00a0%"
+    )
+    assert champs["📈 Indicateurs mesurés (1)"] == (
+        "**n° 1** Arbres plantés : première mesure, **120\u00a0arbres** "
+        "(départ 0, cible 500, au 26 nov. 2026)"
+    )
+    assert champs["👥 Contributeurs (1)"] == f"<@{alice_id}> (3)"
+    [piece] = resultat.response.attachments
+    assert embed.image.url == f"attachment://{piece.filename}"
+    assert dimensions_png(await piece.read()) == (1200, 675)
+
+
+async def test_resume_d_un_registre_vide(simcord_env, serveur) -> None:
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
+    embed = resultat.response.embeds[0]
+    assert "Le registre est vide : ajoutez une première action avec /action ajouter." in embed.description
+    assert "Semaine calme : rien n'a bougé dans le registre." in embed.description
+    assert embed.fields == []
+    assert resultat.response.attachments == []  # pas de graphique sans action
+
+
+async def test_resume_neutralise_le_texte_des_membres(simcord_env, serveur) -> None:
+    await serveur["alice"].slash(serveur["salon"], "action ajouter", titre="@everyone **urgent**", axe=1)
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
+    creees = resultat.response.embeds[0].fields[1].value
+    assert "@everyone" not in creees
+    assert "\\*\\*urgent\\*\\*" in creees
+
+
+async def test_resume_de_10_000_actions_dans_les_limites(simcord_env, serveur, reglages, horloge) -> None:
+    # Jeudi 19 novembre 2026 : la semaine du 16 au 22 a des centaines de mises à jour.
+    horloge.instant = datetime(2026, 11, 19, 15, tzinfo=UTC)
+    peupler(reglages.database_url, serveur["guild"].id, actions=10_000, mises_a_jour=30_000)
+    resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
+    embed = resultat.response.embeds[0]
+    verifier_limites(embed)
+    champs = {c.name.split(" (")[0]: c.value for c in embed.fields}
+    assert "sur 10\u00a0000 actions" in embed.description
+    # Les mesures de `peupler` datent d'un autre jour : pas de section « Indicateurs mesurés ».
+    assert list(champs) == [
+        "Avancement par axe",
+        "✏️ Mises à jour",
+        "🔴 En retard",
+        "📅 Échéances d'ici le 3 déc. 2026",
+        "👥 Contributeurs",
+    ]
+    assert len(champs["✏️ Mises à jour"].splitlines()) == 11
+    assert champs["✏️ Mises à jour"].endswith("autres — voir /action liste")
+    assert champs["🔴 En retard"].endswith("autres — voir /action liste en_retard")
+    assert champs["👥 Contributeurs"].endswith("… et 40 autres")
+    assert len(resultat.response.attachments) == 1
+
+
+def test_joindre_liste_compte_ce_qui_ne_tient_pas() -> None:
+    lignes = [f"ligne {i}" for i in range(10)]
+    assert joindre_liste(lignes[:2], 0, "/action liste", 1024) == "ligne 0\nligne 1"
+    texte = joindre_liste(lignes, 27, "/action liste", 60)
+    assert texte == "ligne 0\nligne 1\nligne 2\n… et 34 autres — voir /action liste"
+    assert joindre_liste(["x" * 200], 0, None, 50) == "… et 1 autre"
+
+
+def _resume_plein() -> Resume:
+    """Chaque section pleine, des titres de 200 caractères et douze axes : le pire cas des limites."""
+    terrebonne = Ville("terrebonne", "Terrebonne", "America/Toronto", "#1F5AA6")
+    namur = Ville("namur", "Namur", "Europe/Brussels", "#D39B00")
+    lundi, debut, fin = semaine_resumee(LUNDI_9H, terrebonne)
+    titre = "@everyone **Plantation** " + "é" * 175
+    actions = Liste(
+        tuple(
+            ActionResume(
+                numero=10_000 + i,
+                titre=titre,
+                avancement=45,
+                statut=StatutAction.EN_PAUSE,
+                echeance=date(2027, 3, 1),
+                responsable_id=123456789012345678,
+                auteurs=(123456789012345678, 223456789012345678, 323456789012345678, 423456789012345678),
+                avancement_avant=20,
+                statut_avant=StatutAction.EN_COURS,
+            )
+            for i in range(10)
+        ),
+        4_321,
+    )
+    mesures = Liste(
+        tuple(
+            MesureResume(
+                i, "Indicateur " + "x" * 190, "tonnes de CO₂", 0, 1e6, 123456.78, 234567.89, date(2027, 3, 5)
+            )
+            for i in range(10)
+        ),
+        30,
+    )
+    seances = Liste(
+        tuple(
+            SeanceResume(
+                i,
+                "Comité " + "y" * 190,
+                terrebonne,
+                Occurrence(
+                    LUNDI_SUIVANT_9H + timedelta(days=i), LUNDI_SUIVANT_9H + timedelta(days=i, hours=1), i
+                ),
+            )
+            for i in range(5)
+        ),
+        12,
+    )
+    return Resume(
+        annee=2027,
+        numero_semaine=9,
+        lundi=lundi,
+        debut=debut,
+        fin=fin,
+        en_cours=False,
+        maintenant=LUNDI_9H,
+        aujourd_hui=date(2027, 3, 8),
+        ville=terrebonne,
+        villes=(terrebonne, namur),
+        axes=tuple(AxeResume(i, f"{i}. " + "Axe " * 20, 1_000, 47.5, 45.1) for i in range(1, 13)),
+        terminees=actions,
+        creees=actions,
+        mises_a_jour=actions,
+        nb_mises_a_jour=9_999,
+        contributeurs=Liste(tuple((123456789012345678 + i, 99) for i in range(10)), 50),
+        en_retard=actions,
+        echeances=actions,
+        indicateurs=mesures,
+        reunions=seances,
+    )
+
+
+def test_resume_plein_dans_toutes_les_limites_sans_perdre_de_section() -> None:
+    embed = embed_resume(_resume_plein(), en_retard=True, image="progres-axes-2027-03-08.png")
+    verifier_limites(embed)
+    assert embed.description.startswith(MENTION_RETARD)
+    noms = [c.name.split(" (")[0] for c in embed.fields]
+    assert noms == [
+        "Avancement par axe",
+        "✅ Terminées",
+        "🆕 Créées",
+        "✏️ Mises à jour",
+        "🔴 En retard",
+        "📅 Échéances d'ici le 22 mars 2027",
+        "📈 Indicateurs mesurés",
+        "🗓️ Prochaines réunions",
+        "👥 Contributeurs",
+    ]
+    champs = {c.name.split(" (")[0]: c.value for c in embed.fields}
+    assert champs["✅ Terminées"].endswith("autres — voir /action liste")
+    assert champs["🗓️ Prochaines réunions"].endswith("autres — voir /reunion liste")
+    assert "@everyone" not in "".join(champs.values())
+
+
+# --- Le résumé hebdomadaire, en temps virtuel ---------------------------------------------------
+
+
+def _resumes(salon) -> list[discord.Message]:
+    return [m for m in salon.history() if m.embeds and m.embeds[0].title.startswith("📊 Résumé hebdomadaire")]
+
+
+def _livraison(bot: Passerelle, cle: str) -> Livraison:
+    return bot.base.lecture(lambda s: s.exec(select(Livraison).where(Livraison.cle == cle)).one())
+
+
+async def _a_partir_de(simcord_env, serveur, horloge, instant: datetime, *, salon: bool = True) -> None:
+    """Le serveur existe ; l'horloge passe à `instant`, le salon du résumé est choisi."""
+    horloge.instant = instant
+    # ConfigServeur.cree_le suit l'horloge murale (2026), pas celle du bot : pour le livreur, le
+    # serveur existait déjà et le résumé de la semaine d'avant est « manqué ». Confirmer l'horaire
+    # avant de choisir le salon le fait partir sans salon, donc sauté : on part d'un état propre.
+    await serveur["alice"].slash(
+        serveur["salon"], "config resume-horaire", jour=0, heure="9h", ville="terrebonne"
+    )
+    await simcord_env.advance_time(1)
+    await serveur["alice"].slash(serveur["salon"], "action ajouter", titre="Plantation", axe=1)
+    if salon:
+        await serveur["alice"].slash(serveur["salon"], "config salon-resume", salon=serveur["resume"])
+
+
+async def _avancer_jusqu_a(simcord_env, horloge, instant: datetime) -> None:
+    await simcord_env.advance_time((instant - horloge.instant).total_seconds())
+
+
+async def test_publie_le_lundi_a_9_h_de_terrebonne_une_seule_fois(simcord_env, serveur, horloge) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE)
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_9H - timedelta(seconds=10))
+    assert _resumes(serveur["resume"]) == []
+
+    await simcord_env.advance_time(15)
+    [message] = _resumes(serveur["resume"])
+    embed = message.embeds[0]
+    assert embed.title == TITRE_SEMAINE_9  # un lundi, la semaine écoulée
+    assert MENTION_RETARD not in embed.description
+    assert "🆕 Créées (1)" in [c.name for c in embed.fields]
+    [piece] = message.attachments
+    assert dimensions_png(await piece.read()) == (1200, 675)
+    livraison = _livraison(simcord_env.bot, "resume:2027-S10")
+    assert livraison.statut == StatutLivraison.ENVOYEE
+    assert timedelta(0) <= livraison.envoyee_le - LUNDI_9H <= timedelta(seconds=1)
+
+    await simcord_env.advance_time(6 * 3600)
+    assert len(_resumes(serveur["resume"])) == 1
+    assert _resumes(serveur["salon"]) == []
+
+
+async def test_semaine_du_changement_d_heure(simcord_env, serveur, horloge) -> None:
+    # Dimanche 14 mars 2027, après le passage à l'heure d'été de Terrebonne (07 h UTC).
+    await _a_partir_de(simcord_env, serveur, horloge, datetime(2027, 3, 14, 12, tzinfo=UTC))
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_SUIVANT_9H - timedelta(seconds=10))
+    assert _resumes(serveur["resume"]) == []
+
+    await simcord_env.advance_time(15)
+    [message] = _resumes(serveur["resume"])
+    embed = message.embeds[0]
+    assert embed.title == TITRE_SEMAINE_10
+    # Lundi 8 mars 00 h 00 à Terrebonne = 05 h UTC ; lundi 15 mars 00 h 00 = 04 h UTC (heure d'été).
+    debut, fin = datetime(2027, 3, 8, 5, tzinfo=UTC), datetime(2027, 3, 15, 4, tzinfo=UTC)
+    assert f"(<t:{int(debut.timestamp())}:f> → <t:{int(fin.timestamp())}:f>)" in embed.description
+    livraison = _livraison(simcord_env.bot, "resume:2027-S11")
+    assert livraison.echeance == LUNDI_SUIVANT_9H
+
+
+async def test_une_fois_par_semaine_malgre_les_redemarrages(simcord_env, serveur, reglages, horloge) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE)
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_9H + timedelta(minutes=1))
+    assert len(_resumes(serveur["resume"])) == 1
+
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    await simcord_env.advance_time(3600)
+    assert len(_resumes(serveur["resume"])) == 1
+
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_SUIVANT_9H + timedelta(minutes=1))
+    assert [m.embeds[0].title for m in _resumes(serveur["resume"])] == [TITRE_SEMAINE_9, TITRE_SEMAINE_10]
+
+
+async def test_manque_pendant_l_arret_part_une_fois_en_retard(
+    simcord_env, serveur, reglages, horloge
+) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE)
+    simcord_env.bot.planificateur.arreter()
+    horloge.instant = datetime(2027, 3, 10, 12, tzinfo=UTC)  # mercredi : la semaine n'est pas finie
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    [message] = _resumes(serveur["resume"])
+    embed = message.embeds[0]
+    assert embed.description.startswith(MENTION_RETARD)
+    assert embed.title == TITRE_SEMAINE_9  # la semaine de son échéance, pas celle du redémarrage
+    livraison = _livraison(simcord_env.bot, "resume:2027-S10")
+    assert (livraison.statut, livraison.en_retard) == (StatutLivraison.ENVOYEE, True)
+
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    await simcord_env.advance_time(3600)
+    assert len(_resumes(serveur["resume"])) == 1
+
+
+async def test_manque_et_semaine_finie_saute(simcord_env, serveur, reglages, horloge) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE)
+    simcord_env.bot.planificateur.arreter()
+    horloge.instant = datetime(2027, 3, 15, 12, tzinfo=UTC)  # lundi suivant, avant 9 h à Terrebonne
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    assert _resumes(serveur["resume"]) == []
+    livraison = _livraison(simcord_env.bot, "resume:2027-S10")
+    assert livraison.statut == StatutLivraison.SAUTEE
+    assert "trop tard" in livraison.erreur
+
+    await simcord_env.advance_time(3600 + 5)  # le résumé de la semaine suivante, lui, part à l'heure
+    assert [m.embeds[0].title for m in _resumes(serveur["resume"])] == [TITRE_SEMAINE_10]
+
+
+async def test_sans_salon_de_resume_rien_n_est_publie(simcord_env, serveur, horloge) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE, salon=False)
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_9H + timedelta(minutes=1))
+    assert _resumes(serveur["resume"]) == []
+    assert _resumes(serveur["salon"]) == []
+    livraison = _livraison(simcord_env.bot, "resume:2027-S10")
+    assert (livraison.statut, livraison.erreur) == (StatutLivraison.SAUTEE, "aucun salon choisi")
