@@ -15,6 +15,7 @@ from discord.ext import commands
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.client import Passerelle
+from commandes.completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
 from commandes.droits import est_coordination
 from commandes.outils import BoutonPersistant, ajouter_champ, horodatage, nouvel_embed, repondre, tronquer
 from metier.actions import (
@@ -32,11 +33,9 @@ from metier.actions import (
     fiche_action,
     lire_numero,
     lister_actions,
-    lister_axes,
     lister_objectifs,
     mettre_a_jour_avancement,
     modifier_action,
-    rechercher_actions,
 )
 from metier.erreurs import ErreurMetier
 from metier.export import exporter_registre
@@ -301,14 +300,6 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         self.bot = bot
         super().__init__()
 
-    async def _contexte(
-        self, interaction: discord.Interaction[Passerelle]
-    ) -> tuple[int, Configuration, bool]:
-        assert interaction.guild_id is not None
-        configuration = await self.bot.configuration(interaction.guild_id)
-        coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
-        return interaction.guild_id, configuration, coordination
-
     async def _sur_action(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -317,7 +308,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         **valeurs: Any,
     ) -> T:
         """Applique une règle de modification à l'action désignée, au nom de l'auteur de l'interaction."""
-        guild_id, _, coordination = await self._contexte(interaction)
+        guild_id, _, coordination = await contexte(interaction)
         return await self.bot.base.ecrire(
             partial(
                 regle,
@@ -331,29 +322,6 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         )
 
     # --- Autocomplétion ---------------------------------------------------------------------------
-
-    async def completer_action(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[str]]:
-        """Propose les actions par numéro ou par mots du titre."""
-        assert interaction.guild_id is not None
-        trouvees = await self.bot.base.lire(
-            partial(rechercher_actions, guild_id=interaction.guild_id, saisie=saisie[:100])
-        )
-        return [app_commands.Choice(name=tronquer(f"#{n} {t}", 100), value=str(n)) for n, t in trouvees]
-
-    async def completer_axe(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[int]]:
-        """Propose les axes du protocole."""
-        assert interaction.guild_id is not None
-        axes = await self.bot.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
-        cle = normaliser(saisie)
-        return [
-            app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
-            for a in axes
-            if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
-        ][:25]
 
     async def completer_objectif(
         self, interaction: discord.Interaction[Passerelle], saisie: str
@@ -375,18 +343,6 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             if cle in normaliser(o.libelle) or saisie.strip() in f"{n_axe}.{o.numero}"
         ][:25]
 
-    async def completer_ville(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[str]]:
-        """Propose les villes partenaires et « toutes »."""
-        _, configuration, _ = await self._contexte(interaction)
-        cle = normaliser(saisie)
-        choix = [app_commands.Choice(name=v.nom, value=v.code) for v in configuration.villes]
-        choix.append(app_commands.Choice(name="Toutes les villes (action conjointe)", value=VILLE_TOUTES))
-        return [c for c in choix if cle in normaliser(c.name)][:25]
-
-    # --- Commandes --------------------------------------------------------------------------------
-
     @app_commands.command(name="ajouter", description="Ajoute une action au registre du protocole")
     @app_commands.describe(
         titre="Titre court de l'action (200 caractères au plus)",
@@ -399,7 +355,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         partenaires="Partenaires séparés par des virgules : UNamur, UQTR, BEP, CCIM",
     )
     @app_commands.autocomplete(axe=completer_axe)
-    @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville)
+    @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville_ou_toutes)
     async def ajouter(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -413,7 +369,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         partenaires: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
         """Crée une action."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         if responsable is not None and responsable.bot:
             raise ErreurMetier("Un bot ne peut pas être responsable d'une action : choisissez un membre.")
         action = await self.bot.base.ecrire(
@@ -508,7 +464,9 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         partenaires="Nouveaux partenaires, séparés par des virgules",
     )
     @app_commands.autocomplete(axe=completer_axe)
-    @app_commands.autocomplete(action=completer_action, objectif=completer_objectif, ville=completer_ville)
+    @app_commands.autocomplete(
+        action=completer_action, objectif=completer_objectif, ville=completer_ville_ou_toutes
+    )
     async def modifier(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -543,7 +501,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
     @app_commands.autocomplete(action=completer_action)
     async def voir(self, interaction: discord.Interaction[Passerelle], action: str) -> None:
         """Montre la fiche d'une action."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=lire_numero(action)))
         await repondre(
             interaction,
@@ -560,7 +518,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
     )
     @app_commands.choices(statut=CHOIX_STATUTS)
     @app_commands.autocomplete(axe=completer_axe)
-    @app_commands.autocomplete(ville=completer_ville)
+    @app_commands.autocomplete(ville=completer_ville_ou_toutes)
     async def liste(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -571,7 +529,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         en_retard: bool = False,
     ) -> None:
         """Liste les actions."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         filtres = Filtres(
             axe=axe,
             ville=configuration.ville(ville).code if ville and ville != VILLE_TOUTES else ville,
@@ -605,7 +563,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
     @app_commands.command(name="exporter", description="Exporte les actions et les mesures en CSV (tableur)")
     async def exporter(self, interaction: discord.Interaction[Passerelle]) -> None:
         """Joint les CSV des actions et des mesures d'indicateurs."""
-        guild_id, _, _ = await self._contexte(interaction)
+        guild_id, _, _ = await contexte(interaction)
         await interaction.response.defer(thinking=True)
         actions, mesures = await self.bot.base.lire(partial(exporter_registre, guild_id=guild_id))
         jour = self.bot.maintenant().date().isoformat()

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Passerelle
+from commandes.completion import completer_ville
 from commandes.droits import exiger_coordination
 from commandes.outils import ajouter_champ, horodatage, nouvel_embed, repondre
 from metier.erreurs import ErreurMetier
@@ -194,6 +195,7 @@ class Config(
         heure="Heure de publication, par exemple 09:00, 9h ou 14 h 30",
         ville="Ville dont l'horloge fait foi pour cette heure",
     )
+    @app_commands.autocomplete(ville=completer_ville)
     @app_commands.choices(jour=[app_commands.Choice(name=nom, value=i) for i, nom in enumerate(JOURS)])
     async def resume_horaire(
         self,
@@ -223,18 +225,6 @@ class Config(
             f"C'est noté : le résumé sera publié chaque {JOURS[jour.value]} à {format_heure(heure_lue)} "
             f"à {ville_choisie.nom}.\nProchain : {horodatage(prochain)} ({horloges}).",
         )
-
-    @resume_horaire.autocomplete("ville")
-    async def _villes(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[str]]:
-        configuration = await self._configuration(interaction)
-        saisie = saisie.casefold()
-        return [
-            app_commands.Choice(name=v.nom, value=v.code)
-            for v in configuration.villes
-            if saisie in v.nom.casefold() or saisie in v.code
-        ][:25]
 
     @app_commands.command(
         name="role-coordination", description="Choisit le rôle de la coordination du protocole"

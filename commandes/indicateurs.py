@@ -10,8 +10,9 @@ from discord.ext import commands
 
 from bot.client import Passerelle
 from commandes.actions import barre, texte_sur
+from commandes.completion import completer_action, completer_axe
 from commandes.outils import ajouter_champ, nouvel_embed, repondre, tronquer
-from metier.actions import lire_numero, lister_axes
+from metier.actions import lire_numero
 from metier.indicateurs import (
     EtatIndicateur,
     creer_indicateur,
@@ -21,7 +22,7 @@ from metier.indicateurs import (
     rechercher_indicateurs,
 )
 from metier.protocole import chiffre_romain
-from metier.temps import format_date_courte, normaliser
+from metier.temps import format_date_courte
 
 
 def ligne_indicateur(etat: EtatIndicateur) -> str:
@@ -58,27 +59,6 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
             partial(rechercher_indicateurs, guild_id=interaction.guild_id, saisie=saisie[:100])
         )
         return [app_commands.Choice(name=tronquer(f"n° {n} {nom}", 100), value=str(n)) for n, nom in trouves]
-
-    async def completer_axe(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[int]]:
-        """Propose les axes du protocole."""
-        assert interaction.guild_id is not None
-        axes = await self.bot.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
-        cle = normaliser(saisie)
-        return [
-            app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
-            for a in axes
-            if cle in normaliser(a.titre) or cle in str(a.numero)
-        ][:25]
-
-    async def completer_action(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[str]]:
-        """Propose les actions (pour lier l'indicateur à une action)."""
-        actions = self.bot.get_cog("action")
-        assert actions is not None
-        return await actions.completer_action(interaction, saisie)  # type: ignore[attr-defined, no-any-return]
 
     @app_commands.command(name="ajouter", description="Ajoute un indicateur de performance à un axe")
     @app_commands.describe(

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.client import Passerelle, geler_memoire
 from bot.livraison import Publication
 from commandes.actions import texte_sur
+from commandes.completion import completer_axe
 from commandes.outils import (
     LIMITE_TOTAL,
     LIMITE_VALEUR_CHAMP,
@@ -27,10 +28,9 @@ from commandes.outils import (
 )
 from commandes.rappels import MENTION_RETARD
 from commandes.reunions import ligne_seance
-from metier.actions import LIBELLES_STATUT, lister_axes
+from metier.actions import LIBELLES_STATUT
 from metier.graphiques import Donnees, donnees_axes, format_nombre, format_pourcentage, pluriel, preparer
 from metier.livraisons import TypeLivraison
-from metier.protocole import chiffre_romain
 from metier.rendu_graphiques import rendre
 from metier.resume import (
     JOURS_ECHEANCES,
@@ -41,7 +41,7 @@ from metier.resume import (
     SeanceResume,
     construire_resume,
 )
-from metier.temps import NBSP, format_date_courte, format_heure, normaliser
+from metier.temps import NBSP, format_date_courte, format_heure
 from modeles import Livraison
 
 T = TypeVar("T")
@@ -298,19 +298,6 @@ class Progres(
             geler_memoire()
             self._memoire_gelee = True
         return image
-
-    async def completer_axe(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[int]]:
-        """Propose les axes du protocole."""
-        assert interaction.guild_id is not None
-        axes = await self.bot.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
-        cle = normaliser(saisie)
-        return [
-            app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
-            for a in axes
-            if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
-        ][:25]
 
     @app_commands.command(
         name="graphique", description="Dessine un graphique de progrès du protocole (image PNG)"

@@ -15,8 +15,8 @@ from discord.ext import commands
 
 from bot.client import Passerelle
 from commandes.actions import texte_sur
+from commandes.completion import LIMITE_CHOIX, completer_ville, contexte
 from commandes.config import verifier_salon_publiable
-from commandes.droits import est_coordination
 from commandes.outils import (
     LIMITE_DESCRIPTION,
     LIMITE_MESSAGE,
@@ -65,7 +65,6 @@ from modeles import Recurrence, Reunion
 log = logging.getLogger(__name__)
 
 EVENEMENT_MODIFIEES = "reunions_modifiees"
-LIMITE_CHOIX = 25
 CRENEAUX_AFFICHES = 10
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
@@ -270,27 +269,7 @@ class Reunions(
         self.bot = bot
         super().__init__()
 
-    async def _contexte(
-        self, interaction: discord.Interaction[Passerelle]
-    ) -> tuple[int, Configuration, bool]:
-        assert interaction.guild_id is not None
-        configuration = await self.bot.configuration(interaction.guild_id)
-        coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
-        return interaction.guild_id, configuration, coordination
-
     # --- Autocomplétion ---------------------------------------------------------------------------
-
-    async def completer_ville(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
-    ) -> list[app_commands.Choice[str]]:
-        """Propose les villes partenaires du serveur."""
-        _, configuration, _ = await self._contexte(interaction)
-        cle = normaliser(saisie)
-        return [
-            app_commands.Choice(name=v.nom, value=v.code)
-            for v in configuration.villes
-            if cle in normaliser(v.nom) or cle in v.code
-        ][:LIMITE_CHOIX]
 
     async def completer_reunion(
         self, interaction: discord.Interaction[Passerelle], saisie: str
@@ -314,7 +293,7 @@ class Reunions(
         self, interaction: discord.Interaction[Passerelle], saisie: str
     ) -> list[app_commands.Choice[str]]:
         """Propose les prochaines séances de la réunion choisie, dans l'horloge de chaque ville."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         choisie = getattr(interaction.namespace, "reunion", None)
         try:
             serie = await self.bot.base.lire(
@@ -369,7 +348,7 @@ class Reunions(
         lien: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         """Planifie une réunion à l'heure murale d'une ville ; la montre dans chaque horloge."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         assert interaction.guild is not None
         maintenant = self.bot.maintenant()
         ville_choisie = configuration.ville(ville)
@@ -416,7 +395,7 @@ class Reunions(
     @app_commands.command(name="liste", description="Liste les réunions à venir et leur prochaine séance")
     async def liste(self, interaction: discord.Interaction[Passerelle]) -> None:
         """Montre les réunions à venir, la plus proche d'abord."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         paires = await self.bot.base.lire(
             partial(lister_reunions, guild_id=guild_id, maintenant=self.bot.maintenant())
         )
@@ -445,7 +424,7 @@ class Reunions(
     @app_commands.autocomplete(reunion=completer_reunion)
     async def voir(self, interaction: discord.Interaction[Passerelle], reunion: str) -> None:
         """Montre la fiche complète d'une réunion."""
-        guild_id, configuration, _ = await self._contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         serie = await self.bot.base.lire(
             partial(lire_serie, guild_id=guild_id, numero=lire_numero(reunion, quoi="de réunion"))
         )
@@ -471,7 +450,7 @@ class Reunions(
         occurrence: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Annule une série ou une séance ; l'annonce dans le salon des rappels."""
-        guild_id, configuration, coordination = await self._contexte(interaction)
+        guild_id, configuration, coordination = await contexte(interaction)
         assert interaction.guild is not None
         numero = lire_numero(reunion, quoi="de réunion")
         annulation = await self.bot.base.ecrire(
@@ -528,7 +507,7 @@ class Reunions(
         duree: app_commands.Range[str, 1, 30] = "1h",
     ) -> None:
         """Montre les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes."""
-        _, configuration, _ = await self._contexte(interaction)
+        _, configuration, _ = await contexte(interaction)
         maintenant = self.bot.maintenant()
         aujourd = aujourd_hui(configuration, maintenant)
         debut = analyser_date(du, aujourd) if du else aujourd
@@ -573,7 +552,7 @@ class Reunions(
         self, interaction: discord.Interaction[Passerelle], reunion: str | None = None
     ) -> None:
         """Joint un fichier iCalendar que les agendas (Outlook, Google, Apple) importent."""
-        guild_id, _, _ = await self._contexte(interaction)
+        guild_id, _, _ = await contexte(interaction)
         numero = lire_numero(reunion, quoi="de réunion") if reunion else None
         # Lu avant de différer la réponse : une erreur reste ainsi privée.
         series = await self.bot.base.lire(partial(series_a_exporter, guild_id=guild_id, numero=numero))
