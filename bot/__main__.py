@@ -1,4 +1,4 @@
-"""Point d'entrée : `python -m bot [--synchroniser]`."""
+"""Point d'entrée : `python -m bot [--synchroniser]`, ou `python -m bot rapport ANNEE --serveur ID …`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import asyncio
 import logging
 import signal
 import sys
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
 
@@ -21,15 +23,102 @@ log = logging.getLogger("bot")
 _taches: set[asyncio.Task[None]] = set()  # garde une référence aux tâches d'arrêt
 
 
+_MESSAGES_ARGPARSE = {
+    "the following arguments are required": "arguments obligatoires manquants",
+    "unrecognized arguments": "arguments inconnus",
+    "expected one argument": "une valeur est attendue",
+    "invalid choice": "choix inconnu",
+}
+
+
+class _Analyseur(argparse.ArgumentParser):
+    """`argparse` qui signale les erreurs de saisie en français."""
+
+    def error(self, message: str) -> NoReturn:
+        """Affiche l'usage et l'erreur, puis sort avec le code 2."""
+        for anglais, francais in _MESSAGES_ARGPARSE.items():
+            message = message.replace(anglais, francais)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _annee(texte: str) -> int:
+    if not texte.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"« {texte[:20]} » n'est pas une année : écrivez par exemple 2026")
+    return int(texte)
+
+
+def _identifiant(texte: str) -> int:
+    if not texte.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            f"« {texte[:30]} » n'est pas un identifiant de serveur Discord (un nombre de 17 à 20 chiffres)"
+        )
+    return int(texte)
+
+
 def lire_arguments(argv: list[str]) -> argparse.Namespace:
     """Analyse la ligne de commande."""
-    analyseur = argparse.ArgumentParser(prog="python -m bot", description="Lance le bot Passerelle.")
+    analyseur = _Analyseur(prog="python -m bot", description="Lance le bot Passerelle.")
     analyseur.add_argument(
         "--synchroniser",
         action="store_true",
         help="envoyer les commandes slash à Discord même si leur définition n'a pas changé",
     )
+    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport}")
+    rapport = sous_commandes.add_parser(
+        "rapport",
+        help="produire le rapport annuel d'un serveur (PDF et CSV), sans Discord",
+        description="Produit le rapport annuel du protocole d'un serveur ; lit DATABASE_URL comme le bot.",
+    )
+    rapport.add_argument("annee", type=_annee, help="année du rapport, de 2024 à l'année en cours")
+    rapport.add_argument("--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur")
+    rapport.add_argument("--sortie", type=Path, help="fichier PDF à écrire (par défaut : rapport-ANNEE.pdf)")
+    rapport.add_argument("--csv", type=Path, metavar="DOSSIER", help="dossier où écrire aussi les deux CSV")
     return analyseur.parse_args(argv)
+
+
+def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
+    """Écrit le rapport annuel (PDF, et CSV si demandé) ; rend le code de sortie."""
+    from sqlalchemy.engine import make_url
+
+    from metier.erreurs import ErreurMetier
+    from metier.rapport import rassembler
+    from metier.rendu_rapport import produire_pdf
+    from metier.stockage import Base
+
+    annee: int = arguments.annee
+    sortie: Path = arguments.sortie or Path(f"rapport-{annee}.pdf")
+    base = Base(reglages.database_url)
+    adresse = make_url(base.url).render_as_string(hide_password=True)
+    try:
+        base.migrer()
+        dossier = base.lecture(
+            rassembler, guild_id=arguments.serveur, annee=annee, maintenant=datetime.now(UTC)
+        )
+    except ErreurMetier as erreur:
+        print(f"Erreur : {erreur.message}\n(base : {adresse})", file=sys.stderr)
+        return 1
+    finally:
+        base.fermer()
+    pdf = produire_pdf(dossier.rapport)
+    ecrits = [(sortie, pdf)]
+    if arguments.csv is not None:
+        ecrits += [
+            (arguments.csv / f"actions-{annee}.csv", dossier.csv_actions),
+            (arguments.csv / f"mesures-indicateurs-{annee}.csv", dossier.csv_mesures),
+        ]
+    try:
+        for chemin, contenu in ecrits:
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            chemin.write_bytes(contenu)
+    except OSError as erreur:
+        print(f"Erreur : impossible d'écrire {erreur.filename} ({erreur.strerror}).", file=sys.stderr)
+        return 1
+    rapport = dossier.rapport
+    print(f"Rapport annuel {annee} du serveur {arguments.serveur} ({len(rapport.actions)} actions) :")
+    for chemin, contenu in ecrits:
+        print(f"  {chemin.resolve()} ({len(contenu):,} octets)".replace(",", "\u202f"))
+    return 0
 
 
 async def lancer(reglages: Reglages, *, synchroniser: bool) -> None:
@@ -58,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as erreur:
         print(f"Réglages invalides (fichier .env ou environnement) :\n{erreur}", file=sys.stderr)
         return 2
+    if arguments.commande == "rapport":
+        return produire_rapport(reglages, arguments)
     if reglages.discord_token is None:
         print(
             "Erreur : DISCORD_TOKEN n'est pas défini. Copiez .env.example vers .env et indiquez-y le jeton "
@@ -71,10 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     except Exception as erreur:
+        import aiohttp
         import discord
 
         if isinstance(erreur, discord.LoginFailure):
             log.error("Connexion refusée par Discord : le jeton DISCORD_TOKEN est invalide.")
+            return 1
+        if isinstance(erreur, aiohttp.ClientError | OSError):
+            log.error("Impossible de joindre Discord (réseau, pare-feu ou DNS) : %s", erreur)
+            return 1
+        if isinstance(erreur, discord.PrivilegedIntentsRequired):
+            log.error("Discord refuse une intention privilégiée : vérifiez l'onglet Bot du portail.")
             return 1
         raise
     return 0

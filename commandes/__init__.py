@@ -7,5 +7,6 @@ EXTENSIONS = (
     "commandes.indicateurs",
     "commandes.reunions",
     "commandes.rappels",
+    "commandes.rapport",
     "commandes.progres",
 )

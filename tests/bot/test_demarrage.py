@@ -95,3 +95,19 @@ async def test_arret_propre_ferme_planificateur_et_base(simcord_env) -> None:
     assert not bot.planificateur.demarre
     assert bot.is_closed()
     assert bot.base.moteur.pool.checkedout() == 0
+
+
+def test_discord_injoignable_ou_jeton_refuse_sans_trace_python(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"PYTHONPATH": str(RACINE), "DISCORD_TOKEN": "jeton.de.test.invalide"}
+    resultat = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert resultat.returncode == 1
+    assert "Traceback" not in resultat.stderr
+    # Hors ligne (développement, CI) : réseau injoignable ; en ligne : jeton refusé par Discord.
+    assert (
+        "Impossible de joindre Discord" in resultat.stderr
+        or "jeton DISCORD_TOKEN est invalide" in resultat.stderr
+    )
+    assert "Arrêt terminé" in resultat.stderr

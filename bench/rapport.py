@@ -1,0 +1,132 @@
+"""Rapport annuel avec 2 000 actions et 20 000 mises à jour, produit comme le fait `/rapport annuel`.
+
+Données lues dans un thread (`Base.lire`), chaque graphique puis le PDF via `asyncio.to_thread` ;
+pendant ce temps une sonde mesure le plus long blocage de la boucle d'événements.
+Budgets : rapport ≤ 10 s, boucle jamais bloquée plus de 20 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from datetime import UTC, datetime
+
+from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
+from metier.rapport import rassembler
+from metier.rendu_graphiques import rendre
+from metier.rendu_rapport import rendre_pdf
+from metier.stockage import Base
+
+SERVEUR = 424242
+MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
+REPETITIONS = 3
+BUDGET_RAPPORT_MS = 10_000
+BUDGET_BOUCLE_MS = 20
+
+
+async def produire(base: Base, annee: int) -> dict[str, float]:
+    """Produit le rapport de l'année comme le cog ; rend durée et plus long blocage de chaque étape."""
+    mesure: dict[str, float] = {}
+    debut = time.perf_counter()
+    with SondeBoucle() as sonde:
+        dossier = await base.lire(rassembler, guild_id=SERVEUR, annee=annee, maintenant=MAINTENANT)
+    mesure["blocage_donnees"] = sonde.retard_max
+    donnees = time.perf_counter()
+    rapport = dossier.rapport
+    images = {}
+    with SondeBoucle() as sonde:
+        for graphique in rapport.graphiques:
+            images[graphique.cle] = await asyncio.to_thread(rendre, graphique.donnees)
+    mesure["blocage_graphiques"] = sonde.retard_max
+    graphiques = time.perf_counter()
+    with SondeBoucle() as sonde:
+        pdf = await asyncio.to_thread(rendre_pdf, rapport, images)
+    mesure["blocage_pdf"] = sonde.retard_max
+    fin = time.perf_counter()
+    mesure.update(
+        donnees=donnees - debut,
+        graphiques=graphiques - donnees,
+        pdf=fin - graphiques,
+        total=fin - debut,
+        octets=len(pdf),
+        nb_graphiques=len(images),
+        actions=len(rapport.actions),
+    )
+    return mesure
+
+
+def _calcul_pur(secondes: float) -> None:
+    """Du Python pur, sans allocation durable : ce que coûte le seul partage du GIL avec un thread."""
+    fin = time.perf_counter() + secondes
+    total = 0
+    while time.perf_counter() < fin:
+        total += sum(range(200))
+
+
+async def _references() -> None:
+    """Blocage de la boucle sans le rapport : machine au repos, puis un thread de calcul Python pur."""
+    with SondeBoucle() as sonde:
+        await asyncio.sleep(2)
+    print(
+        f"référence, boucle seule : plus long blocage {sonde.retard_max * 1000:.1f} ms (bruit de la machine)"
+    )
+    with SondeBoucle() as sonde:
+        await asyncio.to_thread(_calcul_pur, 2)
+    print(
+        f"référence, thread de calcul pur : plus long blocage {sonde.retard_max * 1000:.1f} ms "
+        "(partage du GIL)"
+    )
+
+
+async def _serie(base: Base, annee: int, etiquette: str, *, froid: bool) -> None:
+    """Trois rapports de suite : durée de chaque étape, résumé, plus long blocage de la boucle par étape."""
+    totaux: list[float] = []
+    blocages = {"donnees": 0.0, "graphiques": 0.0, "pdf": 0.0}
+    for repetition in range(REPETITIONS):
+        mesure = await produire(base, annee)
+        totaux.append(mesure["total"])
+        for etape in blocages:
+            blocages[etape] = max(blocages[etape], mesure[f"blocage_{etape}"])
+        note = " (à froid : imports, polices)" if froid and repetition == 0 else ""
+        print(
+            f"rapport {annee} : données {mesure['donnees'] * 1000:6.0f} ms, "
+            f"{int(mesure['nb_graphiques'])} graphiques {mesure['graphiques'] * 1000:6.0f} ms, "
+            f"PDF {mesure['pdf'] * 1000:6.0f} ms — total {mesure['total'] * 1000:6.0f} ms, "
+            f"{int(mesure['actions'])} actions, {int(mesure['octets']) // 1024} Kio{note}",
+            flush=True,
+        )
+    print(resume(f"rapport annuel {annee} ({etiquette})", totaux, BUDGET_RAPPORT_MS), flush=True)
+    retard = max(blocages.values()) * 1000
+    etat = "OK" if retard <= BUDGET_BOUCLE_MS else "DÉPASSÉ"
+    detail = ", ".join(f"{etape} {valeur * 1000:.1f}" for etape, valeur in blocages.items())
+    print(
+        f"plus long blocage de la boucle ({etiquette}) : {retard:.1f} ms [{detail}] "
+        f"(budget ≤ {BUDGET_BOUCLE_MS} ms : {etat})",
+        flush=True,
+    )
+
+
+async def mesurer(choix_base: str) -> None:
+    """Affiche la durée du rapport et le plus long blocage de la boucle, tas ordinaire puis tas gelé.
+
+    Les blocages de plus de 20 ms viennent du ramasse-miettes : une collecte complète parcourt tout
+    le tas du processus (~90 ms ici) et tient le GIL. `gc.freeze()` après le démarrage retire les
+    objets de longue vie de ces parcours : la seconde série mesure ce réglage.
+    """
+    with base_de_mesure(choix_base) as url:
+        debut = time.perf_counter()
+        peupler(url, SERVEUR, actions=2000, mises_a_jour=20_000)
+        print(f"base peuplée en {time.perf_counter() - debut:.1f} s (2 000 actions, 20 000 mises à jour)")
+        base = Base(url)
+        try:
+            await _references()
+            for annee in (2026, 2025):
+                await _serie(base, annee, "tas ordinaire", froid=annee == 2026)
+            gc.collect()
+            gc.freeze()
+            for annee in (2026, 2025):
+                await _serie(base, annee, "tas gelé par gc.freeze()", froid=False)
+        finally:
+            gc.unfreeze()
+            base.fermer()

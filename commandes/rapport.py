@@ -1,0 +1,222 @@
+"""`/rapport annuel` : le rapport annuel du protocole, en PDF et en CSV, pour la coordination."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from functools import partial
+from typing import Final
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Passerelle
+from commandes.droits import exiger_coordination
+from commandes.outils import tronquer
+from metier.graphiques import format_nombre, pluriel
+from metier.rapport import PREMIERE_ANNEE, Rapport, rassembler, verifier_annee
+from metier.rendu_graphiques import rendre
+from metier.rendu_rapport import periode, rendre_pdf
+
+ANNEE_MAX_DECLAREE: Final = 2100  # la vraie borne, l'année en cours, est vérifiée à chaque demande
+INTERVALLE_PROGRESSION: Final = 1.0  # secondes entre deux nouvelles du même genre (limites de Discord)
+MAX_FICHIERS_PAR_MESSAGE: Final = 10
+MAX_NOMS_DEMANDES: Final = 300  # au-delà, le rapport montre les identifiants
+DELAI_NOMS: Final = 5.0  # secondes pour chaque lot de 100 noms demandés à Discord
+
+Fichier = tuple[str, bytes]
+
+
+def taille_lisible(octets: int) -> str:
+    """« 12,3 Mo », « 850 ko »."""
+    if octets >= 1024 * 1024:
+        return f"{format_nombre(round(octets / 1024 / 1024, 1))}\u00a0Mo"
+    return f"{format_nombre(max(1, round(octets / 1024)))}\u00a0ko"
+
+
+def repartir(fichiers: list[Fichier], limite: int) -> tuple[list[list[Fichier]], list[Fichier]]:
+    """Range les fichiers en messages qui respectent la limite d'envoi ; rend aussi ceux trop gros."""
+    envois: list[list[Fichier]] = []
+    trop_gros: list[Fichier] = []
+    for fichier in fichiers:
+        taille = len(fichier[1])
+        if taille > limite:
+            trop_gros.append(fichier)
+            continue
+        for lot in envois:
+            if sum(len(f[1]) for f in lot) + taille <= limite and len(lot) < MAX_FICHIERS_PAR_MESSAGE:
+                lot.append(fichier)
+                break
+        else:
+            envois.append([fichier])
+    return envois, trop_gros
+
+
+def resume(rapport: Rapport) -> str:
+    """Le message qui accompagne les fichiers."""
+    indicateurs = rapport.indicateurs
+    en_bonne_voie = sum(1 for i in indicateurs if i.en_bonne_voie)
+    if rapport.est_vide:
+        bilan = "aucune activité enregistrée (le rapport le dit en deux pages)"
+    else:
+        bilan = (
+            f"{pluriel(len(rapport.actions), 'action')} suivie{'s' if len(rapport.actions) > 1 else ''}, "
+            f"{pluriel(rapport.nb_terminees, 'terminée')}, "
+            f"{pluriel(len(rapport.seances_tenues), 'séance')} de réunion, "
+            f"{format_nombre(en_bonne_voie)}/{format_nombre(len(indicateurs))} indicateurs en bonne voie"
+        )
+    return (
+        f"📄 **Rapport annuel {rapport.annee}** du protocole de coopération, {periode(rapport)} : {bilan}.\n"
+        "Joints : le PDF, les actions de l'année et les mesures des indicateurs en CSV "
+        "(même format que /action exporter)."
+    )
+
+
+async def noms_des_membres(guild: discord.Guild, identifiants: frozenset[int]) -> dict[int, str]:
+    """Noms affichés des responsables : ceux en mémoire, puis demandés à Discord par lots de 100.
+
+    Sans l'intention « membres », peu de membres sont en mémoire ; la demande par identifiants, elle,
+    n'en a pas besoin. Les noms sont un confort : en cas de lenteur, le rapport garde les identifiants.
+    """
+    noms: dict[int, str] = {}
+    manquants: list[int] = []
+    for identifiant in sorted(identifiants):
+        membre = guild.get_member(identifiant)
+        if membre is None:
+            manquants.append(identifiant)
+        else:
+            noms[identifiant] = membre.display_name
+    for debut in range(0, min(len(manquants), MAX_NOMS_DEMANDES), 100):
+        lot = manquants[debut : debut + 100]
+        try:
+            trouves = await asyncio.wait_for(
+                guild.query_members(user_ids=lot, limit=len(lot), cache=False), DELAI_NOMS
+            )
+        except (TimeoutError, discord.ClientException, discord.HTTPException):
+            break
+        noms.update({membre.id: membre.display_name for membre in trouves})
+    return noms
+
+
+class Progression:
+    """Le message « Préparation du rapport 2026 : … », mis à jour sans dépasser les limites de Discord."""
+
+    def __init__(self, interaction: discord.Interaction[Passerelle], annee: int) -> None:
+        self.interaction = interaction
+        self.annee = annee
+        self._derniere = -INTERVALLE_PROGRESSION
+
+    async def annoncer(self, etape: str, *, facultative: bool = False) -> None:
+        """Affiche l'étape en cours ; une étape facultative est sautée si la précédente est trop récente."""
+        if facultative and time.monotonic() - self._derniere < INTERVALLE_PROGRESSION:
+            return
+        self._derniere = time.monotonic()
+        await self.interaction.edit_original_response(
+            content=f"⏳ Préparation du rapport {self.annee} : {etape}"
+        )
+
+    async def echouer(self) -> None:
+        """Remplace la progression par un constat d'échec (l'explication suit, en privé)."""
+        await self.interaction.edit_original_response(
+            content=f"Le rapport {self.annee} n'a pas pu être produit : voir l'explication ci-dessous."
+        )
+
+
+@app_commands.guild_only()
+class Rapports(commands.GroupCog, group_name="rapport", group_description="Rapports du protocole"):
+    """Rapports annuels du protocole."""
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+        # Un rapport à la fois : il occupe un cœur pendant quelques secondes.
+        self._un_a_la_fois = asyncio.Lock()
+        super().__init__()
+
+    @app_commands.command(
+        name="annuel",
+        description="Produit le rapport annuel du protocole : PDF par axe et CSV (coordination)",
+    )
+    @app_commands.describe(annee="Année du rapport, de 2024 à l'année en cours")
+    async def annuel(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        annee: app_commands.Range[int, PREMIERE_ANNEE, ANNEE_MAX_DECLAREE],
+    ) -> None:
+        """Rassemble l'année, dessine les graphiques, met le PDF en page, joint PDF et CSV."""
+        guild = interaction.guild
+        assert guild is not None
+        configuration = await self.bot.configuration(guild.id)
+        exiger_coordination(interaction, configuration.config.role_coordination_id)
+        maintenant = self.bot.maintenant()
+        verifier_annee(annee, maintenant, configuration.villes)
+        await interaction.response.defer(thinking=True)
+        progression = Progression(interaction, annee)
+        try:
+            if self._un_a_la_fois.locked():
+                await progression.annoncer("en attente de la fin d'un autre rapport…")
+            async with self._un_a_la_fois:
+                fichiers, rapport = await self._produire(progression, guild, annee)
+        except Exception:
+            await progression.echouer()
+            raise
+        await self._envoyer(interaction, rapport, fichiers, guild.filesize_limit)
+
+    async def _produire(
+        self, progression: Progression, guild: discord.Guild, annee: int
+    ) -> tuple[list[Fichier], Rapport]:
+        """Le travail lourd, hors de la boucle d'événements : lecture, graphiques, PDF."""
+        await progression.annoncer("collecte des données…")
+        dossier = await self.bot.base.lire(
+            partial(rassembler, guild_id=guild.id, annee=annee, maintenant=self.bot.maintenant())
+        )
+        rapport = dossier.rapport
+        graphiques = rapport.graphiques
+        images: dict[str, bytes] = {}
+        for fait, graphique in enumerate(graphiques, start=1):
+            await progression.annoncer(f"graphiques ({fait}/{len(graphiques)})…", facultative=fait > 1)
+            images[graphique.cle] = await asyncio.to_thread(rendre, graphique.donnees)
+        await progression.annoncer("mise en page du PDF…")
+        noms = await noms_des_membres(guild, rapport.responsables)
+        pdf = await asyncio.to_thread(rendre_pdf, rapport, images, noms=noms)
+        fichiers = [
+            (f"rapport-{annee}.pdf", pdf),
+            (f"actions-{annee}.csv", dossier.csv_actions),
+            (f"mesures-indicateurs-{annee}.csv", dossier.csv_mesures),
+        ]
+        return fichiers, rapport
+
+    async def _envoyer(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        rapport: Rapport,
+        fichiers: list[Fichier],
+        limite: int,
+    ) -> None:
+        """Remplace le message de progression par le rapport ; dit clairement ce qui dépasse la limite."""
+        envois, trop_gros = repartir(fichiers, limite)
+        message = resume(rapport)
+        if trop_gros:
+            noms = ", ".join(f"{nom} ({taille_lisible(len(contenu))})" for nom, contenu in trop_gros)
+            message += (
+                f"\n⚠️ Trop lourd pour ce serveur, dont la limite d'envoi est de {taille_lisible(limite)} : "
+                f"{noms}. {'Le reste est joint. ' if envois else ''}"
+                "La coordination technique peut le produire hors de Discord : "
+                f"`python -m bot rapport {rapport.annee} --serveur {rapport.guild_id} "
+                f"--sortie rapport-{rapport.annee}.pdf --csv .`"
+            )
+        premier = envois[0] if envois else []
+        await interaction.edit_original_response(
+            content=tronquer(message, 2000),
+            attachments=[discord.File(io.BytesIO(contenu), filename=nom) for nom, contenu in premier],
+        )
+        for lot in envois[1:]:
+            await interaction.followup.send(
+                files=[discord.File(io.BytesIO(contenu), filename=nom) for nom, contenu in lot]
+            )
+
+
+async def setup(bot: Passerelle) -> None:
+    """Charge le cog."""
+    await bot.add_cog(Rapports(bot))
