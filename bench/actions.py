@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import simcord
 
-from bench.commun import Chronometre, base_de_mesure, peupler, resume
+from bench.commun import Chronometre, base_de_mesure, peupler_a_part, resume
 from bot.client import Passerelle
 from bot.reglages import Reglages
 
@@ -30,7 +30,7 @@ async def mesurer(choix_base: str) -> None:
             membre = guild.add_member(env.create_user("alice"))
             await env.settle()
             debut = time.perf_counter()
-            peupler(url, guild.id)
+            peupler_a_part(url, guild.id)
             print(
                 f"base peuplée en {time.perf_counter() - debut:.1f} s (10 000 actions, 100 000 mises à jour)"
             )

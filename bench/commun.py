@@ -235,3 +235,16 @@ class Chronometre:
         """Rend les durées mesurées depuis le dernier relevé."""
         durees, self.durees = self.durees, []
         return durees
+
+
+def peupler_a_part(url: str, guild_id: int, **options: int) -> None:
+    """Comme `peupler`, dans un processus à part : le tas du bot mesuré n'en garde aucune trace."""
+    import multiprocessing
+
+    processus = multiprocessing.get_context("spawn").Process(
+        target=peupler, args=(url, guild_id), kwargs=options
+    )
+    processus.start()
+    processus.join()
+    if processus.exitcode != 0:
+        raise RuntimeError(f"le peuplement de la base a échoué (code {processus.exitcode})")

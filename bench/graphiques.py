@@ -1,7 +1,7 @@
 """Graphiques de `/progres` et résumé hebdomadaire, avec 10 000 actions et 100 000 mises à jour.
 
-Comme dans le bot : données lues dans un thread (`Base.lire`), PNG dessiné dans un autre
-(`asyncio.to_thread`) ; une sonde mesure pendant ce temps le plus long blocage de la boucle.
+Comme dans le bot : données lues dans un thread (`Base.lire`), PNG dessiné dans le processus de
+l'atelier ; une sonde mesure pendant ce temps le plus long blocage de la boucle.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
+from bot.atelier import Atelier
 from commandes.progres import embed_resume
 from metier.graphiques import TYPES_GRAPHIQUES, donnees_axes, preparer
 from metier.rendu_graphiques import rendre
@@ -26,6 +27,9 @@ MAINTENANT = datetime(2026, 11, 19, 15, tzinfo=UTC)
 BUDGET_GRAPHIQUE_MS = 150
 BUDGET_BOUCLE_MS = 20
 BUDGET_RESUME_MS = 500
+
+# Le même chemin que le bot : graphiques et PDF dans le processus de l'atelier.
+ATELIER = Atelier()
 
 
 async def _chronometrer(travail):  # type: ignore[no-untyped-def]
@@ -51,7 +55,7 @@ async def _mesurer(base: Base) -> None:
     # Premier dessin à part : il paie l'import de matplotlib (~0,3 s), une fois par processus.
     donnees = await base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT))
     with SondeBoucle() as sonde:
-        _, froid = await _chronometrer(asyncio.to_thread(rendre, donnees))
+        _, froid = await _chronometrer(ATELIER.executer(rendre, donnees))
     print(
         f"premier dessin (import de matplotlib compris) : {froid * 1000:.0f} ms, "
         f"boucle bloquée au plus {sonde.retard_max * 1000:.1f} ms"
@@ -99,7 +103,7 @@ async def _resume_complet(base: Base) -> float:
         base.lire(partial(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)),
         base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)),
     )
-    await asyncio.to_thread(rendre, axes)
+    await ATELIER.executer(rendre, axes)
     embed = embed_resume(semaine, image=axes.nom_fichier)
     assert len(embed) <= 6000
     return time.perf_counter() - debut
@@ -120,7 +124,7 @@ async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
                     )
                 )
             with SondeBoucle() as sonde_dessin:
-                image, dessin = await _chronometrer(asyncio.to_thread(rendre, donnees))
+                image, dessin = await _chronometrer(ATELIER.executer(rendre, donnees))
             assert image.startswith(b"\x89PNG")
             for quand, sonde in zip(blocages, (sonde_lecture, sonde_dessin), strict=True):
                 blocages[quand] = max(blocages[quand], sonde.retard_max)
@@ -129,6 +133,6 @@ async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
             totaux.append(preparation + dessin)
         if afficher:
             print(resume(f"{type_graphique} : données", preparations))
-            print(resume(f"{type_graphique} : dessin (thread)", dessins))
+            print(resume(f"{type_graphique} : dessin (atelier)", dessins))
             print(resume(f"{type_graphique} : total", totaux, BUDGET_GRAPHIQUE_MS), flush=True)
     return blocages

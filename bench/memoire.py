@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import simcord
 
-from bench.commun import base_de_mesure, peupler
+from bench.commun import base_de_mesure, peupler_a_part
 from bot.client import Passerelle
 from bot.reglages import Reglages
 
@@ -19,6 +19,18 @@ def _rss_mo() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * resource.getpagesize() / 1024 / 1024
+
+
+def _rss_atelier_mo(bot: Passerelle) -> float:
+    """Mémoire résidente du processus de l'atelier (graphiques), en Mo ; 0 s'il n'a pas servi."""
+    executeur = bot.atelier._executeur
+    if executeur is None:
+        return 0.0
+    total = 0.0
+    for processus in executeur._processes.values():
+        with open(f"/proc/{processus.pid}/statm") as statm:
+            total += int(statm.read().split()[1]) * resource.getpagesize() / 1024 / 1024
+    return total
 
 
 async def mesurer(choix_base: str) -> None:
@@ -33,7 +45,7 @@ async def mesurer(choix_base: str) -> None:
             salon = guild.create_text_channel("suivi")
             membre = guild.add_member(env.create_user("alice"))
             await env.settle()
-            peupler(url, guild.id)
+            peupler_a_part(url, guild.id)
             avant = _rss_mo()
             commandes = [
                 lambda i: membre.slash(salon, "action voir", action=str(1 + i * 7 % 10_000)),
@@ -43,10 +55,12 @@ async def mesurer(choix_base: str) -> None:
                 lambda i: membre.slash(salon, "indicateur liste"),
                 lambda i: membre.autocomplete(salon, "action voir", "action", "plan"),
                 lambda i: membre.slash(salon, "reunion liste"),
+                lambda i: membre.slash(salon, "progres graphique", type="axes"),
             ]
             for i in range(COMMANDES):
                 await commandes[i % len(commandes)](i)
             apres = _rss_mo()
+            atelier = _rss_atelier_mo(bot)
         await bot.close()
     print(
         f"mémoire résidente : {avant:.0f} Mo avant, {apres:.0f} Mo après {COMMANDES} commandes "
@@ -54,5 +68,6 @@ async def mesurer(choix_base: str) -> None:
     )
     print(
         "note : le processus porte aussi simcord, son monde simulé et les 1 000 messages qu'il garde ; "
-        "le bot seul en consomme moins."
+        "les graphiques sont dessinés dans le processus de l'atelier, compté à part : "
+        f"{atelier:.0f} Mo."
     )

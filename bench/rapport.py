@@ -1,7 +1,7 @@
 """Rapport annuel avec 2 000 actions et 20 000 mises à jour, produit comme le fait `/rapport annuel`.
 
-Données lues dans un thread (`Base.lire`), chaque graphique puis le PDF via `asyncio.to_thread` ;
-pendant ce temps une sonde mesure le plus long blocage de la boucle d'événements.
+Données lues dans un thread (`Base.lire`), chaque graphique puis le PDF dans le processus de
+l'atelier (comme le bot) ; pendant ce temps une sonde mesure le plus long blocage de la boucle d'événements.
 Budgets : rapport ≤ 10 s, boucle jamais bloquée plus de 20 ms.
 """
 
@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
+from bot.atelier import Atelier
 from metier.rapport import rassembler
 from metier.rendu_graphiques import rendre
 from metier.rendu_rapport import rendre_pdf
@@ -23,6 +24,9 @@ MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 REPETITIONS = 3
 BUDGET_RAPPORT_MS = 10_000
 BUDGET_BOUCLE_MS = 20
+
+# Le même chemin que le bot : graphiques et PDF dans le processus de l'atelier.
+ATELIER = Atelier()
 
 
 async def produire(base: Base, annee: int) -> dict[str, float]:
@@ -37,11 +41,11 @@ async def produire(base: Base, annee: int) -> dict[str, float]:
     images = {}
     with SondeBoucle() as sonde:
         for graphique in rapport.graphiques:
-            images[graphique.cle] = await asyncio.to_thread(rendre, graphique.donnees)
+            images[graphique.cle] = await ATELIER.executer(rendre, graphique.donnees)
     mesure["blocage_graphiques"] = sonde.retard_max
     graphiques = time.perf_counter()
     with SondeBoucle() as sonde:
-        pdf = await asyncio.to_thread(rendre_pdf, rapport, images)
+        pdf = await ATELIER.executer(rendre_pdf, rapport, images)
     mesure["blocage_pdf"] = sonde.retard_max
     fin = time.perf_counter()
     mesure.update(

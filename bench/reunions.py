@@ -14,7 +14,7 @@ from functools import partial
 import simcord
 from sqlmodel import Session, select
 
-from bench.commun import Chronometre, base_de_mesure, peupler, resume
+from bench.commun import Chronometre, base_de_mesure, peupler_a_part, resume
 from bot.client import Passerelle, horloge_systeme
 from bot.reglages import Reglages
 from metier.reunions import occurrences
@@ -61,7 +61,7 @@ async def mesurer(choix_base: str) -> None:
             salon = guild.create_text_channel("reunions")
             membre = guild.add_member(env.create_user("alice"))
             await env.settle()
-            peupler(url, guild.id)
+            peupler_a_part(url, guild.id)
             chronometre = Chronometre(bot)
             demain = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
             for i in range(REPETITIONS):

@@ -17,6 +17,7 @@ from discord.ext import commands
 from sqlmodel import Session
 
 from bot.arbre import ArbreCommandes
+from bot.atelier import Atelier
 from bot.livraison import Livreur
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
@@ -72,6 +73,7 @@ class Passerelle(commands.Bot):
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
         self._configurations: dict[int, tuple[float, Configuration]] = {}
+        self.atelier = Atelier()
 
     async def configuration(self, guild_id: int) -> Configuration:
         """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
@@ -154,6 +156,7 @@ class Passerelle(commands.Bot):
         """Arrête le planificateur, ferme Discord puis la base."""
         self.planificateur.arreter()
         await super().close()
+        self.atelier.fermer()
         self.base.fermer()
         log.info("Arrêt terminé")
 

@@ -293,7 +293,7 @@ class Progres(
 
     async def _dessiner(self, donnees: Donnees) -> bytes:
         """Dessine dans un thread ; après le premier dessin (import de matplotlib), gèle la mémoire."""
-        image = await asyncio.to_thread(rendre, donnees)
+        image = await self.bot.atelier.executer(rendre, donnees)
         if not self._memoire_gelee:
             geler_memoire()
             self._memoire_gelee = True

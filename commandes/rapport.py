@@ -176,10 +176,10 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
         images: dict[str, bytes] = {}
         for fait, graphique in enumerate(graphiques, start=1):
             await progression.annoncer(f"graphiques ({fait}/{len(graphiques)})…", facultative=fait > 1)
-            images[graphique.cle] = await asyncio.to_thread(rendre, graphique.donnees)
+            images[graphique.cle] = await self.bot.atelier.executer(rendre, graphique.donnees)
         await progression.annoncer("mise en page du PDF…")
         noms = await noms_des_membres(guild, rapport.responsables)
-        pdf = await asyncio.to_thread(rendre_pdf, rapport, images, noms=noms)
+        pdf = await self.bot.atelier.executer(rendre_pdf, rapport, images, noms=noms)
         fichiers = [
             (f"rapport-{annee}.pdf", pdf),
             (f"actions-{annee}.csv", dossier.csv_actions),

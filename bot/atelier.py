@@ -1,0 +1,37 @@
+"""L'atelier : un processus à part pour les calculs lourds (graphiques, PDF).
+
+Un thread ne suffit pas : matplotlib et fpdf2 gardent le verrou global de Python par tranches de
+dizaines de millisecondes, et la boucle d'événements du bot attendrait d'autant. Le processus est
+lancé au premier appel (« forkserver » : il ne copie pas les threads du bot) et resservi ensuite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+
+class Atelier:
+    """Un processus de calcul, lancé à la demande."""
+
+    def __init__(self) -> None:
+        self._executeur: ProcessPoolExecutor | None = None
+
+    async def executer(self, fonction: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+        """Exécute `fonction(*args, **kwargs)` dans le processus de l'atelier (arguments picklables)."""
+        if self._executeur is None:
+            self._executeur = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
+        boucle = asyncio.get_running_loop()
+        return await boucle.run_in_executor(self._executeur, partial(fonction, *args, **kwargs))
+
+    def fermer(self) -> None:
+        """Arrête le processus de l'atelier s'il a été lancé."""
+        if self._executeur is not None:
+            self._executeur.shutdown(wait=False, cancel_futures=True)
+            self._executeur = None
