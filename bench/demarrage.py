@@ -1,4 +1,4 @@
-"""Du lancement du processus au bot prêt (sans réseau, dans simcord), et mémoire résidente.
+"""Du lancement du processus au bot prêt (sans réseau, dans simcord), base de 10 000 actions.
 
 Chaque essai est un nouveau processus Python : on mesure l'import de discord.py, SQLAlchemy,
 les migrations, le chargement des cogs et la synchronisation, comme au vrai démarrage.
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from bench.commun import base_de_mesure
+from bench.commun import base_de_mesure, peupler_a_part
 
 ESSAIS = 5
 ENFANT = r"""
@@ -43,6 +43,7 @@ asyncio.run(principal())
 async def mesurer(choix_base: str) -> None:
     """Lance plusieurs démarrages à froid et affiche médiane et pire cas."""
     with base_de_mesure(choix_base) as url:
+        peupler_a_part(url, 4242)  # 10 000 actions, 100 000 mises à jour déjà en base
         resultats = []
         for _ in range(ESSAIS):
             debut = time.time()

@@ -16,9 +16,8 @@ from bot.client import Passerelle
 from commandes.droits import exiger_coordination
 from commandes.outils import tronquer
 from metier.graphiques import format_nombre, pluriel
-from metier.rapport import PREMIERE_ANNEE, Rapport, rassembler, verifier_annee
+from metier.rapport import PREMIERE_ANNEE, Rapport, mettre_en_page, periode, rassembler, verifier_annee
 from metier.rendu_graphiques import rendre
-from metier.rendu_rapport import periode, rendre_pdf
 
 ANNEE_MAX_DECLAREE: Final = 2100  # la vraie borne, l'année en cours, est vérifiée à chaque demande
 INTERVALLE_PROGRESSION: Final = 1.0  # secondes entre deux nouvelles du même genre (limites de Discord)
@@ -179,7 +178,7 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
             images[graphique.cle] = await self.bot.atelier.executer(rendre, graphique.donnees)
         await progression.annoncer("mise en page du PDF…")
         noms = await noms_des_membres(guild, rapport.responsables)
-        pdf = await self.bot.atelier.executer(rendre_pdf, rapport, images, noms=noms)
+        pdf = await self.bot.atelier.executer(mettre_en_page, rapport, images, noms=noms)
         fichiers = [
             (f"rapport-{annee}.pdf", pdf),
             (f"actions-{annee}.csv", dossier.csv_actions),

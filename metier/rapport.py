@@ -722,3 +722,23 @@ def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
                 )
             )
     return tuple(graphiques)
+
+
+def jour_long(jour: date) -> str:
+    """« 1er janvier 2026 », « 26 novembre 2026 »."""
+    texte = format_jour(jour)
+    return "1er" + texte[1:] if jour.day == 1 else texte
+
+
+def periode(rapport: Rapport) -> str:
+    """« du 1er janvier au 31 décembre 2025 », « du 1er janvier au 26 novembre 2026 (année en cours) »."""
+    debut = jour_long(rapport.du).removesuffix(f" {rapport.annee}")
+    texte = f"du {debut} au {jour_long(rapport.au)}"
+    return texte if rapport.annee_complete else f"{texte} (année en cours)"
+
+
+def mettre_en_page(rapport: Rapport, images: dict[str, bytes], **options: Any) -> bytes:
+    """Rend le PDF du rapport. fpdf2 (≈ 0,25 s d'import) n'est chargé qu'ici, dans l'atelier."""
+    from metier.rendu_rapport import rendre_pdf
+
+    return rendre_pdf(rapport, images, **options)

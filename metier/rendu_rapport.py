@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
-from metier.graphiques import LIBELLES_STATUTS, format_jour, format_nombre, format_pourcentage, pluriel
+from metier.graphiques import LIBELLES_STATUTS, format_nombre, format_pourcentage, pluriel
 from metier.protocole import chiffre_romain
 from metier.rapport import (
     DEFINITION_BONNE_VOIE,
@@ -37,6 +37,8 @@ from metier.rapport import (
     Rapport,
     SeanceRapport,
     SectionAxe,
+    jour_long,
+    periode,
 )
 from metier.rendu_graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, rendre
 from metier.reunions import ecart_inhabituel
@@ -170,22 +172,9 @@ def ceder_la_main() -> None:
 # --- Formats ------------------------------------------------------------------------------------
 
 
-def jour_long(jour: date) -> str:
-    """« 1er janvier 2026 », « 26 novembre 2026 »."""
-    texte = format_jour(jour)
-    return "1er" + texte[1:] if jour.day == 1 else texte
-
-
 def jour_court(jour: date) -> str:
     """« 26 nov. 2026 »."""
     return format_date(jour, "d MMM y", locale=LOCALE)
-
-
-def periode(rapport: Rapport) -> str:
-    """« du 1er janvier au 31 décembre 2025 », « du 1er janvier au 26 novembre 2026 (année en cours) »."""
-    debut = jour_long(rapport.du).removesuffix(f" {rapport.annee}")
-    texte = f"du {debut} au {jour_long(rapport.au)}"
-    return texte if rapport.annee_complete else f"{texte} (année en cours)"
 
 
 def _couleur(hexa: str) -> tuple[int, int, int]:
