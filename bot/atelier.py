@@ -8,13 +8,16 @@ lancé au premier appel (« forkserver » : il ne copie pas les threads du bot) 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 class Atelier:
@@ -25,10 +28,19 @@ class Atelier:
 
     async def executer(self, fonction: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
         """Exécute `fonction(*args, **kwargs)` dans le processus de l'atelier (arguments picklables)."""
+        travail = partial(fonction, *args, **kwargs)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._demarrer(), travail)
+        except BrokenProcessPool:
+            # Le processus est mort (mémoire, signal) : on en relance un, une fois.
+            log.warning("Le processus de l'atelier s'est arrêté ; relance")
+            self.fermer()
+            return await asyncio.get_running_loop().run_in_executor(self._demarrer(), travail)
+
+    def _demarrer(self) -> ProcessPoolExecutor:
         if self._executeur is None:
             self._executeur = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
-        boucle = asyncio.get_running_loop()
-        return await boucle.run_in_executor(self._executeur, partial(fonction, *args, **kwargs))
+        return self._executeur
 
     def fermer(self) -> None:
         """Arrête le processus de l'atelier s'il a été lancé."""

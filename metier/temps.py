@@ -220,8 +220,9 @@ def nom_mois(mois: int) -> str:
 
 
 def format_date_longue(jour: date) -> str:
-    """« jeudi 26 novembre 2026 »."""
-    return format_date(jour, "EEEE d MMMM y", locale=LOCALE)
+    """« jeudi 26 novembre 2026 », « lundi 1er mars 2027 »."""
+    jour_du_mois = "'1er'" if jour.day == 1 else "d"
+    return format_date(jour, f"EEEE {jour_du_mois} MMMM y", locale=LOCALE)
 
 
 def format_date_courte(jour: date) -> str:

@@ -11,6 +11,7 @@ from metier.temps import (
     analyser_date,
     analyser_heure,
     ecart,
+    format_date_longue,
     format_duree,
     format_heure,
     instant_local,
@@ -187,3 +188,8 @@ def test_formats_francais() -> None:
     assert format_duree(6 * H) == "6\u00a0h"
     assert format_duree(timedelta(hours=5, minutes=30)) == "5\u00a0h\u00a030"
     assert format_duree(-H) == "−1\u00a0h"
+
+
+def test_date_longue_avec_premier_du_mois() -> None:
+    assert format_date_longue(date(2027, 3, 1)) == "lundi 1er mars 2027"
+    assert format_date_longue(date(2027, 3, 14)) == "dimanche 14 mars 2027"
