@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from metier.livraisons import (
-    TypeLivraison,
     consigner_echec,
     consigner_envoi,
     consigner_saut,
@@ -24,7 +23,6 @@ from metier.livraisons import (
     planifier_resume,
     prochaine_echeance,
     reserver,
-    salon_de_livraison,
     salons_de_secours,
 )
 from modeles import Livraison
@@ -150,15 +148,11 @@ class Livreur:
         if livraison is None:
             return  # déjà prise par un autre passage
         decision = await self.bot.base.lire(partial(decider, livraison=livraison, maintenant=maintenant))
-        salon_id = await self.bot.base.lire(partial(salon_de_livraison, livraison_id=livraison_id))
-        raison = decision.raison
-        if decision.publier and salon_id is None and livraison.type != TypeLivraison.RAPPEL:
-            # Aucun salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
-            raison = "aucun salon choisi"
+        salon_id = decision.salon_id
         rendu = self._rendus.get(livraison.type)
-        publication = await rendu(livraison, decision.en_retard) if raison is None and rendu else None
+        publication = await rendu(livraison, decision.en_retard) if decision.publier and rendu else None
         if publication is None:
-            raison = raison or "plus rien à publier"
+            raison = decision.raison or "plus rien à publier"
             await self.bot.base.ecrire(
                 partial(consigner_saut, livraison_id=livraison_id, maintenant=maintenant, raison=raison)
             )

@@ -13,10 +13,10 @@ from commandes.actions import barre, texte_sur
 from commandes.completion import completer_action, completer_axe
 from commandes.outils import ajouter_champ, nouvel_embed, repondre, tronquer
 from metier.actions import lire_numero
+from metier.formats import format_nombre
 from metier.indicateurs import (
     EtatIndicateur,
     creer_indicateur,
-    format_nombre,
     lister_indicateurs,
     mesurer,
     rechercher_indicateurs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -65,12 +66,10 @@ async def repondre(
 class BoutonPersistant(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
     """Bouton qui survit aux redémarrages ; ses erreurs passent par le même traducteur que les commandes.
 
-    Les sous-classes définissent `template` et `agir` (au lieu de `callback`).
+    Les sous-classes définissent `template` et la méthode `agir` (au lieu de `callback`).
     """
 
-    async def agir(self, interaction: discord.Interaction[Any]) -> None:
-        """Ce que fait le bouton."""
-        raise NotImplementedError
+    agir: Callable[[discord.Interaction[Any]], Awaitable[None]]
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Exécute `agir` ; une erreur reçoit la même réponse qu'une commande."""

@@ -29,7 +29,8 @@ from commandes.outils import (
 from commandes.rappels import MENTION_RETARD
 from commandes.reunions import ligne_seance
 from metier.actions import LIBELLES_STATUT
-from metier.graphiques import Donnees, donnees_axes, format_nombre, format_pourcentage, pluriel, preparer
+from metier.formats import format_nombre, format_pourcentage, pluriel
+from metier.graphiques import Donnees, donnees_axes, preparer
 from metier.livraisons import TypeLivraison
 from metier.rendu_graphiques import rendre
 from metier.resume import (

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.client import Passerelle
 from commandes.droits import exiger_coordination
 from commandes.outils import tronquer
-from metier.graphiques import format_nombre, pluriel
+from metier.formats import format_nombre, pluriel
 from metier.rapport import PREMIERE_ANNEE, Rapport, mettre_en_page, periode, rassembler, verifier_annee
 from metier.rendu_graphiques import rendre
 

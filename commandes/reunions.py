@@ -47,6 +47,7 @@ from metier.reunions import (
     planifier_reunion,
     rappels_de,
     rechercher_reunions,
+    salon_des_rappels,
     verifier_lien,
 )
 from metier.serveurs import Configuration
@@ -173,11 +174,6 @@ def rappels_sautes(reunion: Reunion, premiere: Occurrence, maintenant: datetime)
     return lignes
 
 
-def salon_des_rappels(configuration: Configuration, reunion: Reunion) -> int | None:
-    """Le salon des rappels du serveur s'il est choisi, sinon celui de la réunion."""
-    return configuration.config.salon_rappels_id or reunion.salon_id
-
-
 def rendre_reunion(
     reunion: Reunion,
     prochaines: Sequence[Occurrence],
@@ -209,7 +205,7 @@ def rendre_reunion(
         joindre(seances, LIMITE_VALEUR_CHAMP) if seances else "Aucune séance à venir.",
     )
     rappels = rappels_de(reunion)
-    salon_rappels = salon_des_rappels(configuration, reunion)
+    salon_rappels = salon_des_rappels(configuration.config.salon_rappels_id, reunion)
     lignes = [
         (
             " et ".join(en_mots(r) for r in rappels)
@@ -468,7 +464,9 @@ class Reunions(
         texte = annonce_annulation(annulation.reunion, annulation.occurrence, configuration, interaction.user)
         quoi = "La séance est annulée" if annulation.occurrence else f"La réunion #{numero} est annulée"
         publiee = await self._annoncer(
-            interaction.guild, salon_des_rappels(configuration, annulation.reunion), texte
+            interaction.guild,
+            salon_des_rappels(configuration.config.salon_rappels_id, annulation.reunion),
+            texte,
         )
         await repondre(interaction, f"{quoi}. {publiee}", ephemere=True)
 

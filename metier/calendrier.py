@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
-from metier.reunions import lire_reunion, rappels_de
+from metier.reunions import annulees_par_reunion, lire_reunion, rappels_de
 from metier.temps import zone
-from modeles import OccurrenceAnnulee, Reunion
+from modeles import Reunion
 
 PRODID = "-//Passerelle//Protocole Terrebonne-Namur//FR"
 
@@ -25,18 +25,8 @@ class Serie:
 
 
 def _series(session: Session, reunions: Sequence[Reunion]) -> list[Serie]:
-    ids = [r.id for r in reunions if r.id is not None]
-    par_reunion: dict[int, set[datetime]] = {i: set() for i in ids}
-    if ids:
-        lignes = session.exec(
-            select(OccurrenceAnnulee.reunion_id, OccurrenceAnnulee.debut).where(
-                col(OccurrenceAnnulee.reunion_id).in_(ids)
-            )
-        )
-        for reunion_id, debut in lignes:
-            # SQLite rend des instants naïfs : ils sont stockés en UTC.
-            par_reunion[reunion_id].add(debut.replace(tzinfo=UTC) if debut.tzinfo is None else debut)
-    return [Serie(r, frozenset(par_reunion.get(r.id or 0, ()))) for r in reunions]
+    annulees = annulees_par_reunion(session, [r.id for r in reunions if r.id is not None])
+    return [Serie(r, frozenset(annulees.get(r.id or 0, ()))) for r in reunions]
 
 
 def lire_serie(session: Session, *, guild_id: int, numero: int) -> Serie:

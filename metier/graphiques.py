@@ -18,13 +18,13 @@ from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from sqlalchemy import Row, case, false, func, literal
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
+from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
-from metier.temps import LOCALE, NBSP, format_date_courte
+from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
@@ -52,21 +52,6 @@ AUCUN_INDICATEUR: Final = "Aucun indicateur enregistré pour l'instant : ajoutez
 # --- Formats ------------------------------------------------------------------------------------
 
 
-def format_nombre(valeur: float) -> str:
-    """« 1 234,5 », « 12 » : au plus deux décimales, à la française."""
-    return format_decimal(valeur, format="#,##0.##", locale=LOCALE)
-
-
-def format_pourcentage(valeur: float) -> str:
-    """« 47 % », arrondi à l'unité, espace insécable avant le signe."""
-    return f"{format_decimal(round(valeur), locale=LOCALE)}{NBSP}%"
-
-
-def format_jour(jour: date) -> str:
-    """« 26 novembre 2026 »."""
-    return format_date(jour, "d MMMM y", locale=LOCALE)
-
-
 def format_mois(jour: date) -> str:
     """« nov. 2026 »."""
     return format_date(jour, "MMM y", locale=LOCALE)
@@ -75,12 +60,6 @@ def format_mois(jour: date) -> str:
 def libelle_axe(numero: int, titre_court: str) -> str:
     """« II. Développement social et économique »."""
     return f"{chiffre_romain(numero)}. {titre_court}"
-
-
-def pluriel(nombre: int, singulier: str, forme_plurielle: str | None = None) -> str:
-    """« 1 action », « 2 738 actions » (singulier pour 0 et 1, à la française)."""
-    mot = singulier if nombre < 2 else forme_plurielle or singulier + "s"
-    return f"{format_nombre(nombre)} {mot}"
 
 
 # --- Valeurs rendues ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from metier.actions import (
     valider_texte,
 )
 from metier.erreurs import ErreurMetier
+from metier.formats import format_nombre
 from metier.journal import journaliser
 from metier.serveurs import configuration_amorcee, reserver_numero
 from metier.stockage import ident
@@ -41,13 +42,6 @@ def analyser_nombre(texte: str, *, quoi: str = "La valeur") -> float:
     if abs(valeur) >= LIMITE_VALEUR:
         raise ErreurMetier(f"{quoi} {texte.strip()[:30]} est hors des limites acceptées.")
     return valeur
-
-
-def format_nombre(valeur: float) -> str:
-    """« 12,5 », « 1 200 » (espace fine insécable pour les milliers)."""
-    if valeur == int(valeur):
-        return f"{int(valeur):,}".replace(",", "\u202f")
-    return f"{valeur:,.2f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
 
 
 def lire_indicateur(session: Session, *, guild_id: int, numero: int) -> Indicateur:

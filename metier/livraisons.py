@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from metier.reunions import occurrences, rappels_de, seances_annulees
+from metier.reunions import occurrences, rappels_de, salon_des_rappels, seances_annulees
 from metier.serveurs import configuration_amorcee
 from metier.stockage import ident
 from metier.temps import instant_local, prochain_changement_ecart
@@ -45,7 +45,8 @@ class Decision:
 
     publier: bool
     en_retard: bool
-    raison: str | None = None
+    raison: str | None = None  # pourquoi elle est sautée
+    salon_id: int | None = None  # où la publier
 
 
 def _ajouter(session: Session, livraison: Livraison) -> bool:
@@ -257,14 +258,19 @@ def reserver(session: Session, *, livraison_id: int, maintenant: datetime) -> Li
 
 
 def decider(session: Session, *, livraison: Livraison, maintenant: datetime) -> Decision:
-    """Publier (à l'heure ou en retard) ou sauter une livraison qui n'a plus de sens."""
+    """Publier (à l'heure ou en retard, et où) ou sauter une livraison qui n'a plus de sens."""
     if maintenant >= livraison.limite:
         return Decision(publier=False, en_retard=True, raison="trop tard : l'événement a commencé")
     if supplantee(session, livraison, maintenant):
         return Decision(
             publier=False, en_retard=True, raison="remplacé par un rappel plus proche de la séance"
         )
-    return Decision(publier=True, en_retard=maintenant - livraison.echeance > TOLERANCE_RETARD)
+    salon_id = salon_de_livraison(session, livraison_id=ident(livraison))
+    if salon_id is None and livraison.type != TypeLivraison.RAPPEL:
+        # Aucun salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
+        return Decision(publier=False, en_retard=False, raison="aucun salon choisi")
+    en_retard = maintenant - livraison.echeance > TOLERANCE_RETARD
+    return Decision(publier=True, en_retard=en_retard, salon_id=salon_id)
 
 
 def supplantee(session: Session, livraison: Livraison, maintenant: datetime) -> bool:
@@ -358,5 +364,5 @@ def salon_de_livraison(session: Session, *, livraison_id: int) -> int | None:
         return config.salon_resume_id
     if livraison.type == TypeLivraison.RAPPEL and livraison.reunion_id is not None:
         reunion = session.get(Reunion, livraison.reunion_id)
-        return config.salon_rappels_id or (reunion.salon_id if reunion else None)
+        return salon_des_rappels(config.salon_rappels_id, reunion) if reunion else config.salon_rappels_id
     return config.salon_rappels_id

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from metier.actions import STATUTS_CLOS
 from metier.erreurs import ErreurMetier
 from metier.export import exporter_actions, exporter_mesures
+from metier.formats import pluriel
 from metier.graphiques import (
     LIBELLES_STATUTS,
     MAX_INDICATEURS,
@@ -32,15 +33,13 @@ from metier.graphiques import (
     DonneesStatuts,
     EtatIndicateur,
     RepartitionAxe,
-    format_jour,
     libelle_axe,
-    pluriel,
 )
 from metier.protocole import chiffre_romain
 from metier.rappels import compter_presences
 from metier.reunions import occurrences, seances_annulees
 from metier.serveurs import lire_configuration
-from metier.temps import Ville
+from metier.temps import Ville, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
 TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
@@ -724,16 +723,10 @@ def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
     return tuple(graphiques)
 
 
-def jour_long(jour: date) -> str:
-    """« 1er janvier 2026 », « 26 novembre 2026 »."""
-    texte = format_jour(jour)
-    return "1er" + texte[1:] if jour.day == 1 else texte
-
-
 def periode(rapport: Rapport) -> str:
     """« du 1er janvier au 31 décembre 2025 », « du 1er janvier au 26 novembre 2026 (année en cours) »."""
-    debut = jour_long(rapport.du).removesuffix(f" {rapport.annee}")
-    texte = f"du {debut} au {jour_long(rapport.au)}"
+    debut = format_jour(rapport.du).removesuffix(f" {rapport.annee}")
+    texte = f"du {debut} au {format_jour(rapport.au)}"
     return texte if rapport.annee_complete else f"{texte} (année en cours)"
 
 

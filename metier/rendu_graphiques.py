@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from babel.dates import format_date
 
+from metier.formats import format_nombre, format_pourcentage, pluriel
 from metier.graphiques import (
     AvancementAxe,
     Donnees,
@@ -28,9 +29,6 @@ from metier.graphiques import (
     DonneesStatuts,
     Echeance,
     EtatIndicateur,
-    format_nombre,
-    format_pourcentage,
-    pluriel,
 )
 from metier.protocole import chiffre_romain
 from metier.temps import LOCALE, NBSP

@@ -17,7 +17,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -27,7 +26,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
-from metier.graphiques import LIBELLES_STATUTS, format_nombre, format_pourcentage, pluriel
+from metier.formats import format_nombre, format_pourcentage, pluriel
+from metier.graphiques import LIBELLES_STATUTS
 from metier.protocole import chiffre_romain
 from metier.rapport import (
     DEFINITION_BONNE_VOIE,
@@ -37,12 +37,11 @@ from metier.rapport import (
     Rapport,
     SeanceRapport,
     SectionAxe,
-    jour_long,
     periode,
 )
 from metier.rendu_graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, rendre
 from metier.reunions import ecart_inhabituel
-from metier.temps import LOCALE, NBSP, format_duree, format_heure
+from metier.temps import LOCALE, NBSP, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
 
 MARGE: Final = 18.0  # mm
@@ -170,11 +169,6 @@ def ceder_la_main() -> None:
 
 
 # --- Formats ------------------------------------------------------------------------------------
-
-
-def jour_court(jour: date) -> str:
-    """« 26 nov. 2026 »."""
-    return format_date(jour, "d MMM y", locale=LOCALE)
 
 
 def _couleur(hexa: str) -> tuple[int, int, int]:
@@ -503,9 +497,9 @@ def _couverture(pdf: _Document, rapport: Rapport) -> None:
 def _produit_le(rapport: Rapport) -> str:
     """« Produit le jeudi 26 novembre 2026 — 07 h 00 à Terrebonne, 13 h 00 à Namur »."""
     if not rapport.villes:
-        return f"Produit le {jour_long(rapport.produit_le.date())}"
+        return f"Produit le {format_jour(rapport.produit_le.date())}"
     reference = rapport.villes[0].heure_locale(rapport.produit_le)
-    jour = format_date(reference.date(), "EEEE", locale=LOCALE) + " " + jour_long(reference.date())
+    jour = format_date(reference.date(), "EEEE", locale=LOCALE) + " " + format_jour(reference.date())
     heures = ", ".join(
         f"{format_heure(v.heure_locale(rapport.produit_le))} à {texte_sur(v.nom)}" for v in rapport.villes
     )
@@ -568,7 +562,7 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
     )
     pdf.paragraphe(
         f"Ce rapport couvre la période {periode(rapport)}. Les actions y figurent dans leur état "
-        f"au {jour_long(rapport.au)}, reconstitué d'après leur historique ; les actions archivées n'y "
+        f"au {format_jour(rapport.au)}, reconstitué d'après leur historique ; les actions archivées n'y "
         "figurent pas (elles restent dans le fichier CSV joint)."
     )
 
@@ -612,7 +606,7 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
         sans_mesure = len(indicateurs) - len(mesures)
         texte = (
             f"{format_nombre(bonne_voie)} indicateur{'s' if bonne_voie > 1 else ''} sur "
-            f"{format_nombre(len(indicateurs))} en bonne voie au {jour_long(rapport.au)}"
+            f"{format_nombre(len(indicateurs))} en bonne voie au {format_jour(rapport.au)}"
         )
         if sans_mesure:
             texte += f" ; {format_nombre(sans_mesure)} sans aucune mesure"
@@ -661,7 +655,7 @@ def _ligne_action(
     titre = texte_sur(action.titre)
     if any(details):
         titre += "\n" + " · ".join(d for d in details if d)
-    echeance = jour_court(action.echeance) if action.echeance else "—"
+    echeance = format_date_courte(action.echeance) if action.echeance else "—"
     en_retard = action.en_retard(rapport.au)
     if en_retard:
         echeance += "\nen retard"
@@ -717,15 +711,14 @@ def _indicateurs(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:
 
 def _ligne_indicateur(indicateur: IndicateurRapport, rapport: Rapport) -> list[str | Cellule]:
     unite = texte_sur(indicateur.unite)
-    mesures = [f"{jour_court(m.date)} : {format_nombre(m.valeur)}" for m in indicateur.mesures[-8:]]
+    mesures = [f"{format_date_courte(m.date)} : {format_nombre(m.valeur)}" for m in indicateur.mesures[-8:]]
     if len(indicateur.mesures) > 8:
         mesures.insert(0, f"… {format_nombre(len(indicateur.mesures) - 8)} plus anciennes")
     if not mesures:
         mesures = ["aucune"]
         if indicateur.valeur is not None and indicateur.date_valeur is not None:
-            mesures.append(
-                f"(dernière : {format_nombre(indicateur.valeur)} le {jour_court(indicateur.date_valeur)})"
-            )
+            derniere = format_date_courte(indicateur.date_valeur)
+            mesures.append(f"(dernière : {format_nombre(indicateur.valeur)} le {derniere})")
     pourcentage = indicateur.pourcentage
     parcouru = "—" if pourcentage is None else format_pourcentage(pourcentage)
     attendu = f"attendu {format_pourcentage(indicateur.attendu)}"
@@ -770,7 +763,7 @@ def _section(
     if section.actions:
         morceaux = [_compte_statut(s, comptes[s]) for s in LIBELLES_STATUTS if comptes[s]]
         texte = f"{pluriel(len(section.actions), 'action')} suivie{'s' if len(section.actions) > 1 else ''} "
-        texte += f"en {rapport.annee}, état au {jour_long(rapport.au)} : {', '.join(morceaux)}."
+        texte += f"en {rapport.annee}, état au {format_jour(rapport.au)} : {', '.join(morceaux)}."
         moyenne = section.moyenne_en_cours
         if moyenne is not None:
             texte += f" Avancement moyen des actions en cours : {format_pourcentage(moyenne)}."
@@ -783,14 +776,17 @@ def _section(
     if terminees:
         pdf.tableau(
             ["N°", "Action", "Porteur", "Responsable", "Terminée le", "Échéance"],
-            [_ligne_action(a, rapport, noms, jour_court(a.terminee_le or rapport.au)) for a in terminees],
+            [
+                _ligne_action(a, rapport, noms, format_date_courte(a.terminee_le or rapport.au))
+                for a in terminees
+            ],
             LARGEURS_ACTIONS,
         )
     else:
         pdf.paragraphe(f"Aucune action de cet axe n'a été terminée en {rapport.annee}.", couleur=GRIS)
 
     en_cours = section.en_cours
-    pdf.sous_titre(f"Actions en cours au {jour_long(rapport.au)} ({format_nombre(len(en_cours))})")
+    pdf.sous_titre(f"Actions en cours au {format_jour(rapport.au)} ({format_nombre(len(en_cours))})")
     if en_cours:
         pdf.tableau(
             ["N°", "Action", "Porteur", "Responsable", "Avancement", "Échéance"],

@@ -22,6 +22,7 @@ from metier.serveurs import configuration_amorcee, reserver_numero
 from metier.temps import (
     NBSP,
     Ville,
+    citer,
     ecart,
     format_date_longue,
     format_decalage_utc,
@@ -45,11 +46,6 @@ _JOURS_RRULE = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _RANGS = ("premier", "deuxième", "troisième", "quatrième")
 _SECONDE = timedelta(seconds=1)
-
-
-def _citer(texte: str, limite: int = 40) -> str:
-    texte = texte.strip()
-    return f"« {texte[:limite]}{'…' if len(texte) > limite else ''} »"
 
 
 # --- Durées saisies ------------------------------------------------------------------------------
@@ -143,28 +139,28 @@ def analyser_rappels(texte: str) -> list[timedelta]:
     for morceau in morceaux:
         if _est_negatif(morceau):
             raise ErreurMetier(
-                f"Rappel {_citer(morceau)} : donnez la durée avant le début, sans signe, par exemple 1h."
+                f"Rappel {citer(morceau)} : donnez la durée avant le début, sans signe, par exemple 1h."
             )
         if morceau.isdigit():
             raise ErreurMetier(
-                f"Rappel {_citer(morceau)} : précisez l'unité (j, h ou min), par exemple {morceau}min."
+                f"Rappel {citer(morceau)} : précisez l'unité (j, h ou min), par exemple {morceau}min."
             )
         minutes = _minutes(morceau)
         if minutes is None:
             raise ErreurMetier(
-                f"Rappel non reconnu : {_citer(morceau)}. Écrivez des durées séparées par des virgules, "
+                f"Rappel non reconnu : {citer(morceau)}. Écrivez des durées séparées par des virgules, "
                 f"par exemple {EXEMPLES_RAPPELS}."
             )
         decalage = timedelta(minutes=minutes)
         if decalage <= timedelta(0):
             raise ErreurMetier(
-                f"Rappel {_citer(morceau)} : il faut au moins 1 minute avant le début, par exemple 15min."
+                f"Rappel {citer(morceau)} : il faut au moins 1 minute avant le début, par exemple 15min."
             )
         if decalage > RAPPEL_MAX:
-            raise ErreurMetier(f"Rappel {_citer(morceau)} : au plus 30 jours avant le début (30j).")
+            raise ErreurMetier(f"Rappel {citer(morceau)} : au plus 30 jours avant le début (30j).")
         if decalage in vus:
             raise ErreurMetier(
-                f"Le rappel {_citer(morceau)} revient deux fois (comme {_citer(vus[decalage])}) : "
+                f"Le rappel {citer(morceau)} revient deux fois (comme {citer(vus[decalage])}) : "
                 "gardez-en un seul."
             )
         vus[decalage] = morceau
@@ -201,9 +197,9 @@ def analyser_duree(texte: str) -> timedelta:
         raise ErreurMetier(f"Indiquez une durée, par exemple {EXEMPLES_DUREE}.")
     minutes = int(brut) if brut.isdigit() and len(brut) <= 6 else _minutes(brut)
     if minutes is None or _est_negatif(brut):
-        raise ErreurMetier(f"Durée non reconnue : {_citer(texte)}. Écrivez par exemple {EXEMPLES_DUREE}.")
+        raise ErreurMetier(f"Durée non reconnue : {citer(texte)}. Écrivez par exemple {EXEMPLES_DUREE}.")
     duree = timedelta(minutes=minutes)
-    _verifier_duree(duree, _citer(texte))
+    _verifier_duree(duree, citer(texte))
     return duree
 
 
@@ -234,7 +230,7 @@ def verifier_lien(texte: str) -> str:
         parties = None
     if parties is None or parties.scheme.lower() not in {"http", "https"} or not hote:
         raise ErreurMetier(
-            f"Lien refusé : {_citer(lien)}. Seules les adresses web commençant par https:// "
+            f"Lien refusé : {citer(lien)}. Seules les adresses web commençant par https:// "
             f"(ou http://) sont acceptées, {exemple}."
         )
     return lien
@@ -247,7 +243,7 @@ def analyser_recurrence(texte: str) -> Recurrence:
         if brut == recurrence.value:
             return recurrence
     choix = ", ".join(r.value for r in Recurrence)
-    raise ErreurMetier(f"Récurrence non reconnue : {_citer(texte)}. Choisissez : {choix}.")
+    raise ErreurMetier(f"Récurrence non reconnue : {citer(texte)}. Choisissez : {choix}.")
 
 
 # --- Heure murale dans la ville d'ancrage --------------------------------------------------------
@@ -386,7 +382,7 @@ def lire_cle_occurrence(cle: str) -> datetime:
         return datetime.strptime(cle, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
     except ValueError:
         raise ErreurMetier(
-            f"Occurrence non reconnue : {_citer(cle)}. Choisissez-la dans la liste proposée."
+            f"Occurrence non reconnue : {citer(cle)}. Choisissez-la dans la liste proposée."
         ) from None
 
 
@@ -579,7 +575,8 @@ def _verifier_titre(titre: str) -> str:
     return propre
 
 
-def _annulees(session: Session, reunion_ids: list[int]) -> dict[int, set[datetime]]:
+def annulees_par_reunion(session: Session, reunion_ids: list[int]) -> dict[int, set[datetime]]:
+    """Débuts (UTC) des séances annulées de chaque série."""
     par_reunion: dict[int, set[datetime]] = {i: set() for i in reunion_ids}
     if reunion_ids:
         lignes = session.exec(
@@ -592,9 +589,14 @@ def _annulees(session: Session, reunion_ids: list[int]) -> dict[int, set[datetim
     return par_reunion
 
 
+def salon_des_rappels(salon_rappels_id: int | None, reunion: Reunion) -> int | None:
+    """Le salon des rappels du serveur s'il est choisi, sinon celui de la réunion."""
+    return salon_rappels_id or reunion.salon_id
+
+
 def seances_annulees(session: Session, reunion_id: int) -> set[datetime]:
     """Débuts (UTC) des séances annulées d'une série."""
-    return _annulees(session, [reunion_id])[reunion_id]
+    return annulees_par_reunion(session, [reunion_id])[reunion_id]
 
 
 def planifier_reunion(
@@ -699,7 +701,7 @@ def lister_reunions(
             ),
         )
     ).all()
-    annulees = _annulees(session, [r.id for r in reunions if r.id is not None])
+    annulees = annulees_par_reunion(session, [r.id for r in reunions if r.id is not None])
     liste = []
     for reunion in reunions:
         assert reunion.id is not None
@@ -733,7 +735,7 @@ def annuler_reunion(
     maintenant = _exiger_utc(maintenant)
     if reunion.annulee:
         raise ErreurMetier(f"La réunion #{numero} est déjà annulée.")
-    annulees = _annulees(session, [reunion.id])[reunion.id]
+    annulees = annulees_par_reunion(session, [reunion.id])[reunion.id]
     if occurrence is None:
         if not occurrences(reunion, maintenant, limite=1, annulees=annulees):
             raise ErreurMetier(f"La réunion #{numero} est déjà passée : il n'y a plus rien à annuler.")

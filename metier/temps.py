@@ -117,7 +117,8 @@ def normaliser(texte: str) -> str:
     return re.sub(r"\s+", " ", texte)
 
 
-def _citer(texte: str, limite: int = 40) -> str:
+def citer(texte: str, limite: int = 40) -> str:
+    """« texte saisi » entre guillemets, coupé à `limite` caractères."""
     texte = texte.strip()
     return f"« {texte[:limite]}{'…' if len(texte) > limite else ''} »"
 
@@ -134,16 +135,16 @@ def analyser_heure(texte: str) -> time:
         return time(12, 0) if brut == "midi" else time(0, 0)
     trouve = _HEURE.match(brut) if len(brut) <= 10 else None
     if trouve is None:
-        raise ErreurMetier(f"Heure non reconnue : {_citer(texte)}. Écrivez par exemple {EXEMPLES_HEURE}.")
+        raise ErreurMetier(f"Heure non reconnue : {citer(texte)}. Écrivez par exemple {EXEMPLES_HEURE}.")
     heures, minutes = int(trouve.group(1)), int(trouve.group(2) or 0)
     if trouve.group(2) is not None and len(trouve.group(2)) != 2:
-        raise ErreurMetier(f"Heure non reconnue : {_citer(texte)}. Les minutes s'écrivent sur deux chiffres.")
+        raise ErreurMetier(f"Heure non reconnue : {citer(texte)}. Les minutes s'écrivent sur deux chiffres.")
     if heures > 23:
         raise ErreurMetier(
-            f"L'heure {_citer(texte)} n'existe pas : les heures vont de 0 à 23 (minuit s'écrit 00:00)."
+            f"L'heure {citer(texte)} n'existe pas : les heures vont de 0 à 23 (minuit s'écrit 00:00)."
         )
     if minutes > 59:
-        raise ErreurMetier(f"L'heure {_citer(texte)} n'existe pas : les minutes vont de 00 à 59.")
+        raise ErreurMetier(f"L'heure {citer(texte)} n'existe pas : les minutes vont de 00 à 59.")
     return time(heures, minutes)
 
 
@@ -194,9 +195,9 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
         jour, mois = int(trouve.group(1)), MOIS.index(trouve.group(2)) + 1
         annee = int(trouve.group(3)) if trouve.group(3) else None
     else:
-        raise ErreurMetier(f"Date non reconnue : {_citer(texte)}. Écrivez par exemple {EXEMPLES_DATE}.")
+        raise ErreurMetier(f"Date non reconnue : {citer(texte)}. Écrivez par exemple {EXEMPLES_DATE}.")
     if not 1 <= mois <= 12:
-        raise ErreurMetier(f"La date {_citer(texte)} n'existe pas : le mois doit être entre 1 et 12.")
+        raise ErreurMetier(f"La date {citer(texte)} n'existe pas : le mois doit être entre 1 et 12.")
     if annee is None:
         annee = aujourd_hui.year
         if (mois, jour) < (aujourd_hui.month, aujourd_hui.day):
@@ -206,7 +207,7 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
     jours_du_mois = monthrange(annee, mois)[1]
     if not 1 <= jour <= jours_du_mois:
         raise ErreurMetier(
-            f"La date {_citer(texte)} n'existe pas : {nom_mois(mois)} {annee} compte {jours_du_mois} jours."
+            f"La date {citer(texte)} n'existe pas : {nom_mois(mois)} {annee} compte {jours_du_mois} jours."
         )
     return date(annee, mois, jour)
 
@@ -219,10 +220,15 @@ def nom_mois(mois: int) -> str:
     return format_date(date(2000, mois, 1), "MMMM", locale=LOCALE)
 
 
+def format_jour(jour: date) -> str:
+    """« 26 novembre 2026 », « 1er mars 2027 »."""
+    jour_du_mois = "'1er'" if jour.day == 1 else "d"
+    return format_date(jour, f"{jour_du_mois} MMMM y", locale=LOCALE)
+
+
 def format_date_longue(jour: date) -> str:
     """« jeudi 26 novembre 2026 », « lundi 1er mars 2027 »."""
-    jour_du_mois = "'1er'" if jour.day == 1 else "d"
-    return format_date(jour, f"EEEE {jour_du_mois} MMMM y", locale=LOCALE)
+    return f"{format_date(jour, 'EEEE', locale=LOCALE)} {format_jour(jour)}"
 
 
 def format_date_courte(jour: date) -> str:

@@ -10,10 +10,10 @@ import pytest
 from metier.actions import creer_action
 from metier.erreurs import ErreurMetier
 from metier.export import exporter_actions, exporter_mesures
+from metier.formats import format_nombre
 from metier.indicateurs import (
     analyser_nombre,
     creer_indicateur,
-    format_nombre,
     lister_indicateurs,
     mesurer,
     rechercher_indicateurs,
@@ -92,7 +92,7 @@ def test_analyser_nombre_refuse(saisie: str, extrait: str) -> None:
 
 
 def test_format_nombre() -> None:
-    assert format_nombre(1200) == "1\u202f200"
+    assert format_nombre(1200) == "1\u00a0200"  # séparateur des milliers de babel (fr_CA)
     assert format_nombre(12.5) == "12,5"
 
 

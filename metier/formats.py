@@ -1,0 +1,23 @@
+"""Nombres à la française (babel) : « 1 234,5 », « 47 % », « 2 actions »."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+
+from metier.temps import LOCALE, NBSP
+
+
+def format_nombre(valeur: float) -> str:
+    """« 1 234,5 », « 12 » : au plus deux décimales, à la française."""
+    return format_decimal(valeur, format="#,##0.##", locale=LOCALE)
+
+
+def format_pourcentage(valeur: float) -> str:
+    """« 47 % », arrondi à l'unité, espace insécable avant le signe."""
+    return f"{format_decimal(round(valeur), locale=LOCALE)}{NBSP}%"
+
+
+def pluriel(nombre: int, singulier: str, forme_plurielle: str | None = None) -> str:
+    """« 1 action », « 2 738 actions » (singulier pour 0 et 1, à la française)."""
+    mot = singulier if nombre < 2 else forme_plurielle or singulier + "s"
+    return f"{format_nombre(nombre)} {mot}"
