@@ -100,6 +100,7 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
 
     from sqlmodel import Session, select
 
+    from metier.evolution import recalculer
     from metier.serveurs import amorcer_serveur
     from metier.temps import normaliser
     from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour
@@ -119,7 +120,9 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
         "déchets",
     ]
     moteur = creer_moteur(url)
-    debut = datetime(2025, 1, 1, tzinfo=UTC)
+    # L'historique s'arrête au jeudi 19 novembre 2026 à midi : les mesures se placent juste après.
+    debut, fin = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 11, 19, 12, tzinfo=UTC)
+    minutes = int((fin - debut).total_seconds() // 60)
     with Session(moteur) as session:
         amorcer_serveur(session, guild_id)
         axes = [a.id for a in session.exec(select(Axe).where(Axe.guild_id == guild_id))]
@@ -144,7 +147,7 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
                     "echeance": date(2026, 1, 1) + timedelta(days=aleatoire.randint(0, 600)),
                     "archivee": False,
                     "cree_le": debut,
-                    "modifie_le": debut + timedelta(days=aleatoire.randint(0, 690)),
+                    "modifie_le": debut + timedelta(minutes=aleatoire.randint(0, minutes)),
                 }
             )
         session.execute(Action.__table__.insert(), lignes)  # type: ignore[attr-defined]
@@ -157,7 +160,7 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
                         "guild_id": guild_id,
                         "action_id": aleatoire.choice(ids),
                         "auteur_id": aleatoire.randint(1, 50),
-                        "quand": debut + timedelta(minutes=aleatoire.randint(0, 690 * 24 * 60)),
+                        "quand": debut + timedelta(minutes=aleatoire.randint(0, minutes)),
                         "avancement": aleatoire.randint(0, 100),
                         "statut": "en_cours",
                         "note": "Point d'étape",
@@ -194,6 +197,8 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
         config.prochain_numero_action = actions + 1
         config.prochain_numero_indicateur = 31
         session.add(config)
+        # Les insertions en bloc passent à côté des règles : le cumul de l'évolution est reconstruit.
+        recalculer(session, guild_id)
         session.commit()
     moteur.dispose()
 

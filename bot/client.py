@@ -22,6 +22,7 @@ from bot.livraison import Livreur
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
 from commandes import EXTENSIONS
+from metier import evolution
 from metier.serveurs import (
     Configuration,
     amorcer_serveur,
@@ -101,6 +102,9 @@ class Passerelle(commands.Bot):
     async def setup_hook(self) -> None:
         """Migre la base, démarre le planificateur, charge les cogs, synchronise les commandes."""
         await asyncio.to_thread(self.base.migrer)
+        # Une fois, après la migration qui a créé le cumul de l'évolution : le construire.
+        for guild_id in await self.base.ecrire(evolution.recalculer_en_retard):
+            log.info("Serveur %s : évolution de l'avancement reconstituée d'après l'historique", guild_id)
         self.planificateur.demarrer()
         for extension in EXTENSIONS:
             await self.load_extension(extension)

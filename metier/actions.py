@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from metier import evolution
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.protocole import chiffre_romain
@@ -283,6 +284,7 @@ def creer_action(
             note="Action créée",
         )
     )
+    evolution.reporter(session, action, avant={})
     journaliser(
         session,
         guild_id=guild_id,
@@ -328,6 +330,9 @@ def _appliquer(
     historiser: bool = False,
 ) -> None:
     """Écrit les changements sur l'action, dans le journal et (au besoin) dans l'historique."""
+    # Ce qui change l'évolution de l'avancement : l'historique, l'axe, l'archivage.
+    suivie = historiser or not changements.keys().isdisjoint({"axe_id", "archivee"})
+    avant = evolution.apports_action(session, action) if suivie else None
     for champ, (_, nouveau) in changements.items():
         setattr(action, champ, nouveau)
     if "titre" in changements:
@@ -356,6 +361,8 @@ def _appliquer(
         quand=maintenant,
     )
     session.flush()
+    if avant is not None:
+        evolution.reporter(session, action, avant)
 
 
 def mettre_a_jour_avancement(

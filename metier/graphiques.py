@@ -11,6 +11,7 @@ villes partenaires, à quelques heures près du jour local de chacune.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -18,14 +19,16 @@ from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from sqlalchemy import Row, case, false, func, literal
+from sqlalchemy import Row, case, false, func
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
+from metier.evolution import sommes_mensuelles
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
+from metier.stockage import ident
 from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
-from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction, VillePartenaire
+from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
 TYPES_GRAPHIQUES: Final = ("axes", "statuts", "evolution", "indicateurs", "echeances")
@@ -458,13 +461,6 @@ def _bornes(maintenant: datetime, mois: int) -> list[datetime]:
     return [*bornes, instant]
 
 
-def _periode(colonne: Any, bornes: list[datetime]) -> Any:
-    """Numéro de la période (0 … n-1) où tombe l'instant : avant la 1re borne, avant la 2e, …"""
-    if len(bornes) == 1:
-        return literal(0)
-    return case(*((colonne < borne, i) for i, borne in enumerate(bornes[:-1])), else_=len(bornes) - 1)
-
-
 def donnees_evolution(
     session: Session,
     *,
@@ -477,74 +473,25 @@ def donnees_evolution(
 
     À chaque date, une action compte si elle existait déjà, avec son dernier avancement connu
     (0 avant sa première mise à jour d'avancement ; une action sans aucune mise à jour
-    d'avancement garde son avancement actuel). Le dernier point est `maintenant`.
+    d'avancement garde son avancement actuel). Le dernier point est `maintenant`. Les sommes
+    viennent du cumul mensuel tenu par `metier.evolution`.
     """
     if not 1 <= mois <= 120:
         raise ErreurMetier("La période doit compter entre 1 et 120 mois.")
     axes = _axes(session, guild_id, axe)
     bornes = _bornes(maintenant, mois)
-    conditions = _filtre_actions(guild_id, axes, axe)
-
-    # L'historique d'avant la fenêtre se résume, pour chaque action, à sa dernière valeur ; seules
-    # les mises à jour de la fenêtre sont lues une à une (colonnes entières, sans objets ORM).
-    avant = (
-        sa.select(col(MiseAJour.avancement))
-        .where(
-            col(MiseAJour.action_id) == col(Action.id),
-            col(MiseAJour.avancement).is_not(None),
-            col(MiseAJour.quand) < bornes[0],
-        )
-        .order_by(col(MiseAJour.quand).desc(), col(MiseAJour.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    actions = _lignes(
-        session,
-        sa.select(
-            col(Action.id),
-            col(Action.axe_id),
-            _periode(col(Action.cree_le), bornes),
-            col(Action.avancement),
-            avant,
-        ).where(*conditions, col(Action.cree_le) <= bornes[-1]),
-    )
-    # Variations par période, cumulées ensuite : le coût suit le nombre de mises à jour, pas
-    # actions × mois. État de chaque action : [index d'axe, période de création, valeur courante,
-    # valeur provisoire (action sans historique connu jusque-là)].
+    # Ce que chaque mois a apporté, par axe (metier.evolution) ; les mois d'avant la fenêtre
+    # comptent dans la première période. Les périodes se terminent au début des mois `limites`.
+    apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=(ident(a) for a in axes))
     n = len(bornes)
+    limites = [b.date() for b in bornes[:-1]]
     index_axes = {a.id: i for i, a in enumerate(axes)}
     ecarts_somme = [[0] * n for _ in axes]
     ecarts_nombre = [[0] * n for _ in axes]
-    etats: dict[int, list[Any]] = {}
-    for action_id, axe_id, debut, actuel, initiale in actions:
-        i = index_axes[axe_id]
-        valeur = actuel if initiale is None else initiale
-        ecarts_somme[i][debut] += valeur
-        ecarts_nombre[i][debut] += 1
-        etats[action_id] = [i, debut, valeur, initiale is None]
-    fenetre = _lignes(
-        session,
-        sa.select(col(MiseAJour.action_id), _periode(col(MiseAJour.quand), bornes), col(MiseAJour.avancement))
-        .where(
-            col(MiseAJour.guild_id) == guild_id,
-            col(MiseAJour.avancement).is_not(None),
-            col(MiseAJour.quand) >= bornes[0],
-            col(MiseAJour.quand) <= bornes[-1],
-        )
-        .order_by(col(MiseAJour.quand), col(MiseAJour.id)),
-    )
-    for action_id, k, valeur in fenetre:
-        etat = etats.get(action_id)
-        if etat is None:
-            continue  # action archivée, d'un autre axe, ou créée après `maintenant`
-        i, debut, courante, provisoire = etat
-        if provisoire:
-            # Elle a donc un historique : avant sa première mise à jour, elle était à 0.
-            ecarts_somme[i][debut] -= courante
-            courante = 0
-            etat[3] = False
-        ecarts_somme[i][max(k, debut)] += valeur - courante
-        etat[2] = valeur
+    for (axe_id, debut_mois), (somme, nombre) in apports.items():
+        i, k = index_axes[axe_id], bisect_right(limites, debut_mois)
+        ecarts_somme[i][k] += somme
+        ecarts_nombre[i][k] += nombre
 
     series = []
     total_somme, total_nombre = [0] * n, [0] * n

@@ -39,7 +39,7 @@ from metier.protocole import chiffre_romain
 from metier.rappels import compter_presences
 from metier.reunions import occurrences, seances_annulees
 from metier.serveurs import lire_configuration
-from metier.temps import Ville, format_jour
+from metier.temps import Ville, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
 TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
@@ -319,10 +319,6 @@ class Dossier:
 # --- Lecture ------------------------------------------------------------------------------------
 
 
-def _utc(instant: datetime) -> datetime:
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
-
 def _lignes(session: Session, requete: sa.Select[*tuple[Any, ...]]) -> Sequence[sa.Row[*tuple[Any, ...]]]:
     # Colonnes simples, sans objets ORM : des milliers de lignes se lisent vite.
     return session.connection().execute(requete).all()
@@ -410,7 +406,7 @@ def _actions(
         .where(col(MiseAJour.guild_id) == guild_id)
         .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id)),
     ):
-        historiques.setdefault(action_id, _Historique()).etapes.append((_utc(quand), avancement, statut))
+        historiques.setdefault(action_id, _Historique()).etapes.append((en_utc(quand), avancement, statut))
 
     par_axe: dict[int, list[ActionRapport]] = {}
     for (
@@ -430,7 +426,7 @@ def _actions(
     ) in lignes:
         historique = historiques.get(action_id, _Historique())
         actuel = (StatutAction(statut_actuel), int(avancement_actuel))
-        cree_le, modifie_le = _utc(cree_le), _utc(modifie_le)
+        cree_le, modifie_le = en_utc(cree_le), en_utc(modifie_le)
         existait = cree_le < debut
         statut_debut, avancement_debut = historique.etat(debut, actuel) if existait else (None, None)
         statut, avancement = historique.etat(fin, actuel)
@@ -509,7 +505,7 @@ def _indicateurs(
     for indicateur_id, numero, nom, axe_id, unite, depart, cible, cree_le in indicateurs:
         connues = mesures.get(indicateur_id, [])
         derniere = connues[-1] if connues else None
-        cree = _utc(cree_le).date()
+        cree = en_utc(cree_le).date()
         par_axe.setdefault(axe_id, []).append(
             IndicateurRapport(
                 numero=numero,
@@ -569,7 +565,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
 
     Refuse un serveur inconnu de la base, une année d'avant le protocole ou pas encore commencée.
     """
-    maintenant = _utc(maintenant)
+    maintenant = en_utc(maintenant)
     configuration = lire_configuration(session, guild_id)
     if configuration is None:
         raise ErreurMetier(

@@ -52,7 +52,8 @@ def amorcer_serveur(session: Session, guild_id: int, maintenant: datetime | None
         return False
     try:
         with session.begin_nested():
-            config = ConfigServeur(guild_id=guild_id)
+            # Rien dans l'historique d'un nouveau serveur : le cumul (vide) de l'évolution est à jour.
+            config = ConfigServeur(guild_id=guild_id, evolution_a_jour=True)
             if maintenant is not None:
                 config.cree_le = config.modifie_le = maintenant
             session.add(config)

@@ -22,6 +22,11 @@ _PAS_RECHERCHE = timedelta(days=1)
 _PAS_FIN = timedelta(minutes=15)
 
 
+def en_utc(instant: datetime) -> datetime:
+    """Rend l'instant en UTC ; un instant sans fuseau (relu de SQLite) est déjà en UTC."""
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
 @lru_cache(maxsize=64)
 def zone(nom: str) -> ZoneInfo:
     """Rend le fuseau IANA de ce nom (mis en cache)."""

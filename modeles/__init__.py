@@ -1,6 +1,6 @@
 """Tables SQLModel : ce qui est stocké. Chaque ligne appartient à un serveur (`guild_id`)."""
 
-from modeles.actions import Action, Indicateur, Mesure, MiseAJour, StatutAction
+from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
 from modeles.protocole import Axe, Objectif
 from modeles.reunions import (
@@ -19,6 +19,7 @@ __all__ = [
     "ConfigServeur",
     "EntreeJournal",
     "EtatBot",
+    "EvolutionMensuelle",
     "Indicateur",
     "Livraison",
     "Mesure",

@@ -113,3 +113,21 @@ class Mesure(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=LONGUEUR_NOTE)
     auteur_id: int = champ_snowflake()
     quand: datetime = Field(default_factory=maintenant_utc)
+
+
+class EvolutionMensuelle(SQLModel, table=True):
+    """Cumul, par axe et par mois (UTC), de ce que l'historique des actions apporte à l'avancement.
+
+    `somme` : variation de la somme des avancements des actions de l'axe pendant le mois ;
+    `nombre` : actions apparues dans l'axe ce mois-là. Tenu à jour par les règles de
+    `metier.actions` (voir `metier.evolution`), il évite de rejouer l'historique pour le graphique
+    `evolution`.
+    """
+
+    __tablename__ = "evolution_mensuelle"
+
+    guild_id: int = champ_snowflake(primaire=True)
+    axe_id: int = Field(foreign_key="axe.id", primary_key=True)
+    mois: date = Field(primary_key=True)
+    somme: int = 0
+    nombre: int = 0

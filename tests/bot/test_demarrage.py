@@ -5,10 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.client import Passerelle
-from modeles import Axe, Objectif
+from modeles import Axe, ConfigServeur, Objectif
 from tests.outils import redemarrer
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -111,3 +111,20 @@ def test_discord_injoignable_ou_jeton_refuse_sans_trace_python(tmp_path: Path) -
         or "jeton DISCORD_TOKEN est invalide" in resultat.stderr
     )
     assert "Arrêt terminé" in resultat.stderr
+
+
+async def test_cumul_de_l_evolution_construit_au_demarrage(simcord_env, reglages, horloge) -> None:
+    guild = simcord_env.create_guild("Jumelage")
+    await simcord_env.settle()
+
+    def comme_apres_la_migration(session: Session) -> None:
+        config = session.get(ConfigServeur, guild.id)
+        assert config is not None
+        assert config.evolution_a_jour  # un serveur neuf : cumul vide, donc à jour
+        config.evolution_a_jour = False
+        session.add(config)
+
+    simcord_env.bot.base.transaction(comme_apres_la_migration)
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    config = simcord_env.bot.base.lecture(lambda s: s.get(ConfigServeur, guild.id))
+    assert config.evolution_a_jour

@@ -199,7 +199,7 @@ async def test_resume_neutralise_le_texte_des_membres(simcord_env, serveur) -> N
 
 
 async def test_resume_de_10_000_actions_dans_les_limites(simcord_env, serveur, reglages, horloge) -> None:
-    # Jeudi 19 novembre 2026 : la semaine du 16 au 22 a des centaines de mises à jour.
+    # Jeudi 19 novembre 2026, 15 h : `peupler` a écrit des centaines de mises à jour depuis lundi.
     horloge.instant = datetime(2026, 11, 19, 15, tzinfo=UTC)
     peupler(reglages.database_url, serveur["guild"].id, actions=10_000, mises_a_jour=30_000)
     resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
@@ -218,7 +218,7 @@ async def test_resume_de_10_000_actions_dans_les_limites(simcord_env, serveur, r
     assert len(champs["✏️ Mises à jour"].splitlines()) == 11
     assert champs["✏️ Mises à jour"].endswith("autres — voir /action liste")
     assert champs["🔴 En retard"].endswith("autres — voir /action liste en_retard")
-    assert champs["👥 Contributeurs"].endswith("… et 40 autres")
+    assert champs["👥 Contributeurs"].endswith("… et 36 autres")
     assert len(resultat.response.attachments) == 1
 
 

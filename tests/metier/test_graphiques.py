@@ -13,6 +13,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from metier.erreurs import ErreurMetier
+from metier.evolution import recalculer
 from metier.graphiques import (
     AUCUN_INDICATEUR,
     AUCUNE_ACTION,
@@ -32,7 +33,7 @@ from metier.graphiques import (
 from metier.rendu_graphiques import rendre
 from metier.serveurs import amorcer_serveur
 from metier.stockage import Base
-from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
+from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour, StatutAction
 
 MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 AUJOURD_HUI = date(2026, 11, 26)
@@ -204,12 +205,30 @@ def _scenario(session: Session) -> None:
     _mesure(session, archive, "2026-05-01", 5, "2026-05-01")
     depasse = _indicateur(session, 5, axe[3], nom="Conférences conjointes", unite="conf.", cible=10)
     _mesure(session, depasse, "2026-09-01", 15, "2026-09-01")
+    # Écrit en bloc, à côté des règles : le cumul de l'évolution est reconstruit.
+    recalculer(session, SERVEUR)
+    recalculer(session, AUTRE_SERVEUR)
 
 
 @pytest.fixture
 def scenario(base: Base) -> Base:
     base.transaction(_scenario)
     return base
+
+
+def _sans_cumul(session: Session) -> None:
+    """Comme juste après la migration qui a créé le cumul : il reste à construire."""
+    for config in session.exec(select(ConfigServeur)):
+        config.evolution_a_jour = False
+        session.add(config)
+
+
+@pytest.fixture(params=["cumul", "historique"])
+def scenario_evolution(request: pytest.FixtureRequest, scenario: Base) -> Base:
+    """Le scénario lu dans le cumul mensuel, puis en rejouant l'historique : mêmes résultats."""
+    if request.param == "historique":
+        scenario.transaction(_sans_cumul)
+    return scenario
 
 
 # --- Axes ---------------------------------------------------------------------------------------
@@ -294,7 +313,8 @@ FINS_DE_MOIS = [
 ]
 
 
-def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario: Base) -> None:
+def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: Base) -> None:
+    scenario = scenario_evolution
     donnees = scenario.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Évolution de l'avancement — de décembre 2025 au 26 novembre 2026"
     assert list(donnees.dates) == FINS_DE_MOIS
@@ -317,7 +337,8 @@ def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario: Base) -> N
     assert [s.moyennes[-1] for s in donnees.series] == [a.moyenne for a in axes.axes]
 
 
-def test_evolution_filtre_et_periode_courte(scenario: Base) -> None:
+def test_evolution_filtre_et_periode_courte(scenario_evolution: Base) -> None:
+    scenario = scenario_evolution
     donnees = scenario.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2, mois=3)
     assert donnees.titre == "Évolution de l'avancement — axe II — de septembre 2026 au 26 novembre 2026"
     assert list(donnees.dates) == FINS_DE_MOIS[-3:]
@@ -337,6 +358,7 @@ def test_evolution_une_mise_a_jour_antidatee_compte_a_la_creation(base: Base) ->
         _action(session, SERVEUR, 1, axe, avancement=0, cree_le=_instant("2025-06-01"))
         recente = _action(session, SERVEUR, 2, axe, avancement=50, cree_le=_instant("2026-08-15"))
         _historique(session, recente, ("2026-06-10", 50))  # horloge décalée, import…
+        recalculer(session, SERVEUR)
 
     base.transaction(remplir)
     donnees = base.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT, axe=1)
