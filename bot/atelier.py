@@ -3,11 +3,14 @@
 Un thread ne suffit pas : matplotlib et fpdf2 gardent le verrou global de Python par tranches de
 dizaines de millisecondes, et la boucle d'événements du bot attendrait d'autant. Le processus est
 lancé au premier appel (« forkserver » : il ne copie pas les threads du bot) et resservi ensuite.
+Après son premier travail (import de matplotlib ou de fpdf2), ce qu'il a chargé est gelé hors du
+ramasse-miettes : les collectes suivantes ne parcourent plus que les objets de chaque dessin.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +23,20 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 
+_deja_gele = False
+
+
+def _travailler(travail: Callable[[], R]) -> R:
+    """Exécute le travail dans le processus de l'atelier ; après le premier, gèle ce qui est chargé."""
+    global _deja_gele
+    resultat = travail()
+    if not _deja_gele:
+        gc.collect()
+        gc.freeze()
+        _deja_gele = True
+    return resultat
+
+
 class Atelier:
     """Un processus de calcul, lancé à la demande."""
 
@@ -28,7 +45,7 @@ class Atelier:
 
     async def executer(self, fonction: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
         """Exécute `fonction(*args, **kwargs)` dans le processus de l'atelier (arguments picklables)."""
-        travail = partial(fonction, *args, **kwargs)
+        travail = partial(_travailler, partial(fonction, *args, **kwargs))
         try:
             return await asyncio.get_running_loop().run_in_executor(self._demarrer(), travail)
         except BrokenProcessPool:

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Passerelle, geler_memoire
+from bot.client import Passerelle
 from bot.livraison import Publication
 from commandes.actions import texte_sur
 from commandes.completion import completer_axe
@@ -290,15 +290,10 @@ class Progres(
         self.bot = bot
         super().__init__()
         bot.livreur.enregistrer(TypeLivraison.RESUME, self.rendre_resume)
-        self._memoire_gelee = False
 
     async def _dessiner(self, donnees: Donnees) -> bytes:
-        """Dessine dans un thread ; après le premier dessin (import de matplotlib), gèle la mémoire."""
-        image = await self.bot.atelier.executer(rendre, donnees)
-        if not self._memoire_gelee:
-            geler_memoire()
-            self._memoire_gelee = True
-        return image
+        """Dessine dans le processus de l'atelier : la boucle d'événements reste libre."""
+        return await self.bot.atelier.executer(rendre, donnees)
 
     @app_commands.command(
         name="graphique", description="Dessine un graphique de progrès du protocole (image PNG)"
