@@ -55,11 +55,12 @@ class Passerelle(commands.Bot):
         forcer_synchro: bool = False,
         **options: Any,
     ) -> None:
-        intents = discord.Intents.default()
-        intents.message_content = False
+        # Tout passe par les interactions : seuls les serveurs, leurs salons et leurs rôles sont
+        # suivis. Ni messages (ni leur cache), ni frappe, ni réactions : moins de trafic et de mémoire.
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents,
+            intents=discord.Intents(guilds=True),
+            max_messages=None,
             tree_cls=ArbreCommandes,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,

@@ -1,5 +1,6 @@
-"""L'atelier (processus des calculs lourds) se relance s'il meurt."""
+"""L'atelier (processus des calculs lourds) : se relance s'il meurt, s'arrête quand il ne sert plus."""
 
+import asyncio
 import os
 import signal
 
@@ -21,3 +22,19 @@ async def test_calcul_dans_un_autre_processus_puis_relance_apres_une_mort() -> N
         assert await atelier.executer(sum, [1, 2, 3]) == 6
     finally:
         atelier.fermer()
+
+
+async def test_arrete_apres_un_temps_sans_travail_puis_relance() -> None:
+    atelier = Atelier(inactivite=0.2)
+    try:
+        premier = await atelier.executer(_pid)
+        assert atelier.actif
+        await asyncio.sleep(0.05)
+        assert await atelier.executer(_pid) == premier  # encore là : même processus
+        await asyncio.sleep(0.5)
+        assert not atelier.actif  # inoccupé : arrêté, sa mémoire rendue
+        assert await atelier.executer(_pid) not in (premier, os.getpid())
+        assert atelier.actif
+    finally:
+        atelier.fermer()
+    assert not atelier.actif
