@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import resource
 from datetime import UTC, datetime
+from multiprocessing import forkserver
 
 import simcord
 
 from bench.commun import base_de_mesure, peupler_a_part
+from bot.atelier import INACTIVITE
 from bot.client import Passerelle
 from bot.reglages import Reglages
 
 COMMANDES = 1000
 
 
-def _rss_mo() -> float:
-    """Mémoire résidente actuelle (Linux), en Mo."""
-    with open("/proc/self/statm") as statm:
+def _rss_mo(pid: int | str = "self") -> float:
+    """Mémoire résidente actuelle d'un processus (Linux), en Mo."""
+    with open(f"/proc/{pid}/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * resource.getpagesize() / 1024 / 1024
 
 
-def _rss_atelier_mo(bot: Passerelle) -> float:
-    """Mémoire résidente du processus de l'atelier (graphiques), en Mo ; 0 s'il n'a pas servi."""
+def _processus_atelier(bot: Passerelle) -> list[int]:
+    """Le processus de l'atelier (s'il a servi) et le serveur « forkserver » qui l'a lancé."""
     executeur = bot.atelier._executeur
-    if executeur is None:
-        return 0.0
-    total = 0.0
-    for processus in executeur._processes.values():
-        with open(f"/proc/{processus.pid}/statm") as statm:
-            total += int(statm.read().split()[1]) * resource.getpagesize() / 1024 / 1024
-    return total
+    pids = [p.pid for p in executeur._processes.values()] if executeur is not None else []
+    serveur = forkserver._forkserver._forkserver_pid
+    return [*pids, serveur] if serveur else pids
 
 
 async def mesurer(choix_base: str) -> None:
@@ -57,17 +55,28 @@ async def mesurer(choix_base: str) -> None:
                 lambda i: membre.slash(salon, "reunion liste"),
                 lambda i: membre.slash(salon, "progres graphique", type="axes"),
             ]
+            images = 0
             for i in range(COMMANDES):
-                await commandes[i % len(commandes)](i)
+                resultat = await commandes[i % len(commandes)](i)
+                if i % len(commandes) == len(commandes) - 1:
+                    images += sum(a.size for a in resultat.response.attachments)
             apres = _rss_mo()
-            atelier = _rss_atelier_mo(bot)
+            atelier = [(pid, _rss_mo(pid)) for pid in _processus_atelier(bot)]
         await bot.close()
     print(
-        f"mémoire résidente : {avant:.0f} Mo avant, {apres:.0f} Mo après {COMMANDES} commandes "
+        f"processus du bot : {avant:.0f} Mo avant, {apres:.0f} Mo après {COMMANDES} commandes "
         f"(budget ≤ 150 Mo : {'OK' if apres <= 150 else 'DÉPASSÉ'})"
     )
     print(
-        "note : le processus porte aussi simcord, son monde simulé et les 1 000 messages qu'il garde ; "
-        "les graphiques sont dessinés dans le processus de l'atelier, compté à part : "
-        f"{atelier:.0f} Mo."
+        "  simulateur compris : simcord, son monde simulé, et les "
+        f"{images / 1024 / 1024:.0f} Mo d'images qu'il garde (le bot, lui, ne les garde pas)"
+    )
+    for (pid, mo), nom in zip(
+        atelier, ("atelier (dessin, tant qu'il sert)", "serveur forkserver"), strict=False
+    ):
+        print(f"processus {nom} : {mo:.0f} Mo (pid {pid})")
+    total = apres + sum(mo for _, mo in atelier)
+    print(
+        f"en tout, tant que l'atelier sert : {total:.0f} Mo ; il s'arrête après "
+        f"{INACTIVITE / 60:.0f} min sans dessin (bot.atelier.INACTIVITE)"
     )
