@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import false
 from sqlmodel import Session, col, select
 
+from metier.stockage import lire_lignes
 from metier.temps import en_utc
 from modeles import Action, ConfigServeur, EvolutionMensuelle, MiseAJour
 
@@ -80,24 +81,24 @@ def calculer_apports(
         historique.append(col(MiseAJour.quand) <= jusqu_a)
     if axe_ids is not None:
         actions.append(col(Action.axe_id).in_(list(axe_ids)))
-    session.flush()
-    connexion = session.connection()
-    lignes = connexion.execute(
+    actions_lues = lire_lignes(
+        session,
         sa.select(col(Action.id), col(Action.axe_id), col(Action.cree_le), col(Action.avancement)).where(
             *actions
-        )
-    ).all()
-    etapes = connexion.execute(
+        ),
+    )
+    etapes = lire_lignes(
+        session,
         sa.select(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.avancement))
         .where(*historique)
-        .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id))
-    ).all()
+        .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id)),
+    )
     par_action = {
         ident: [(quand, valeur) for _, quand, valeur in groupe]
         for ident, groupe in groupby(etapes, key=lambda e: e[0])
     }
     apports: Apports = {}
-    for ident, axe_id, cree_le, actuel in lignes:
+    for ident, axe_id, cree_le, actuel in actions_lues:
         _apports_d_une_action(apports, axe_id, cree_le, actuel, par_action.get(ident, ()))
     return apports
 
@@ -106,11 +107,11 @@ def apports_action(session: Session, action: Action) -> Apports:
     """Ce que cette action apporte au cumul, telle qu'elle est maintenant (à relever avant un changement)."""
     if action.id is None or action.archivee:
         return {}
-    session.flush()
-    etapes = session.connection().execute(
+    etapes = lire_lignes(
+        session,
         sa.select(col(MiseAJour.quand), col(MiseAJour.avancement))
         .where(col(MiseAJour.action_id) == action.id, col(MiseAJour.avancement).is_not(None))
-        .order_by(col(MiseAJour.quand), col(MiseAJour.id))
+        .order_by(col(MiseAJour.quand), col(MiseAJour.id)),
     )
     apports: Apports = {}
     _apports_d_une_action(apports, action.axe_id, action.cree_le, action.avancement, etapes)
@@ -214,9 +215,10 @@ def sommes_mensuelles(
     if not _cumul_utilisable(session, guild_id, maintenant):
         return calculer_apports(session, guild_id, jusqu_a=maintenant, axe_ids=axe_ids)
     table = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
-    lignes = session.connection().execute(
+    lignes = lire_lignes(
+        session,
         sa.select(table.c.axe_id, table.c.mois, table.c.somme, table.c.nombre).where(
             table.c.guild_id == guild_id, table.c.axe_id.in_(axe_ids)
-        )
+        ),
     )
     return {(axe_id, mois): (somme, nombre) for axe_id, mois, somme, nombre in lignes}

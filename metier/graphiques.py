@@ -12,21 +12,20 @@ villes partenaires, à quelques heures près du jour local de chacune.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from sqlalchemy import Row, case, false, func
+from sqlalchemy import case, false, func
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
 from metier.evolution import sommes_mensuelles
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
-from metier.stockage import ident
+from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
@@ -300,12 +299,6 @@ Donnees = DonneesAxes | DonneesStatuts | DonneesEvolution | DonneesIndicateurs |
 # --- Lecture commune ----------------------------------------------------------------------------
 
 
-def _lignes(session: Session, requete: sa.Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
-    # Requêtes d'agrégats en SQLAlchemy Core : rien à charger dans l'ORM, donc pas d'objets à créer.
-    session.flush()
-    return session.connection().execute(requete).all()
-
-
 def _axes(session: Session, guild_id: int, axe: int | None) -> list[Axe]:
     """Rend les axes du serveur (ou le seul demandé) ; refuse un numéro inconnu."""
     axes = list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))))
@@ -383,7 +376,7 @@ def donnees_axes(
         .group_by(col(Action.axe_id), col(Action.ville))
     )
     par_axe: dict[int, list[tuple[str, int, int, int]]] = {}
-    for axe_id, ville, nombre, somme, terminees in _lignes(session, requete):
+    for axe_id, ville, nombre, somme, terminees in lire_lignes(session, requete):
         par_axe.setdefault(axe_id, []).append((ville, int(nombre), int(somme), int(terminees)))
     codes = {ville for groupes in par_axe.values() for ville, *_ in groupes}
     ordre = {p.code: i for i, p in enumerate(porteurs.presents(codes))}
@@ -424,7 +417,7 @@ def donnees_statuts(
         .where(*_filtre_actions(guild_id, axes, axe))
         .group_by(col(Action.axe_id), col(Action.statut))
     )
-    comptes = {(axe_id, str(statut)): int(n) for axe_id, statut, n in _lignes(session, requete)}
+    comptes = {(axe_id, str(statut)): int(n) for axe_id, statut, n in lire_lignes(session, requete)}
     statuts = tuple(LIBELLES_STATUTS.items())
     repartitions = []
     for a in axes:
@@ -583,7 +576,7 @@ def donnees_indicateurs(
             valeur=valeur,
             date_mesure=date_mesure,
         )
-        for numero, nom, axe_id, unite, depart, cible, valeur, date_mesure in _lignes(session, requete)
+        for numero, nom, axe_id, unite, depart, cible, valeur, date_mesure in lire_lignes(session, requete)
     ]
     etats.sort(key=lambda e: (e.axe_numero, e.numero))
     aujourd_hui = _aujourd_hui(maintenant)
@@ -625,7 +618,7 @@ def donnees_echeances(
         echeance <= horizon,
     ]
     en_retard = case((echeance < aujourd_hui, 1), else_=0)
-    nb_total, nb_en_retard = _lignes(
+    nb_total, nb_en_retard = lire_lignes(
         session, sa.select(func.count(), func.coalesce(func.sum(en_retard), 0)).where(*conditions)
     )[0]
     colonnes = (
@@ -637,14 +630,14 @@ def donnees_echeances(
         col(Action.echeance),
     )
     # Les plus proches de chaque côté d'aujourd'hui ; on garde ensuite les plus proches des deux.
-    passees = _lignes(
+    passees = lire_lignes(
         session,
         sa.select(*colonnes)
         .where(*conditions, echeance < aujourd_hui)
         .order_by(echeance.desc(), col(Action.numero))
         .limit(MAX_ECHEANCES),
     )
-    a_venir = _lignes(
+    a_venir = lire_lignes(
         session,
         sa.select(*colonnes)
         .where(*conditions, echeance >= aujourd_hui)
@@ -724,7 +717,7 @@ def _message_vide(session: Session, donnees: Donnees, guild_id: int, axe: int | 
             return AUCUN_INDICATEUR
         return f"Aucun indicateur{dans_axe} pour l'instant : ajoutez-en avec /indicateur ajouter."
     axes = _axes(session, guild_id, axe)
-    nombre = _lignes(session, sa.select(func.count()).where(*_filtre_actions(guild_id, axes, axe)))[0][0]
+    nombre = lire_lignes(session, sa.select(func.count()).where(*_filtre_actions(guild_id, axes, axe)))[0][0]
     if not nombre:
         if axe is None:
             return AUCUNE_ACTION

@@ -39,6 +39,7 @@ from metier.protocole import chiffre_romain
 from metier.rappels import compter_presences
 from metier.reunions import occurrences, seances_annulees
 from metier.serveurs import lire_configuration
+from metier.stockage import lire_lignes
 from metier.temps import Ville, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
@@ -319,11 +320,6 @@ class Dossier:
 # --- Lecture ------------------------------------------------------------------------------------
 
 
-def _lignes(session: Session, requete: sa.Select[*tuple[Any, ...]]) -> Sequence[sa.Row[*tuple[Any, ...]]]:
-    # Colonnes simples, sans objets ORM : des milliers de lignes se lisent vite.
-    return session.connection().execute(requete).all()
-
-
 @dataclass
 class _Historique:
     """Les mises à jour d'une action, dans l'ordre : (instant, avancement, statut)."""
@@ -373,7 +369,7 @@ def _actions(
     session: Session, guild_id: int, debut: datetime, fin: datetime, objectifs: dict[int, str]
 ) -> dict[int, list[ActionRapport]]:
     """Actions suivies pendant la période, par identifiant d'axe."""
-    lignes = _lignes(
+    lignes = lire_lignes(
         session,
         sa.select(
             col(Action.id),
@@ -398,7 +394,7 @@ def _actions(
         .order_by(col(Action.numero)),
     )
     historiques: dict[int, _Historique] = {}
-    for action_id, quand, avancement, statut in _lignes(
+    for action_id, quand, avancement, statut in lire_lignes(
         session,
         sa.select(
             col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.avancement), col(MiseAJour.statut)
@@ -473,7 +469,7 @@ def _indicateurs(
     session: Session, guild_id: int, du: date, au: date, fin: datetime
 ) -> dict[int, list[IndicateurRapport]]:
     """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
-    indicateurs = _lignes(
+    indicateurs = lire_lignes(
         session,
         sa.select(
             col(Indicateur.id),
@@ -494,7 +490,7 @@ def _indicateurs(
     )
     fin_annee = date(du.year, 12, 31)
     mesures: dict[int, list[tuple[date, float, str | None]]] = {}
-    for indicateur_id, jour, valeur, note in _lignes(
+    for indicateur_id, jour, valeur, note in lire_lignes(
         session,
         sa.select(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.valeur), col(Mesure.note))
         .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= fin_annee)

@@ -13,13 +13,13 @@ première mise à jour d'avancement, et son avancement actuel si elle n'en a auc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import Row, case, false, func
+from sqlalchemy import case, false, func
 from sqlmodel import Session, col
 
 from metier.actions import STATUTS_CLOS, aujourd_hui, lister_axes
@@ -27,6 +27,7 @@ from metier.erreurs import ErreurMetier
 from metier.graphiques import libelle_axe
 from metier.reunions import Occurrence, lister_reunions
 from metier.serveurs import Configuration, configuration_amorcee
+from metier.stockage import lire_lignes
 from metier.temps import Ville, instant_local, nom_mois
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
 
@@ -217,12 +218,6 @@ def _ville_du_resume(configuration: Configuration) -> Ville:
 # --- Lecture ------------------------------------------------------------------------------------
 
 
-def _lignes(session: Session, requete: sa.Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
-    # SQLAlchemy Core : des tuples de colonnes, pas d'objets ORM à construire.
-    session.flush()
-    return session.connection().execute(requete).all()
-
-
 def _derniere_valeur(colonne: Any, avant: datetime) -> Any:
     """La dernière valeur non nulle de `colonne` dans l'historique de l'action, avant l'instant."""
     return (
@@ -270,7 +265,7 @@ def construire_resume(
     par_axe: dict[int, _Axe] = {a.id: _Axe() for a in axes if a.id is not None}
     avant_debut = case((col(Action.cree_le) < debut, 1), else_=0)
     avant_fin = case((col(Action.cree_le) < fin, 1), else_=0)
-    for axe_id, nombre_avant, somme_avant, nombre, somme in _lignes(
+    for axe_id, nombre_avant, somme_avant, nombre, somme in lire_lignes(
         session,
         sa.select(
             col(Action.axe_id),
@@ -303,7 +298,7 @@ def construire_resume(
         .group_by(col(MiseAJour.action_id))
         .subquery()
     )
-    touchees = _lignes(
+    touchees = lire_lignes(
         session,
         sa.select(
             col(Action.id),
@@ -449,7 +444,7 @@ def _auteurs(
     """Qui a mis à jour chacune de ces actions dans la semaine, le plus actif d'abord."""
     if not action_ids:
         return {}
-    lignes = _lignes(
+    lignes = lire_lignes(
         session,
         sa.select(col(MiseAJour.action_id), col(MiseAJour.auteur_id), func.count())
         .where(
@@ -479,7 +474,7 @@ _COLONNES_ACTION: Final = (
 def _creees(
     session: Session, actives: tuple[Any, ...], debut: datetime, fin: datetime
 ) -> tuple[ActionResume, ...]:
-    lignes = _lignes(
+    lignes = lire_lignes(
         session,
         sa.select(*_COLONNES_ACTION, col(Action.auteur_id))
         .where(*actives, col(Action.cree_le) >= debut, col(Action.cree_le) < fin)
@@ -494,8 +489,8 @@ def _creees(
 
 def _actions(session: Session, conditions: tuple[Any, ...]) -> Liste[ActionResume]:
     """Les actions qui remplissent ces conditions, par échéance ; et leur nombre."""
-    total = _lignes(session, sa.select(func.count()).where(*conditions))[0][0]
-    lignes = _lignes(
+    total = lire_lignes(session, sa.select(func.count()).where(*conditions))[0][0]
+    lignes = lire_lignes(
         session,
         sa.select(*_COLONNES_ACTION)
         .where(*conditions)
@@ -518,8 +513,8 @@ def _contributeurs(session: Session, guild_id: int, debut: datetime, fin: dateti
         col(MiseAJour.quand) >= debut,
         col(MiseAJour.quand) < fin,
     )
-    total = _lignes(session, sa.select(func.count(sa.distinct(col(MiseAJour.auteur_id)))).where(*semaine))
-    lignes = _lignes(
+    total = lire_lignes(session, sa.select(func.count(sa.distinct(col(MiseAJour.auteur_id)))).where(*semaine))
+    lignes = lire_lignes(
         session,
         sa.select(col(MiseAJour.auteur_id), func.count())
         .where(*semaine)
@@ -552,8 +547,8 @@ def _indicateurs(session: Session, guild_id: int, debut: datetime, fin: datetime
         col(Indicateur.archive) == false(),
         col(Indicateur.id).in_(mesures),
     )
-    total = _lignes(session, sa.select(func.count()).where(*conditions))[0][0]
-    lignes = _lignes(
+    total = lire_lignes(session, sa.select(func.count()).where(*conditions))[0][0]
+    lignes = lire_lignes(
         session,
         sa.select(
             col(Indicateur.numero),
