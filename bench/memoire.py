@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 from datetime import UTC, datetime
 from multiprocessing import forkserver
@@ -13,7 +14,7 @@ from bot.atelier import INACTIVITE
 from bot.client import Passerelle
 from bot.reglages import Reglages
 
-COMMANDES = 1000
+COMMANDES = int(os.environ.get("PASSERELLE_BENCH_COMMANDES", "1000"))
 
 
 def _rss_mo(pid: int | str = "self") -> float:
@@ -21,6 +22,25 @@ def _rss_mo(pid: int | str = "self") -> float:
     with open(f"/proc/{pid}/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * resource.getpagesize() / 1024 / 1024
+
+
+def _oublier_le_simulateur(env: simcord.Env) -> None:
+    """Vide ce que simcord garde de chaque échange (messages, images, requêtes, interactions).
+
+    Sur le vrai Discord, tout cela reste chez Discord : sans ce ménage, la mesure compterait dans
+    le processus du bot la mémoire du simulateur, qui grossit d'environ 30 Mo par 1 000 commandes.
+    """
+    serveur = env.backend
+    for messages in serveur.messages.values():
+        messages.clear()
+    for journal in (
+        serveur.http_requests,
+        serveur.transcript,
+        serveur.interactions,
+        serveur.interaction_tokens,
+    ):
+        journal.clear()
+    serveur.cdn._blobs.clear()
 
 
 def _processus_atelier(bot: Passerelle) -> list[int]:
@@ -55,11 +75,14 @@ async def mesurer(choix_base: str) -> None:
                 lambda i: membre.slash(salon, "reunion liste"),
                 lambda i: membre.slash(salon, "progres graphique", type="axes"),
             ]
-            images = 0
+            images, releves = 0, []
             for i in range(COMMANDES):
                 resultat = await commandes[i % len(commandes)](i)
                 if i % len(commandes) == len(commandes) - 1:
                     images += sum(a.size for a in resultat.response.attachments)
+                    _oublier_le_simulateur(env)
+                if (i + 1) % (COMMANDES // 4) == 0:
+                    releves.append(f"{_rss_mo():.0f}")
             apres = _rss_mo()
             atelier = [(pid, _rss_mo(pid)) for pid in _processus_atelier(bot)]
         await bot.close()
@@ -67,9 +90,10 @@ async def mesurer(choix_base: str) -> None:
         f"processus du bot : {avant:.0f} Mo avant, {apres:.0f} Mo après {COMMANDES} commandes "
         f"(budget ≤ 150 Mo : {'OK' if apres <= 150 else 'DÉPASSÉ'})"
     )
+    print(f"  par quart des commandes : {' → '.join(releves)} Mo")
     print(
-        "  simulateur compris : simcord, son monde simulé, et les "
-        f"{images / 1024 / 1024:.0f} Mo d'images qu'il garde (le bot, lui, ne les garde pas)"
+        f"  simcord compris, mais vidé toutes les {len(commandes)} commandes de ce qu'il garde des échanges "
+        f"(dont {images / 1024 / 1024:.0f} Mo d'images en tout) : ce serait chez Discord"
     )
     for (pid, mo), nom in zip(
         atelier, ("atelier (dessin, tant qu'il sert)", "serveur forkserver"), strict=False
