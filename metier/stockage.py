@@ -7,8 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, Row, Select, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -61,6 +59,11 @@ def creer_moteur(url: str, **options: Any) -> Engine:
 
 def appliquer_migrations(moteur: Engine, cible: str = "head") -> None:
     """Amène le schéma à la dernière révision Alembic."""
+    # Importé ici : le processus de l'atelier, qui lit ce module sans jamais migrer, n'en paie
+    # pas le prix (≈ 11 Mo).
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(DOSSIER_MIGRATIONS))
     with moteur.begin() as connexion:
