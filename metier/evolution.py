@@ -31,6 +31,8 @@ from metier.stockage import lire_lignes
 from metier.temps import en_utc
 from modeles import Action, ConfigServeur, EvolutionMensuelle, MiseAJour
 
+_TABLE = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
+
 Apports = dict[tuple[int, date], tuple[int, int]]
 """(axe_id, premier jour du mois) → (variation de la somme des avancements, actions apparues)."""
 
@@ -129,25 +131,26 @@ def _verrouiller(session: Session, guild_id: int) -> ConfigServeur | None:
 def reporter(session: Session, action: Action, avant: Apports) -> None:
     """Reporte dans le cumul ce qui a changé dans les apports de l'action depuis `avant`."""
     apres = apports_action(session, action)
-    changes: Apports = {}
+    ecarts: Apports = {}
     for cle in avant.keys() | apres.keys():
         somme_avant, nombre_avant = avant.get(cle, (0, 0))
         somme_apres, nombre_apres = apres.get(cle, (0, 0))
         if (somme_apres, nombre_apres) != (somme_avant, nombre_avant):
-            changes[cle] = (somme_apres - somme_avant, nombre_apres - nombre_avant)
-    if not changes:
+            ecarts[cle] = (somme_apres - somme_avant, nombre_apres - nombre_avant)
+    if not ecarts:
         return
     _verrouiller(session, action.guild_id)
-    table = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
     connexion = session.connection()
-    for (axe_id, mois), (somme, nombre) in changes.items():
-        ligne = (table.c.guild_id == action.guild_id, table.c.axe_id == axe_id, table.c.mois == mois)
+    for (axe_id, mois), (somme, nombre) in ecarts.items():
+        ligne = (_TABLE.c.guild_id == action.guild_id, _TABLE.c.axe_id == axe_id, _TABLE.c.mois == mois)
         modifiees = connexion.execute(
-            table.update().where(*ligne).values(somme=table.c.somme + somme, nombre=table.c.nombre + nombre)
+            _TABLE.update()
+            .where(*ligne)
+            .values(somme=_TABLE.c.somme + somme, nombre=_TABLE.c.nombre + nombre)
         ).rowcount
         if not modifiees:
             connexion.execute(
-                table.insert().values(
+                _TABLE.insert().values(
                     guild_id=action.guild_id, axe_id=axe_id, mois=mois, somme=somme, nombre=nombre
                 )
             )
@@ -158,16 +161,15 @@ def recalculer(session: Session, guild_id: int) -> None:
     config = _verrouiller(session, guild_id)
     if config is None:
         return
-    table = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
     connexion = session.connection()
-    connexion.execute(table.delete().where(table.c.guild_id == guild_id))
+    connexion.execute(_TABLE.delete().where(_TABLE.c.guild_id == guild_id))
     lignes = [
         {"guild_id": guild_id, "axe_id": axe_id, "mois": mois, "somme": somme, "nombre": nombre}
         for (axe_id, mois), (somme, nombre) in calculer_apports(session, guild_id).items()
         if (somme, nombre) != (0, 0)
     ]
     if lignes:
-        connexion.execute(table.insert(), lignes)
+        connexion.execute(_TABLE.insert(), lignes)
     config.evolution_a_jour = True
     session.add(config)
     session.flush()
@@ -200,7 +202,7 @@ def _cumul_utilisable(session: Session, guild_id: int, maintenant: datetime) -> 
             col(Action.cree_le) > maintenant,
         ),
     )
-    return session.connection().execute(sa.select(sa.exists(apres))).scalar_one() is False
+    return not session.connection().execute(sa.select(sa.exists(apres))).scalar_one()
 
 
 def sommes_mensuelles(
@@ -214,11 +216,10 @@ def sommes_mensuelles(
     axe_ids = list(axe_ids)
     if not _cumul_utilisable(session, guild_id, maintenant):
         return calculer_apports(session, guild_id, jusqu_a=maintenant, axe_ids=axe_ids)
-    table = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
     lignes = lire_lignes(
         session,
-        sa.select(table.c.axe_id, table.c.mois, table.c.somme, table.c.nombre).where(
-            table.c.guild_id == guild_id, table.c.axe_id.in_(axe_ids)
+        sa.select(_TABLE.c.axe_id, _TABLE.c.mois, _TABLE.c.somme, _TABLE.c.nombre).where(
+            _TABLE.c.guild_id == guild_id, _TABLE.c.axe_id.in_(axe_ids)
         ),
     )
     return {(axe_id, mois): (somme, nombre) for axe_id, mois, somme, nombre in lignes}
