@@ -224,6 +224,7 @@ class DonneesIndicateurs(_Graphique):
     type_graphique: ClassVar[str] = "indicateurs"
     indicateurs: tuple[EtatIndicateur, ...]
     nb_autres: int
+    ou_voir_les_autres: str = "filtrez par axe"
 
     @property
     def est_vide(self) -> bool:
@@ -235,7 +236,7 @@ class DonneesIndicateurs(_Graphique):
         """« … et 3 autres : filtrez par axe » quand tout n'est pas montré."""
         if not self.nb_autres:
             return None
-        return f"… et {pluriel(self.nb_autres, 'autre')} : filtrez par axe"
+        return f"… et {pluriel(self.nb_autres, 'autre')} : {self.ou_voir_les_autres}"
 
 
 @dataclass(frozen=True)

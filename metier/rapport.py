@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select
 from metier.actions import STATUTS_CLOS
 from metier.erreurs import ErreurMetier
 from metier.export import exporter_actions, exporter_mesures
-from metier.formats import pluriel
 from metier.graphiques import (
     LIBELLES_STATUTS,
     MAX_INDICATEURS,
@@ -219,18 +218,6 @@ class GraphiqueRapport:
     cle: str
     axe: int | None
     donnees: DonneesStatuts | DonneesIndicateurs
-
-
-@dataclass(frozen=True)
-class _IndicateursRapport(DonneesIndicateurs):
-    """Les indicateurs d'un axe ; ceux qui ne tiennent pas dans le graphique sont dans le tableau."""
-
-    @property
-    def note_autres(self) -> str | None:
-        """« … et 3 autres : voir le tableau »."""
-        if not self.nb_autres:
-            return None
-        return f"… et {pluriel(self.nb_autres, 'autre')} : voir le tableau"
 
 
 @dataclass(frozen=True)
@@ -704,11 +691,13 @@ def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
                 GraphiqueRapport(
                     f"axe-{section.numero}-indicateurs",
                     section.numero,
-                    _IndicateursRapport(
+                    DonneesIndicateurs(
                         titre=f"Axe {romain} : indicateurs vers leur cible — {_quand(rapport)}",
                         au=rapport.au,
                         indicateurs=tuple(etats[:MAX_INDICATEURS]),
                         nb_autres=max(0, len(etats) - MAX_INDICATEURS),
+                        # Ceux qui ne tiennent pas dans le graphique sont dans le tableau de l'axe.
+                        ou_voir_les_autres="voir le tableau",
                     ),
                 )
             )

@@ -4,6 +4,7 @@ import struct
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -389,6 +390,11 @@ def test_indicateurs_derniere_mesure_en_pourcentage_du_chemin(scenario: Base) ->
     assert donnees.note_autres is None
     filtre = scenario.lecture(donnees_indicateurs, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2)
     assert [e.nom for e in filtre.indicateurs] == ["Délai de réponse"]
+    # Ceux qui ne tiennent pas : la note dit où les trouver (le rapport annuel renvoie à son tableau).
+    trop = replace(donnees, nb_autres=3)
+    assert trop.note_autres == "… et 3 autres : filtrez par axe"
+    rapport = replace(trop, ou_voir_les_autres="voir le tableau")
+    assert rapport.note_autres == "… et 3 autres : voir le tableau"
 
 
 # --- Échéances ----------------------------------------------------------------------------------
