@@ -5,14 +5,9 @@ Chaque durée va de l'arrivée de l'interaction dans le bot au départ de sa pre
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
-import simcord
-
-from bench.commun import Chronometre, base_de_mesure, peupler_a_part, resume
-from bot.client import Passerelle
-from bot.reglages import Reglages
+from bench.commun import Chronometre, base_de_mesure, bot_peuple, resume
 
 REPETITIONS = 200
 
@@ -20,21 +15,8 @@ REPETITIONS = 200
 async def mesurer(choix_base: str) -> None:
     """Affiche médiane et p95 de chaque interaction, et de l'autocomplétion."""
     with base_de_mesure(choix_base) as url:
-        bot = Passerelle(
-            Reglages(_env_file=None, database_url=url),  # type: ignore[call-arg]
-            horloge=lambda: datetime(2026, 11, 26, 15, tzinfo=UTC),
-        )
-        async with simcord.run(bot) as env:
-            guild = env.create_guild("Jumelage")
-            salon = guild.create_text_channel("suivi")
-            membre = guild.add_member(env.create_user("alice"))
-            await env.settle()
-            debut = time.perf_counter()
-            peupler_a_part(url, guild.id)
-            print(
-                f"base peuplée en {time.perf_counter() - debut:.1f} s (10 000 actions, 100 000 mises à jour)"
-            )
-
+        async with bot_peuple(url, fige_a=datetime(2026, 11, 26, 15, tzinfo=UTC)) as mesure:
+            bot, salon, membre = mesure.bot, mesure.salon, mesure.membre
             chronometre = Chronometre(bot)
 
             async def chronometrer(nom: str, budget: float, faire) -> None:  # type: ignore[no-untyped-def]
@@ -69,4 +51,3 @@ async def mesurer(choix_base: str) -> None:
                 15,
                 lambda i: membre.autocomplete(salon, "action voir", "action", mots[i % len(mots)]),
             )
-        await bot.close()

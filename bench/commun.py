@@ -6,8 +6,10 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +242,44 @@ class Chronometre:
         """Rend les durées mesurées depuis le dernier relevé."""
         durees, self.durees = self.durees, []
         return durees
+
+
+@dataclass
+class BotDeMesure:
+    """Le vrai bot dans simcord, sur un serveur peuplé, et qui lui parle."""
+
+    bot: Any
+    env: Any
+    guild_id: int
+    salon: Any
+    membre: Any
+
+
+@asynccontextmanager
+async def bot_peuple(
+    url: str, *, fige_a: datetime | None = None, salon: str = "suivi"
+) -> AsyncIterator[BotDeMesure]:
+    """Lance le bot dans simcord sur la base `url`, rejoint un serveur, puis le peuple (`peupler_a_part`).
+
+    L'horloge du bot est figée à `fige_a`, ou suit l'heure réelle (rappels mesurés en temps réel).
+    """
+    import simcord
+
+    from bot.client import Passerelle, horloge_systeme
+    from bot.reglages import Reglages
+
+    horloge = horloge_systeme if fige_a is None else (lambda: fige_a)
+    bot = Passerelle(Reglages(_env_file=None, database_url=url), horloge=horloge)  # type: ignore[call-arg]
+    async with simcord.run(bot) as env:
+        guild = env.create_guild("Jumelage")
+        canal = guild.create_text_channel(salon)
+        membre = guild.add_member(env.create_user("alice"))
+        await env.settle()
+        debut = time.perf_counter()
+        peupler_a_part(url, guild.id)
+        print(f"base peuplée en {time.perf_counter() - debut:.1f} s (10 000 actions, 100 000 mises à jour)")
+        yield BotDeMesure(bot, env, guild.id, canal, membre)
+    await bot.close()
 
 
 def peupler_a_part(url: str, guild_id: int, **options: int) -> None:

@@ -9,10 +9,9 @@ from multiprocessing import forkserver
 
 import simcord
 
-from bench.commun import base_de_mesure, peupler_a_part
+from bench.commun import base_de_mesure, bot_peuple
 from bot.atelier import INACTIVITE
 from bot.client import Passerelle
-from bot.reglages import Reglages
 
 COMMANDES = int(os.environ.get("PASSERELLE_BENCH_COMMANDES", "1000"))
 
@@ -54,16 +53,8 @@ def _processus_atelier(bot: Passerelle) -> list[int]:
 async def mesurer(choix_base: str) -> None:
     """Affiche la mémoire résidente avant et après 1 000 commandes variées."""
     with base_de_mesure(choix_base) as url:
-        bot = Passerelle(
-            Reglages(_env_file=None, database_url=url),  # type: ignore[call-arg]
-            horloge=lambda: datetime(2026, 11, 26, 15, tzinfo=UTC),
-        )
-        async with simcord.run(bot) as env:
-            guild = env.create_guild("Jumelage")
-            salon = guild.create_text_channel("suivi")
-            membre = guild.add_member(env.create_user("alice"))
-            await env.settle()
-            peupler_a_part(url, guild.id)
+        async with bot_peuple(url, fige_a=datetime(2026, 11, 26, 15, tzinfo=UTC)) as mesure:
+            bot, env, salon, membre = mesure.bot, mesure.env, mesure.salon, mesure.membre
             avant = _rss_mo()
             commandes = [
                 lambda i: membre.slash(salon, "action voir", action=str(1 + i * 7 % 10_000)),
@@ -85,7 +76,6 @@ async def mesurer(choix_base: str) -> None:
                     releves.append(f"{_rss_mo():.0f}")
             apres = _rss_mo()
             atelier = [(pid, _rss_mo(pid)) for pid in _processus_atelier(bot)]
-        await bot.close()
     print(
         f"processus du bot : {avant:.0f} Mo avant, {apres:.0f} Mo après {COMMANDES} commandes "
         f"(budget ≤ 150 Mo : {'OK' if apres <= 150 else 'DÉPASSÉ'})"

@@ -11,12 +11,9 @@ import statistics
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-import simcord
 from sqlmodel import Session, select
 
-from bench.commun import Chronometre, base_de_mesure, peupler_a_part, resume
-from bot.client import Passerelle, horloge_systeme
-from bot.reglages import Reglages
+from bench.commun import Chronometre, base_de_mesure, bot_peuple, resume
 from metier.reunions import occurrences
 from modeles import Livraison, Reunion, StatutLivraison
 
@@ -55,13 +52,8 @@ def _delais(session: Session) -> list[float]:
 async def mesurer(choix_base: str) -> None:
     """Affiche le p95 de /reunion planifier et le délai des rappels (médiane, pire)."""
     with base_de_mesure(choix_base) as url:
-        bot = Passerelle(Reglages(_env_file=None, database_url=url), horloge=horloge_systeme)  # type: ignore[call-arg]
-        async with simcord.run(bot) as env:
-            guild = env.create_guild("Jumelage")
-            salon = guild.create_text_channel("reunions")
-            membre = guild.add_member(env.create_user("alice"))
-            await env.settle()
-            peupler_a_part(url, guild.id)
+        async with bot_peuple(url, salon="reunions") as mesure:
+            bot, salon, membre = mesure.bot, mesure.salon, mesure.membre
             chronometre = Chronometre(bot)
             demain = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
             for i in range(REPETITIONS):
@@ -77,7 +69,9 @@ async def mesurer(choix_base: str) -> None:
                 )
             print(resume("/reunion planifier (hebdomadaire)", chronometre.relever(), 25), flush=True)
 
-            await bot.base.ecrire(partial(_inserer_rappels, guild_id=guild.id, maintenant=datetime.now(UTC)))
+            await bot.base.ecrire(
+                partial(_inserer_rappels, guild_id=mesure.guild_id, maintenant=datetime.now(UTC))
+            )
             await bot.livreur.reprogrammer()
             await asyncio.sleep(3 + RAPPELS * 0.2 + 2)  # temps réel : les minuteries du bot tombent
             delais = await bot.base.lire(_delais)
@@ -87,4 +81,3 @@ async def mesurer(choix_base: str) -> None:
                 f"pire {max(delais) * 1000:7.1f} ms   ({len(delais)}/{RAPPELS} publiés, budget ≤ 1 s : "
                 f"{'OK' if len(delais) == RAPPELS and max(delais) <= 1 else 'DÉPASSÉ'})"
             )
-        await bot.close()
