@@ -291,10 +291,6 @@ class Progres(
         super().__init__()
         bot.livreur.enregistrer(TypeLivraison.RESUME, self.rendre_resume)
 
-    async def _dessiner(self, donnees: Donnees) -> bytes:
-        """Dessine dans le processus de l'atelier : la boucle d'événements reste libre."""
-        return await self.bot.atelier.executer(rendre, donnees)
-
     @app_commands.command(
         name="graphique", description="Dessine un graphique de progrès du protocole (image PNG)"
     )
@@ -325,7 +321,7 @@ class Progres(
             )
         )
         await interaction.response.defer(thinking=True)
-        image = await self._dessiner(donnees)
+        image = await self.bot.atelier.executer(rendre, donnees)
         await repondre(
             interaction, f"📊 **{texte_sur(donnees.titre, 300)}**", file=fichier_png(donnees, image)
         )
@@ -356,7 +352,7 @@ class Progres(
         )
         if axes.est_vide:
             return embed_resume(resume, en_retard=en_retard), []
-        image = await self._dessiner(axes)
+        image = await self.bot.atelier.executer(rendre, axes)
         embed = embed_resume(resume, en_retard=en_retard, image=axes.nom_fichier)
         return embed, [fichier_png(axes, image)]
 
