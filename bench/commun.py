@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import modeles  # noqa: F401
-from metier.stockage import appliquer_migrations, creer_moteur
+from bot.base import appliquer_migrations, creer_moteur
 
 URL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -102,7 +102,7 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
 
     from sqlmodel import Session, select
 
-    from metier.evolution import recalculer
+    from metier.actions.evolution import recalculer
     from metier.serveurs import amorcer_serveur
     from metier.temps import normaliser
     from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour

@@ -16,14 +16,14 @@ from sqlmodel import Session
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
 from bot.atelier import Atelier
+from bot.base import Base
 from bot.client import geler_memoire
 from commandes.progres import embed_resume
-from metier.evolution import recalculer_en_retard
+from metier.actions.evolution import recalculer_en_retard
 from metier.graphiques import TYPES_GRAPHIQUES, donnees_axes, preparer
-from metier.rendu_graphiques import rendre
-from metier.resume import construire_resume
-from metier.stockage import Base
+from metier.publications.resume import construire_resume
 from modeles import ConfigServeur
+from rendu.graphiques import rendre
 
 ESSAIS = 15
 SERVEUR = 1

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
 from bot.atelier import Atelier
+from bot.base import Base
 from bot.client import geler_memoire
-from metier.rapport import rassembler
-from metier.rendu_graphiques import rendre
-from metier.rendu_rapport import rendre_pdf
-from metier.stockage import Base
+from metier.rapport.donnees import rassembler
+from rendu.graphiques import rendre
+from rendu.rapport import rendre_pdf
 
 SERVEUR = 424242
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)

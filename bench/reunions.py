@@ -14,7 +14,7 @@ from functools import partial
 from sqlmodel import Session, select
 
 from bench.commun import Chronometre, base_de_mesure, bot_peuple, resume
-from metier.reunions import occurrences
+from metier.reunions.series import occurrences
 from modeles import Livraison, Reunion, StatutLivraison
 
 RAPPELS = 50

@@ -81,10 +81,10 @@ def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
     """Écrit le rapport annuel (PDF, et CSV si demandé) ; rend le code de sortie."""
     from sqlalchemy.engine import make_url
 
+    from bot.base import Base
     from metier.erreurs import ErreurMetier
-    from metier.rapport import rassembler
-    from metier.rendu_rapport import produire_pdf
-    from metier.stockage import Base
+    from metier.rapport.donnees import rassembler
+    from rendu.rapport import produire_pdf
 
     annee: int = arguments.annee
     sortie: Path = arguments.sortie or Path(f"rapport-{annee}.pdf")

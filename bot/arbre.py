@@ -1,15 +1,17 @@
-"""Arbre des commandes et son gestionnaire d'erreurs unique."""
+"""Arbre des commandes, son gestionnaire d'erreurs unique, la réponse aux interactions, les boutons."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from commandes.outils import repondre
+from bot.limites import LIMITE_MESSAGE
 from metier.erreurs import ErreurMetier
+from metier.formats import tronquer
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +72,35 @@ class ArbreCommandes(app_commands.CommandTree[discord.Client]):
         """Le seul gestionnaire d'erreurs des commandes."""
         commande = interaction.command.qualified_name if interaction.command else "?"
         await signaler_erreur(interaction, error, f"/{commande}")
+
+
+async def repondre(
+    interaction: discord.Interaction[Any],
+    contenu: str | None = None,
+    *,
+    ephemere: bool = False,
+    **options: Any,
+) -> None:
+    """Répond à l'interaction, par un suivi si la réponse initiale est déjà partie."""
+    if contenu is not None:
+        options["content"] = tronquer(contenu, LIMITE_MESSAGE)
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemere, **options)
+    else:
+        await interaction.response.send_message(ephemeral=ephemere, **options)
+
+
+class BoutonPersistant(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """Bouton qui survit aux redémarrages ; ses erreurs passent par le même traducteur que les commandes.
+
+    Les sous-classes définissent `template` et la méthode `agir` (au lieu de `callback`).
+    """
+
+    agir: Callable[[discord.Interaction[Any]], Awaitable[None]]
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Exécute `agir` ; une erreur reçoit la même réponse qu'une commande."""
+        try:
+            await self.agir(interaction)
+        except Exception as erreur:
+            await signaler_erreur(interaction, erreur, f"bouton {self.item.custom_id}")

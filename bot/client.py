@@ -18,11 +18,11 @@ from sqlmodel import Session
 
 from bot.arbre import ArbreCommandes
 from bot.atelier import Atelier
+from bot.base import Base
 from bot.livraison import Livreur
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
-from commandes import EXTENSIONS
-from metier import evolution
+from metier.actions import evolution
 from metier.serveurs import (
     Configuration,
     amorcer_serveur,
@@ -30,13 +30,23 @@ from metier.serveurs import (
     configuration_amorcee,
     lire_configuration,
 )
-from metier.stockage import Base
 from modeles import EtatBot
 
 log = logging.getLogger(__name__)
 
 Horloge = Callable[[], datetime]
 DUREE_CACHE_CONFIGURATION = 60.0  # secondes
+# Les cogs, chargés par leur nom : le runtime n'importe pas les adaptateurs qu'il fait tourner.
+EXTENSIONS = (
+    "commandes.heure",
+    "commandes.config",
+    "commandes.actions",
+    "commandes.indicateurs",
+    "commandes.reunions",
+    "commandes.rappels",
+    "commandes.rapport",
+    "commandes.progres",
+)
 
 
 def horloge_systeme() -> datetime:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from metier.livraisons import (
+from metier.publications.livraisons import (
     consigner_echec,
     consigner_envoi,
     consigner_saut,

@@ -3,7 +3,7 @@
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from metier.stockage import URL_PAR_DEFAUT
+from bot.base import URL_PAR_DEFAUT
 
 
 class Reglages(BaseSettings):

@@ -12,13 +12,15 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_markdown
 
+from bot.arbre import BoutonPersistant, repondre
 from bot.client import Passerelle
-from commandes.completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
-from commandes.droits import est_coordination
-from commandes.outils import BoutonPersistant, ajouter_champ, horodatage, nouvel_embed, repondre, tronquer
-from metier.actions import (
+from commandes._affichage import ajouter_champ, barre, horodatage, nouvel_embed, texte_saisi
+from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
+from commandes._droits import est_coordination
+from metier.actions.export import exporter_registre
+from metier.actions.registre import (
     LIBELLES_STATUT,
     FicheAction,
     Filtres,
@@ -38,7 +40,7 @@ from metier.actions import (
     modifier_action,
 )
 from metier.erreurs import ErreurMetier
-from metier.export import exporter_registre
+from metier.formats import tronquer
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration
 from metier.temps import format_date_courte, normaliser
@@ -47,17 +49,6 @@ from modeles.actions import VILLE_TOUTES
 
 T = TypeVar("T")
 CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for s in StatutAction]
-
-
-def texte_sur(texte: str, limite: int) -> str:
-    """Texte saisi par un membre, affiché tel quel : Markdown et mentions neutralisés, longueur bornée."""
-    return tronquer(escape_mentions(escape_markdown(texte)), limite)
-
-
-def barre(pourcentage: int) -> str:
-    """« ▰▰▰▱▱▱▱▱▱▱ 30 % »."""
-    pleins = round(pourcentage / 10)
-    return f"{'▰' * pleins}{'▱' * (10 - pleins)} {pourcentage}\u00a0%"
 
 
 def nom_ville(configuration: Configuration, code: str) -> str:
@@ -72,7 +63,7 @@ def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
     retard = "🔴 " if est_en_retard(action, jour) else ""
     echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance else ""
     return (
-        f"**#{action.numero}** {texte_sur(action.titre, 90)}\n"
+        f"**#{action.numero}** {texte_saisi(action.titre, 90)}\n"
         f"\u2003{chiffre_romain(axe_numero)} · {action.avancement}\u00a0% · "
         f"{LIBELLES_STATUT[StatutAction(action.statut)]}{echeance} · <@{action.responsable_id}>"
     )
@@ -202,7 +193,7 @@ class BoutonTerminer(BoutonPersistant, template=r"act:fin:(?P<numero>\d+):(?P<me
         )
         await interaction.response.edit_message(view=None)
         await interaction.followup.send(
-            f"🎉 L'action **#{self.numero}** {texte_sur(resultat.action.titre, 200)} est terminée "
+            f"🎉 L'action **#{self.numero}** {texte_saisi(resultat.action.titre, 200)} est terminée "
             f"(par {interaction.user.mention})."
         )
 
@@ -235,7 +226,7 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
     action = fiche.action
     embed = nouvel_embed(
         f"#{action.numero} — {escape_markdown(action.titre)}",
-        texte_sur(action.description, 1500) if action.description else None,
+        texte_saisi(action.description, 1500) if action.description else None,
         couleur=0xC0392B if est_en_retard(action, jour) else 0x1F5AA6,
     )
     axe = fiche.axe
@@ -253,7 +244,7 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
     )
     ajouter_champ(embed, "Échéance", echeance, en_ligne=True)
     if action.partenaires:
-        ajouter_champ(embed, "Partenaires", texte_sur(action.partenaires, 300))
+        ajouter_champ(embed, "Partenaires", texte_saisi(action.partenaires, 300))
     historique = [
         f"{horodatage(maj.quand, 'd')} <@{maj.auteur_id}> : "
         + " · ".join(
@@ -262,7 +253,7 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
                 [
                     f"{maj.avancement}\u00a0%" if maj.avancement is not None else None,
                     LIBELLES_STATUT.get(StatutAction(maj.statut)) if maj.statut else None,
-                    f"« {texte_sur(maj.note, 150)} »" if maj.note else None,
+                    f"« {texte_saisi(maj.note, 150)} »" if maj.note else None,
                 ],
             )
         )
@@ -289,7 +280,7 @@ def annonce(resultat: ResultatMiseAJour, membre: discord.abc.User) -> str:
         else:
             morceaux.append(champ.replace("_id", "").replace("_", " "))
     detail = ", ".join(morceaux) if morceaux else "aucun changement"
-    return f"**#{action.numero}** {texte_sur(action.titre, 200)} : {detail} (par {membre.mention})."
+    return f"**#{action.numero}** {texte_saisi(action.titre, 200)} : {detail} (par {membre.mention})."
 
 
 @app_commands.guild_only()
@@ -556,8 +547,8 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         archivee = await self._sur_action(interaction, archiver_action, action)
         await repondre(
             interaction,
-            f"Action **#{archivee.numero}** {texte_sur(archivee.titre, 200)} archivée : elle n'apparaît plus "
-            "dans les listes ni les graphiques, mais reste dans l'export et le journal.",
+            f"Action **#{archivee.numero}** {texte_saisi(archivee.titre, 200)} archivée : "
+            "elle n'apparaît plus dans les listes ni les graphiques, mais reste dans l'export et le journal.",
         )
 
     @app_commands.command(name="exporter", description="Exporte les actions et les mesures en CSV (tableur)")

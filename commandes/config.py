@@ -10,10 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arbre import repondre
 from bot.client import Passerelle
-from commandes.completion import completer_ville
-from commandes.droits import exiger_coordination
-from commandes.outils import ajouter_champ, horodatage, nouvel_embed, repondre
+from commandes._affichage import ajouter_champ, horodatage, nouvel_embed
+from commandes._completion import completer_ville
+from commandes._droits import exiger_coordination
+from commandes._salons import permissions_manquantes, verifier_salon_publiable
 from metier.erreurs import ErreurMetier
 from metier.serveurs import (
     JOURS,
@@ -23,38 +25,6 @@ from metier.serveurs import (
     definir_salon,
 )
 from metier.temps import analyser_heure, format_heure, prochaine_hebdomadaire
-
-PERMISSIONS_PUBLICATION = {
-    "view_channel": "Voir le salon",
-    "send_messages": "Envoyer des messages",
-    "embed_links": "Intégrer des liens",
-    "attach_files": "Joindre des fichiers",
-}
-
-
-def permissions_manquantes(salon: discord.abc.GuildChannel, moi: discord.Member) -> list[str]:
-    """Rend les permissions qui manquent au bot pour publier dans ce salon."""
-    permissions = salon.permissions_for(moi)
-    return [nom for cle, nom in PERMISSIONS_PUBLICATION.items() if not getattr(permissions, cle)]
-
-
-def verifier_salon_publiable(guild: discord.Guild, salon_id: int) -> discord.TextChannel:
-    """Rend le salon s'il existe et que le bot peut y publier ; sinon, explique pourquoi."""
-    salon = guild.get_channel(salon_id)
-    if not isinstance(salon, discord.TextChannel):
-        raise ErreurMetier(
-            "Ce salon est introuvable : il a peut-être été supprimé, ou je ne peux pas le voir. "
-            "Choisissez un salon textuel existant."
-        )
-    manquantes = permissions_manquantes(salon, guild.me)
-    if manquantes:
-        raise ErreurMetier(
-            f"Je ne peux pas publier dans {salon.mention} : il me manque "
-            + ", ".join(f"« {m} »" for m in manquantes)
-            + ". Donnez-moi ces permissions dans les paramètres du salon, puis recommencez. "
-            "Rien n'a été modifié."
-        )
-    return salon
 
 
 @app_commands.guild_only()

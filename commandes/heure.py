@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Passerelle
-from commandes.outils import ajouter_champ, horodatage, nouvel_embed
+from commandes._affichage import ajouter_champ, horodatage, nouvel_embed
 from metier.temps import (
     ChangementEcart,
     Ville,

@@ -8,19 +8,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arbre import repondre
 from bot.client import Passerelle
-from commandes.actions import barre, texte_sur
-from commandes.completion import completer_action, completer_axe
-from commandes.outils import ajouter_champ, nouvel_embed, repondre, tronquer
-from metier.actions import lire_numero
-from metier.formats import format_nombre
-from metier.indicateurs import (
+from commandes._affichage import ajouter_champ, barre, nouvel_embed, texte_saisi
+from commandes._completion import completer_action, completer_axe
+from metier.actions.indicateurs import (
     EtatIndicateur,
     creer_indicateur,
     lister_indicateurs,
     mesurer,
     rechercher_indicateurs,
 )
+from metier.actions.registre import lire_numero
+from metier.formats import format_nombre, tronquer
 from metier.protocole import chiffre_romain
 from metier.temps import format_date_courte
 
@@ -28,7 +28,7 @@ from metier.temps import format_date_courte
 def ligne_indicateur(etat: EtatIndicateur) -> str:
     """« 12 t → 30 t (cible) : dernière 18 t le 3 nov. 2026 — ▰▰▰▱▱ 33 % »."""
     indicateur = etat.indicateur
-    unite = texte_sur(indicateur.unite, 40)
+    unite = texte_saisi(indicateur.unite, 40)
     debut = (
         f"départ {format_nombre(indicateur.valeur_depart)} → cible {format_nombre(indicateur.cible)} {unite}"
     )
@@ -99,9 +99,9 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
         )
         await repondre(
             interaction,
-            f"Indicateur **n° {indicateur.numero}** {texte_sur(indicateur.nom, 200)} ajouté : de "
+            f"Indicateur **n° {indicateur.numero}** {texte_saisi(indicateur.nom, 200)} ajouté : de "
             f"{format_nombre(indicateur.valeur_depart)} à {format_nombre(indicateur.cible)} "
-            f"{texte_sur(indicateur.unite, 40)}. Mesurez-le avec `/indicateur mesurer`.",
+            f"{texte_saisi(indicateur.unite, 40)}. Mesurez-le avec `/indicateur mesurer`.",
         )
 
     @app_commands.command(name="mesurer", description="Enregistre une mesure d'un indicateur")
@@ -137,7 +137,7 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
         etat = EtatIndicateur(trouve, 0, mesure.valeur, mesure.date)
         await repondre(
             interaction,
-            f"Mesure enregistrée pour **n° {trouve.numero}** {texte_sur(trouve.nom, 200)} "
+            f"Mesure enregistrée pour **n° {trouve.numero}** {texte_saisi(trouve.nom, 200)} "
             f"(par {interaction.user.mention}) :\n{ligne_indicateur(etat)}",
         )
 

@@ -13,27 +13,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arbre import repondre
 from bot.client import Passerelle
+from bot.limites import LIMITE_TOTAL, LIMITE_VALEUR_CHAMP
 from bot.livraison import Publication
-from commandes.actions import texte_sur
-from commandes.completion import completer_axe
-from commandes.outils import (
-    LIMITE_TOTAL,
-    LIMITE_VALEUR_CHAMP,
-    ajouter_champ,
-    horodatage,
-    nouvel_embed,
-    repondre,
-    tronquer,
-)
-from commandes.rappels import MENTION_RETARD
-from commandes.reunions import ligne_seance
-from metier.actions import LIBELLES_STATUT
-from metier.formats import format_nombre, format_pourcentage, pluriel
+from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
+from commandes._completion import completer_axe
+from commandes._seances import ligne_seance
+from metier.actions.registre import LIBELLES_STATUT
+from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
 from metier.graphiques import Donnees, donnees_axes, preparer
-from metier.livraisons import TypeLivraison
-from metier.rendu_graphiques import rendre
-from metier.resume import (
+from metier.publications.livraisons import TypeLivraison
+from metier.publications.resume import (
     JOURS_ECHEANCES,
     ActionResume,
     Liste,
@@ -44,6 +35,7 @@ from metier.resume import (
 )
 from metier.temps import NBSP, format_date_courte, format_heure
 from modeles import Livraison
+from rendu.graphiques import rendre
 
 T = TypeVar("T")
 
@@ -90,7 +82,7 @@ def mentions(ids: tuple[int, ...], limite: int = 3) -> str:
 
 
 def _titre_action(action: ActionResume) -> str:
-    return f"**#{action.numero}** {texte_sur(action.titre, 70)}"
+    return f"**#{action.numero}** {texte_saisi(action.titre, 70)}"
 
 
 def ligne_terminee(action: ActionResume) -> str:
@@ -141,42 +133,22 @@ def ligne_echeance(action: ActionResume, aujourd_hui: date) -> str:
 
 def ligne_mesure(mesure: MesureResume) -> str:
     """« **n° 2** Émissions évitées : 12 → **18,5 t CO₂** (cible 30, au 3 mars 2027) »."""
-    nouvelle = f"**{format_nombre(mesure.valeur)}{NBSP}{texte_sur(mesure.unite, 20)}**"
+    nouvelle = f"**{format_nombre(mesure.valeur)}{NBSP}{texte_saisi(mesure.unite, 20)}**"
     details = [f"cible {format_nombre(mesure.cible)}", f"au {format_date_courte(mesure.date_mesure)}"]
     if mesure.valeur_avant is None:
         valeurs = f"première mesure, {nouvelle}"
         details.insert(0, f"départ {format_nombre(mesure.valeur_depart)}")
     else:
         valeurs = f"{format_nombre(mesure.valeur_avant)} → {nouvelle}"
-    return f"**n° {mesure.numero}** {texte_sur(mesure.nom, 60)} : {valeurs} ({', '.join(details)})"
+    return f"**n° {mesure.numero}** {texte_saisi(mesure.nom, 60)} : {valeurs} ({', '.join(details)})"
 
 
 def ligne_reunion(seance: SeanceResume, resume: Resume) -> str:
     """Titre, puis l'heure dans chaque ville et l'horodatage Discord."""
     return (
-        f"**#{seance.numero}** {texte_sur(seance.titre, 60)}\n"
+        f"**#{seance.numero}** {texte_saisi(seance.titre, 60)}\n"
         f"{ligne_seance(seance.occurrence, resume.villes, seance.ancre)}"
     )
-
-
-def joindre_liste(lignes: list[str], autres: int, renvoi: str | None, limite: int) -> str:
-    """Joint les lignes dans `limite` caractères ; compte ce qui ne tient pas (« … et 37 autres »)."""
-
-    def suite(nombre: int) -> str:
-        return f"… et {pluriel(nombre, 'autre')}" + (f" — voir {renvoi}" if renvoi else "")
-
-    gardees: list[str] = []
-    longueur = -1  # pas de saut de ligne avant la première
-    for rang, ligne in enumerate(lignes):
-        restantes = autres + len(lignes) - rang - 1
-        reserve = len(suite(restantes)) + 1 if restantes else 0
-        if longueur + 1 + len(ligne) + reserve > limite:
-            break
-        gardees.append(ligne)
-        longueur += 1 + len(ligne)
-    if coupees := autres + len(lignes) - len(gardees):
-        gardees.append(suite(coupees))
-    return tronquer("\n".join(gardees), limite)
 
 
 def _section(nom: str, liste: Liste[T], ligne: Callable[[T], str], renvoi: str | None) -> Section | None:
@@ -237,7 +209,7 @@ def embed_resume(resume: Resume, *, en_retard: bool = False, image: str | None =
     sections: list[Section | None] = []
     if resume.nb_actions:
         axes = [
-            f"**{texte_sur(a.libelle, 60)}** : "
+            f"**{texte_saisi(a.libelle, 60)}** : "
             + (
                 f"{format_pourcentage(a.moyenne)}{variation(a.variation)} · {pluriel(a.nb_actions, 'action')}"
                 if a.moyenne is not None
@@ -271,7 +243,7 @@ def embed_resume(resume: Resume, *, en_retard: bool = False, image: str | None =
         suivantes = presentes[rang:]
         reste = LIMITE_TOTAL - len(embed) - sum(len(s[0]) for s in suivantes)
         part = min(LIMITE_VALEUR_CHAMP, reste // len(suivantes))
-        ajouter_champ(embed, nom, joindre_liste(lignes, autres, renvoi, part))
+        ajouter_champ(embed, nom, joindre(lignes, part, autres=autres, renvoi=renvoi))
     return embed
 
 
@@ -323,7 +295,7 @@ class Progres(
         await interaction.response.defer(thinking=True)
         image = await self.bot.atelier.executer(rendre, donnees)
         await repondre(
-            interaction, f"📊 **{texte_sur(donnees.titre, 300)}**", file=fichier_png(donnees, image)
+            interaction, f"📊 **{texte_saisi(donnees.titre, 300)}**", file=fichier_png(donnees, image)
         )
 
     @app_commands.command(

@@ -10,21 +10,22 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.arbre import BoutonPersistant
 from bot.client import Passerelle
 from bot.livraison import Publication
-from commandes.actions import texte_sur
-from commandes.outils import BoutonPersistant, ajouter_champ, horodatage, nouvel_embed
-from commandes.reunions import joindre, ligne_seance, ville_d_ancrage
-from metier.livraisons import TypeLivraison
-from metier.ordre_du_jour import PointAction
-from metier.rappels import REPONSES, contexte_avis_ecart, contexte_rappel, repondre_presence
-from metier.reunions import format_rappel, lire_cle_occurrence
+from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
+from commandes._seances import ligne_seance
+from metier.publications.livraisons import TypeLivraison
+from metier.publications.ordre_du_jour import PointAction
+from metier.publications.rappels import REPONSES, contexte_avis_ecart, contexte_rappel, repondre_presence
+from metier.reunions.registre import ville_d_ancrage
+from metier.reunions.saisie import format_rappel
+from metier.reunions.series import lire_cle_occurrence
 from metier.temps import format_date_courte, format_date_longue, format_duree, format_heure
 from modeles import Livraison
 
 NOM_PRESENCES = "Présences"
 LIBELLES = {"present": "✅ Présent", "absent": "❌ Absent", "peut_etre": "❔ Peut-être"}
-MENTION_RETARD = "⏰ Publié en retard : le bot était indisponible à l'heure prévue."
 
 
 def texte_presences(comptes: dict[str, int]) -> str:
@@ -38,7 +39,7 @@ def texte_presences(comptes: dict[str, int]) -> str:
 
 def _points(points: list[PointAction], total: int, avec_echeance: bool = False) -> str:
     lignes = [
-        f"**#{p.numero}** {texte_sur(p.titre, 80)} — {p.avancement}\u00a0%"
+        f"**#{p.numero}** {texte_saisi(p.titre, 80)} — {p.avancement}\u00a0%"
         + (f" · {format_date_courte(p.echeance)}" if avec_echeance and p.echeance else "")
         for p in points
     ]
@@ -131,7 +132,7 @@ class Rappels(commands.Cog):
         ]
         if en_retard:
             description.insert(0, MENTION_RETARD)
-        embed = nouvel_embed(f"🔔 Rappel : {texte_sur(reunion.titre, 200)}", "\n".join(description))
+        embed = nouvel_embed(f"🔔 Rappel : {texte_saisi(reunion.titre, 200)}", "\n".join(description))
         if reunion.lien:
             ajouter_champ(embed, "Lien", reunion.lien)
         ordre = contexte.ordre
@@ -174,7 +175,7 @@ class Rappels(commands.Cog):
         embed = nouvel_embed("🕑 L'écart horaire entre les villes change", "\n".join(lignes))
         villes = contexte.configuration.villes
         seances = [
-            f"**{texte_sur(reunion.titre, 80)}** : "
+            f"**{texte_saisi(reunion.titre, 80)}** : "
             + ligne_seance(seance, villes, ville_d_ancrage(contexte.configuration, reunion))
             for reunion, seance in contexte.seances
         ]

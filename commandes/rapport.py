@@ -13,11 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Passerelle
-from commandes.droits import exiger_coordination
-from commandes.outils import tronquer
-from metier.formats import format_nombre, pluriel
-from metier.rapport import PREMIERE_ANNEE, Rapport, mettre_en_page, periode, rassembler, verifier_annee
-from metier.rendu_graphiques import rendre
+from commandes._droits import exiger_coordination
+from metier.formats import format_nombre, pluriel, tronquer
+from metier.rapport.donnees import (
+    PREMIERE_ANNEE,
+    Rapport,
+    periode,
+    rassembler,
+    verifier_annee,
+)
+from rendu.rapport import produire_pdf
 
 ANNEE_MAX_DECLAREE: Final = 2100  # la vraie borne, l'année en cours, est vérifiée à chaque demande
 INTERVALLE_PROGRESSION: Final = 1.0  # secondes entre deux nouvelles du même genre (limites de Discord)
@@ -171,14 +176,11 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
             partial(rassembler, guild_id=guild.id, annee=annee, maintenant=self.bot.maintenant())
         )
         rapport = dossier.rapport
-        graphiques = rapport.graphiques
-        images: dict[str, bytes] = {}
-        for fait, graphique in enumerate(graphiques, start=1):
-            await progression.annoncer(f"graphiques ({fait}/{len(graphiques)})…", facultative=fait > 1)
-            images[graphique.cle] = await self.bot.atelier.executer(rendre, graphique.donnees)
-        await progression.annoncer("mise en page du PDF…")
         noms = await noms_des_membres(guild, rapport.responsables)
-        pdf = await self.bot.atelier.executer(mettre_en_page, rapport, images, noms=noms)
+        await progression.annoncer(
+            f"graphiques ({len(rapport.graphiques)}) et mise en page du PDF…", facultative=False
+        )
+        pdf = await self.bot.atelier.executer(produire_pdf, rapport, noms=noms)
         fichiers = [
             (f"rapport-{annee}.pdf", pdf),
             (f"actions-{annee}.csv", dossier.csv_actions),

@@ -6,56 +6,46 @@ import asyncio
 import io
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arbre import repondre
 from bot.client import Passerelle
-from commandes.actions import texte_sur
-from commandes.completion import LIMITE_CHOIX, completer_ville, contexte
-from commandes.config import verifier_salon_publiable
-from commandes.outils import (
-    LIMITE_DESCRIPTION,
-    LIMITE_MESSAGE,
-    LIMITE_VALEUR_CHAMP,
-    ajouter_champ,
-    horodatage,
-    nouvel_embed,
-    repondre,
-    tronquer,
-)
-from metier.actions import aujourd_hui, lire_numero
-from metier.calendrier import calendrier_ics, lire_serie, series_a_exporter
+from bot.limites import LIMITE_DESCRIPTION, LIMITE_MESSAGE, LIMITE_VALEUR_CHAMP
+from commandes._affichage import ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
+from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
+from commandes._salons import verifier_salon_publiable
+from commandes._seances import ecart_signale, horloges, ligne_seance
+from metier.actions.registre import aujourd_hui, lire_numero
 from metier.erreurs import ErreurMetier
-from metier.reunions import (
+from metier.formats import tronquer
+from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
+from metier.reunions.creneaux import creneaux_communs
+from metier.reunions.registre import (
     PROCHAINES,
-    Occurrence,
-    analyser_duree,
-    analyser_rappels,
     annuler_reunion,
-    creneaux_communs,
-    decrire_recurrence,
-    ecart_habituel,
-    ecart_inhabituel,
-    format_rappel,
-    lire_cle_occurrence,
     lister_reunions,
-    occurrences,
     planifier_reunion,
-    rappels_de,
     rechercher_reunions,
     salon_des_rappels,
-    verifier_lien,
+    ville_d_ancrage,
+)
+from metier.reunions.saisie import analyser_duree, analyser_rappels, format_rappel, rappels_de, verifier_lien
+from metier.reunions.series import (
+    Occurrence,
+    decrire_recurrence,
+    lire_cle_occurrence,
+    occurrences,
 )
 from metier.serveurs import Configuration
 from metier.temps import (
     Ville,
     analyser_date,
     analyser_heure,
-    format_date_courte,
     format_date_longue,
     format_duree,
     format_heure,
@@ -83,72 +73,6 @@ CHOIX_RECURRENCE = [
 def en_mots(decalage: timedelta) -> str:
     """« 24 h », « 1 h 30 », « 15 min » ; « 2 j », « 3 j 4 h » à partir de deux jours."""
     return format_duree(decalage) if decalage < timedelta(days=2) else format_rappel(decalage)
-
-
-def ville_d_ancrage(configuration: Configuration, reunion: Reunion) -> Ville:
-    """Ville dont l'horloge fait foi pour la réunion (même si elle n'est plus partenaire)."""
-    return next(
-        (v for v in configuration.villes if v.code == reunion.ville),
-        Ville(reunion.ville, reunion.ville.capitalize(), reunion.fuseau, "#888888"),
-    )
-
-
-def horloges(instant: datetime, villes: Sequence[Ville], reference: Ville) -> str:
-    """« lundi 29 mars 2027 · Terrebonne 20 h 30 (la veille) · Namur 02 h 30 » (date de la référence)."""
-    jour = reference.heure_locale(instant).date()
-    morceaux = [format_date_longue(jour)]
-    for ville in villes:
-        local = ville.heure_locale(instant)
-        morceaux.append(f"{ville.nom} {format_heure(local)}{_autre_jour(local.date(), jour)}")
-    return " · ".join(morceaux)
-
-
-def _autre_jour(jour: date, reference: date) -> str:
-    if jour == reference:
-        return ""
-    if abs((jour - reference).days) == 1:
-        return " (la veille)" if jour < reference else " (le lendemain)"
-    return f" ({format_date_courte(jour)})"
-
-
-def ecart_signale(instant: datetime, villes: Sequence[Ville]) -> str | None:
-    """« ⚠️ semaine à 5 h (au lieu de 6 h) » si l'écart avec une ville diffère de l'habituel."""
-    reference = villes[0]
-    signaux = []
-    for autre in villes[1:]:
-        inhabituel = ecart_inhabituel(instant, reference, autre)
-        if inhabituel is None:
-            continue
-        habituel = ecart_habituel(reference, autre, reference.heure_locale(instant).year)
-        entre = f" entre {reference.nom} et {autre.nom}" if len(villes) > 2 else ""
-        signaux.append(
-            f"semaine à {format_duree(abs(inhabituel))}{entre} (au lieu de {format_duree(abs(habituel))})"
-        )
-    return "⚠️ " + " ; ".join(signaux) if signaux else None
-
-
-def ligne_seance(occurrence: Occurrence, villes: Sequence[Ville], reference: Ville) -> str:
-    """Une séance sur une ligne : l'heure de chaque ville, l'horodatage Discord, les avertissements."""
-    morceaux = [f"{horloges(occurrence.debut, villes, reference)} — {horodatage(occurrence.debut)}"]
-    if occurrence.decalee:
-        morceaux.append("⏩ heure avancée par le changement d'heure")
-    if signal := ecart_signale(occurrence.debut, villes):
-        morceaux.append(signal)
-    return " · ".join(morceaux)
-
-
-def joindre(lignes: Sequence[str], limite: int) -> str:
-    """Joint des lignes sans dépasser `limite` caractères ; coupe avec « … et N autres »."""
-    texte = ""
-    for rang, ligne in enumerate(lignes):
-        reserve = 0 if rang == len(lignes) - 1 else len(f"\n… et {len(lignes)} autres")
-        if not texte:
-            texte = tronquer(ligne, limite - reserve)
-            continue
-        if len(texte) + 1 + len(ligne) + reserve > limite:
-            return f"{texte}\n… et {len(lignes) - rang} autres"
-        texte = f"{texte}\n{ligne}"
-    return texte
 
 
 def rythme(reunion: Reunion, ancre: Ville) -> str:
@@ -194,7 +118,7 @@ def rendre_reunion(
     if message:
         description.append(f"ℹ️ {message}")
     embed = nouvel_embed(
-        f"📅 #{reunion.numero} — {texte_sur(reunion.titre, 200)}",
+        f"📅 #{reunion.numero} — {texte_saisi(reunion.titre, 200)}",
         "\n".join(description),
         couleur=0x7F8C8D if reunion.annulee else 0x1F5AA6,
     )
@@ -223,7 +147,7 @@ def rendre_reunion(
     if annulees is not None:
         ajouter_champ(embed, "Séances annulées", str(annulees) if annulees else "aucune", en_ligne=True)
     if reunion.lien:
-        ajouter_champ(embed, "Lien", texte_sur(reunion.lien, LIMITE_VALEUR_CHAMP))
+        ajouter_champ(embed, "Lien", texte_saisi(reunion.lien, LIMITE_VALEUR_CHAMP))
     embed.set_footer(text="Chacun voit l'horodatage Discord dans son propre fuseau.")
     return embed
 
@@ -233,7 +157,7 @@ def annonce_annulation(
 ) -> str:
     """« ❌ La réunion « … » du mardi 16 mars 2027 · Terrebonne 10 h 00 · … est annulée (par @x). »."""
     ancre = ville_d_ancrage(configuration, reunion)
-    titre = texte_sur(reunion.titre, 200)
+    titre = texte_saisi(reunion.titre, 200)
     if occurrence is None:
         quand = rythme(reunion, ancre)
         suite = " : plus aucune séance n'aura lieu" if reunion.regle else ""
@@ -406,7 +330,7 @@ class Reunions(
             ancre = ville_d_ancrage(configuration, reunion)
             recurrence = decrire_recurrence(Recurrence(reunion.recurrence), reunion.date_debut)
             lignes.append(
-                f"**#{reunion.numero}** {texte_sur(reunion.titre, 100)} — {recurrence}\n"
+                f"**#{reunion.numero}** {texte_saisi(reunion.titre, 100)} — {recurrence}\n"
                 f"\u2003{ligne_seance(suivante, configuration.villes, ancre)}"
             )
         embed = nouvel_embed(f"Réunions à venir — {len(paires)}", joindre(lignes, LIMITE_DESCRIPTION))

@@ -1,4 +1,4 @@
-"""Nombres à la française (babel) : « 1 234,5 », « 47 % », « 2 actions »."""
+"""Nombres à la française (babel) : « 1 234,5 », « 47 % », « 2 actions » ; textes bornés."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ def pluriel(nombre: int, singulier: str, forme_plurielle: str | None = None) -> 
     """« 1 action », « 2 738 actions » (singulier pour 0 et 1, à la française)."""
     mot = singulier if nombre < 2 else forme_plurielle or singulier + "s"
     return f"{format_nombre(nombre)} {mot}"
+
+
+def tronquer(texte: str, limite: int) -> str:
+    """Coupe un texte à `limite` caractères, avec « … » s'il dépasse."""
+    return texte if len(texte) <= limite else texte[: limite - 1].rstrip() + "…"

@@ -21,8 +21,8 @@ from babel.dates import format_date
 from sqlalchemy import case, false, func
 from sqlmodel import Session, col, select
 
+from metier.actions.evolution import sommes_mensuelles
 from metier.erreurs import ErreurMetier
-from metier.evolution import sommes_mensuelles
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
 from metier.stockage import ident, lire_lignes
@@ -468,13 +468,13 @@ def donnees_evolution(
     À chaque date, une action compte si elle existait déjà, avec son dernier avancement connu
     (0 avant sa première mise à jour d'avancement ; une action sans aucune mise à jour
     d'avancement garde son avancement actuel). Le dernier point est `maintenant`. Les sommes
-    viennent du cumul mensuel tenu par `metier.evolution`.
+    viennent du cumul mensuel tenu par `metier.actions.evolution`.
     """
     if not 1 <= mois <= 120:
         raise ErreurMetier("La période doit compter entre 1 et 120 mois.")
     axes = _axes(session, guild_id, axe)
     bornes = _bornes(maintenant, mois)
-    # Ce que chaque mois a apporté, par axe (metier.evolution) ; les mois d'avant la fenêtre
+    # Ce que chaque mois a apporté, par axe (metier.actions.evolution) ; les mois d'avant la fenêtre
     # comptent dans la première période. Les périodes se terminent au début des mois `limites`.
     apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=(ident(a) for a in axes))
     n = len(bornes)

@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import modeles  # noqa: F401  (enregistre les tables dans la métadonnée)
-from metier.stockage import URL_PAR_DEFAUT, creer_moteur
+from bot.base import URL_PAR_DEFAUT, creer_moteur
 
 config = context.config
 cible = SQLModel.metadata

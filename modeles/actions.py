@@ -120,7 +120,8 @@ class EvolutionMensuelle(SQLModel, table=True):
 
     `somme` : variation de la somme des avancements des actions de l'axe pendant le mois ;
     `nombre` : actions apparues dans l'axe ce mois-là. Tenu à jour par les règles de
-    `metier.actions` (voir `metier.evolution`), il évite de rejouer l'historique pour le graphique
+    `metier.actions.registre` (voir `metier.actions.evolution`), il évite de rejouer
+    l'historique pour le graphique
     `evolution`.
     """
 

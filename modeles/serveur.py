@@ -24,7 +24,7 @@ class ConfigServeur(SQLModel, table=True):
     prochain_numero_action: int = Field(default=1)
     prochain_numero_indicateur: int = Field(default=1)
     prochain_numero_reunion: int = Field(default=1)
-    # Vrai quand `evolution_mensuelle` reflète tout l'historique du serveur (metier.evolution).
+    # Vrai quand `evolution_mensuelle` reflète tout l'historique du serveur (metier.actions.evolution).
     evolution_a_jour: bool = False
     cree_le: datetime = Field(default_factory=maintenant_utc)
     modifie_le: datetime = Field(default_factory=maintenant_utc)

@@ -19,9 +19,9 @@ from sqlmodel import SQLModel
 
 import modeles  # noqa: F401  (tables)
 from bot.arbre import message_pour
+from bot.base import Base, appliquer_migrations, creer_moteur
 from bot.client import Passerelle
 from bot.reglages import Reglages
-from metier.stockage import Base, appliquer_migrations, creer_moteur
 
 URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")

@@ -5,14 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 from discord import app_commands
 
 RACINE = Path(__file__).resolve().parents[1]
 NOM_COMMANDE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 DESCRIPTION_PAR_DEFAUT = "…"
+PAQUETS = ("bot", "commandes", "metier", "modeles", "rendu")
 
 
-def test_modeles_et_metier_n_importent_ni_discord_ni_le_runtime() -> None:
+def test_les_contrats_de_couches_tiennent() -> None:
     resultat = subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
         cwd=RACINE,
@@ -22,6 +24,47 @@ def test_modeles_et_metier_n_importent_ni_discord_ni_le_runtime() -> None:
     )
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "BROKEN" not in resultat.stdout
+
+
+def _cycles(graphe: grimp.ImportGraph) -> list[list[str]]:
+    """Composantes fortement connexes (Tarjan) de plus d'un module : chacune est un cycle d'imports."""
+    index: dict[str, int] = {}
+    bas: dict[str, int] = {}
+    pile: list[str] = []
+    sur_pile: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visiter(module: str) -> None:
+        index[module] = bas[module] = len(index)
+        pile.append(module)
+        sur_pile.add(module)
+        for suivant in sorted(graphe.find_modules_directly_imported_by(module)):
+            if suivant not in index:
+                visiter(suivant)
+                bas[module] = min(bas[module], bas[suivant])
+            elif suivant in sur_pile:
+                bas[module] = min(bas[module], index[suivant])
+        if bas[module] == index[module]:
+            composante = []
+            while True:
+                dernier = pile.pop()
+                sur_pile.discard(dernier)
+                composante.append(dernier)
+                if dernier == module:
+                    break
+            if len(composante) > 1:
+                cycles.append(sorted(composante))
+
+    for module in sorted(graphe.modules):
+        if module not in index:
+            visiter(module)
+    return cycles
+
+
+def test_aucun_cycle_d_imports() -> None:
+    # Les imports différés (dans une fonction) comptent aussi : un cycle caché reste un cycle.
+    graphe = grimp.build_graph(*PAQUETS, exclude_type_checking_imports=True)
+    assert _cycles(graphe) == []
 
 
 def _feuilles(commandes):

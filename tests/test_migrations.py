@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import modeles  # noqa: F401
-from metier.stockage import DOSSIER_MIGRATIONS, appliquer_migrations, creer_moteur
+from bot.base import DOSSIER_MIGRATIONS, appliquer_migrations, creer_moteur
 from tests.conftest import URL_POSTGRES
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from metier.stockage import Base
-from tests.metier.test_rapport import SERVEUR, remplir
+from bot.base import Base
+from tests.scenarios import SERVEUR, remplir
 
 RACINE = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from metier.stockage import Base
+from bot.base import Base
 from modeles import Livraison, StatutLivraison
 
 RACINE = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.client import Passerelle
-from commandes.outils import LIMITE_TOTAL
+from bot.limites import LIMITE_TOTAL
 from modeles import Action, MiseAJour, StatutAction
 from tests.outils import redemarrer
 

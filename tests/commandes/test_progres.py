@@ -9,17 +9,11 @@ from sqlmodel import select
 
 from bench.commun import peupler
 from bot.client import Passerelle
-from commandes.outils import (
-    LIMITE_CHAMPS,
-    LIMITE_DESCRIPTION,
-    LIMITE_TITRE,
-    LIMITE_TOTAL,
-    LIMITE_VALEUR_CHAMP,
-)
-from commandes.progres import embed_resume, joindre_liste
-from commandes.rappels import MENTION_RETARD
+from bot.limites import LIMITE_CHAMPS, LIMITE_DESCRIPTION, LIMITE_TITRE, LIMITE_TOTAL, LIMITE_VALEUR_CHAMP
+from commandes._affichage import MENTION_RETARD
+from commandes.progres import embed_resume
 from metier.graphiques import AUCUN_INDICATEUR, AUCUNE_ACTION
-from metier.resume import (
+from metier.publications.resume import (
     ActionResume,
     AxeResume,
     Liste,
@@ -28,7 +22,7 @@ from metier.resume import (
     SeanceResume,
     semaine_resumee,
 )
-from metier.reunions import Occurrence
+from metier.reunions.series import Occurrence
 from metier.temps import Ville
 from modeles import Livraison, StatutAction, StatutLivraison
 from tests.outils import redemarrer
@@ -220,14 +214,6 @@ async def test_resume_de_10_000_actions_dans_les_limites(simcord_env, serveur, r
     assert champs["🔴 En retard"].endswith("autres — voir /action liste en_retard")
     assert champs["👥 Contributeurs"].endswith("… et 36 autres")
     assert len(resultat.response.attachments) == 1
-
-
-def test_joindre_liste_compte_ce_qui_ne_tient_pas() -> None:
-    lignes = [f"ligne {i}" for i in range(10)]
-    assert joindre_liste(lignes[:2], 0, "/action liste", 1024) == "ligne 0\nligne 1"
-    texte = joindre_liste(lignes, 27, "/action liste", 60)
-    assert texte == "ligne 0\nligne 1\nligne 2\n… et 34 autres — voir /action liste"
-    assert joindre_liste(["x" * 200], 0, None, 50) == "… et 1 autre"
 
 
 def _resume_plein() -> Resume:

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from commandes.rapport import repartir, taille_lisible
-from tests.metier.test_rapport import TITRE_INTERNATIONAL, remplir
+from tests.scenarios import TITRE_INTERNATIONAL, remplir
 
 
 @pytest.fixture
@@ -72,8 +72,8 @@ async def test_la_coordination_recoit_le_pdf_et_les_deux_csv(simcord_env, rempli
 
     etapes = _contenus(simcord_env)
     assert "⏳ Préparation du rapport 2026 : collecte des données…" in etapes
-    assert any(e.startswith("⏳ Préparation du rapport 2026 : graphiques (1/") for e in etapes)
-    assert "⏳ Préparation du rapport 2026 : mise en page du PDF…" in etapes
+    # Une seule fonction produit le PDF (la même que la ligne de commande) : une étape pour elle.
+    assert "⏳ Préparation du rapport 2026 : graphiques (6) et mise en page du PDF…" in etapes
 
 
 async def test_un_membre_ordinaire_est_refuse(simcord_env, rempli) -> None:
@@ -104,7 +104,7 @@ async def test_les_bornes_de_l_annee_sont_declarees_a_discord(simcord_env) -> No
 async def test_une_annee_d_avant_le_protocole_est_refusee(simcord_env, rempli) -> None:
     # Discord refuse déjà sous 2024 ; la règle le refuse aussi, par exemple depuis un client modifié.
     from metier.erreurs import ErreurMetier
-    from metier.rapport import verifier_annee
+    from metier.rapport.donnees import verifier_annee
 
     with pytest.raises(ErreurMetier, match="commence en 2024"):
         verifier_annee(2023, simcord_env.bot.maintenant())

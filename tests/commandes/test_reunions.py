@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from commandes.reunions import joindre
-from metier.reunions import planifier_reunion
+from commandes._affichage import joindre
+from metier.reunions.registre import planifier_reunion
 from modeles import EntreeJournal, OccurrenceAnnulee, Recurrence, Reunion
 
 NB = "\u00a0"

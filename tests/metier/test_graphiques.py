@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
+from bot.base import Base
+from metier.actions.evolution import recalculer
 from metier.erreurs import ErreurMetier
-from metier.evolution import recalculer
 from metier.graphiques import (
     AUCUN_INDICATEUR,
     AUCUNE_ACTION,
@@ -31,10 +32,9 @@ from metier.graphiques import (
     donnees_statuts,
     preparer,
 )
-from metier.rendu_graphiques import rendre
 from metier.serveurs import amorcer_serveur
-from metier.stockage import Base
 from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour, StatutAction
+from rendu.graphiques import rendre
 
 MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 AUJOURD_HUI = date(2026, 11, 26)
@@ -537,7 +537,7 @@ def test_rendu_png_au_format_de_discord(scenario: Base, type_graphique: str) -> 
 
 def test_rendu_sans_matplotlib_au_demarrage_et_dans_des_threads(scenario: Base) -> None:
     # Importer les règles des graphiques ne doit pas coûter l'import de matplotlib (~0,3 s).
-    code = "import sys, metier.graphiques, metier.rendu_graphiques; print('matplotlib' in sys.modules)"
+    code = "import sys, metier.graphiques, rendu.graphiques; print('matplotlib' in sys.modules)"
     sortie = subprocess.run(
         [sys.executable, "-c", code], cwd=RACINE, capture_output=True, text=True, timeout=60, check=True
     )

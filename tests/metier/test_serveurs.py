@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time
 import pytest
 from sqlmodel import Session, select
 
+from bot.base import Base
 from metier.erreurs import ErreurMetier
 from metier.serveurs import (
     amorcer_serveur,
@@ -15,7 +16,6 @@ from metier.serveurs import (
     definir_salon,
     lire_configuration,
 )
-from metier.stockage import Base
 from modeles import Axe, EntreeJournal, Objectif
 
 MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)

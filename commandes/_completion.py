@@ -1,0 +1,75 @@
+"""Autocomplétions partagées (≤ 25 choix, sans égard aux accents) et contexte d'une interaction."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import discord
+from discord import app_commands
+
+from bot.client import Passerelle
+from commandes._droits import est_coordination
+from metier.actions.registre import lister_axes, rechercher_actions
+from metier.formats import tronquer
+from metier.protocole import chiffre_romain
+from metier.serveurs import Configuration
+from metier.temps import normaliser
+from modeles.actions import VILLE_TOUTES
+
+LIMITE_CHOIX = 25  # Discord n'en accepte pas plus
+
+
+async def contexte(interaction: discord.Interaction[Passerelle]) -> tuple[int, Configuration, bool]:
+    """Le serveur, sa configuration, et si l'auteur fait partie de la coordination."""
+    assert interaction.guild_id is not None
+    configuration = await interaction.client.configuration(interaction.guild_id)
+    coordination = est_coordination(interaction.user, configuration.config.role_coordination_id)
+    return interaction.guild_id, configuration, coordination
+
+
+async def completer_axe(
+    interaction: discord.Interaction[Passerelle], saisie: str
+) -> list[app_commands.Choice[int]]:
+    """Propose les axes du protocole (par numéro, chiffre romain ou mots du titre)."""
+    assert interaction.guild_id is not None
+    axes = await interaction.client.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
+    cle = normaliser(saisie)
+    return [
+        app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
+        for a in axes
+        if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
+    ][:LIMITE_CHOIX]
+
+
+async def completer_action(
+    interaction: discord.Interaction[Passerelle], saisie: str
+) -> list[app_commands.Choice[str]]:
+    """Propose les actions par numéro ou par mots du titre (les archivées exclues)."""
+    assert interaction.guild_id is not None
+    trouvees = await interaction.client.base.lire(
+        partial(rechercher_actions, guild_id=interaction.guild_id, saisie=saisie[:100])
+    )
+    return [app_commands.Choice(name=tronquer(f"#{n} {t}", 100), value=str(n)) for n, t in trouvees]
+
+
+async def completer_ville(
+    interaction: discord.Interaction[Passerelle], saisie: str
+) -> list[app_commands.Choice[str]]:
+    """Propose les villes partenaires du serveur."""
+    _, configuration, _ = await contexte(interaction)
+    cle = normaliser(saisie)
+    return [
+        app_commands.Choice(name=v.nom, value=v.code)
+        for v in configuration.villes
+        if cle in normaliser(v.nom) or cle in v.code
+    ][:LIMITE_CHOIX]
+
+
+async def completer_ville_ou_toutes(
+    interaction: discord.Interaction[Passerelle], saisie: str
+) -> list[app_commands.Choice[str]]:
+    """Propose les villes partenaires, et « toutes » pour une action conjointe."""
+    choix = await completer_ville(interaction, saisie)
+    if normaliser(saisie) in normaliser("Toutes les villes"):
+        choix.append(app_commands.Choice(name="Toutes les villes (action conjointe)", value=VILLE_TOUTES))
+    return choix[:LIMITE_CHOIX]

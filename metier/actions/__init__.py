@@ -1,0 +1,1 @@
+"""Le registre : actions, indicateurs, leur histoire (état à un instant, évolution) et l'export."""

@@ -1,0 +1,211 @@
+"""Indicateurs de performance : création, mesures, liste avec progression vers la cible."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from metier.actions.registre import aujourd_hui, lire_action, lire_axe, valider_texte
+from metier.erreurs import ErreurMetier
+from metier.formats import format_nombre
+from metier.journal import journaliser
+from metier.serveurs import configuration_amorcee, reserver_numero
+from metier.stockage import ident
+from metier.temps import analyser_date, format_date_courte, normaliser
+from modeles import Axe, Indicateur, Mesure
+from modeles.actions import LONGUEUR_NOTE, LONGUEUR_TITRE
+
+LONGUEUR_UNITE = 40
+_NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+LIMITE_VALEUR = 1e12
+
+
+def analyser_nombre(texte: str, *, quoi: str = "La valeur") -> float:
+    """Lit un nombre saisi à la française (« 12,5 », « 1 200 », « 45 % »)."""
+    propre = re.sub(r"[\s\u00a0\u202f]", "", texte or "").rstrip("%")
+    if not propre:
+        raise ErreurMetier(f"{quoi} est vide : indiquez un nombre, par exemple 12,5.")
+    if not _NOMBRE.match(propre):
+        raise ErreurMetier(
+            f"{quoi} « {texte.strip()[:30]} » n'est pas un nombre. Écrivez par exemple 12,5 ou 1200."
+        )
+    valeur = float(propre.replace(",", "."))
+    if abs(valeur) >= LIMITE_VALEUR:
+        raise ErreurMetier(f"{quoi} {texte.strip()[:30]} est hors des limites acceptées.")
+    return valeur
+
+
+def lire_indicateur(session: Session, *, guild_id: int, numero: int) -> Indicateur:
+    """Rend l'indicateur de ce numéro sur ce serveur."""
+    indicateur = session.exec(
+        select(Indicateur).where(Indicateur.guild_id == guild_id, Indicateur.numero == numero)
+    ).first()
+    if indicateur is None or indicateur.archive:
+        raise ErreurMetier(f"Il n'y a pas d'indicateur n° {numero} sur ce serveur. Voyez /indicateur liste.")
+    return indicateur
+
+
+def creer_indicateur(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    nom: str,
+    axe_numero: int,
+    unite: str,
+    cible: str,
+    maintenant: datetime,
+    valeur_depart: str | None = None,
+    action_numero: int | None = None,
+) -> Indicateur:
+    """Enregistre un indicateur ; la cible doit différer de la valeur de départ."""
+    configuration_amorcee(session, guild_id)
+    nom_propre = valider_texte(nom, quoi="Le nom", limite=LONGUEUR_TITRE, obligatoire=True)
+    assert nom_propre is not None
+    nom = nom_propre
+    unite_propre = valider_texte(unite, quoi="L'unité", limite=LONGUEUR_UNITE, obligatoire=True)
+    assert unite_propre is not None
+    valeur_cible = analyser_nombre(cible, quoi="La cible")
+    depart = analyser_nombre(valeur_depart, quoi="La valeur de départ") if valeur_depart else 0.0
+    if valeur_cible == depart:
+        raise ErreurMetier(
+            f"La cible ({format_nombre(valeur_cible)}) est égale à la valeur de départ : il n'y aurait rien "
+            "à mesurer. Indiquez une valeur de départ ou une cible différente."
+        )
+    axe = lire_axe(session, guild_id=guild_id, numero=axe_numero)
+    action = lire_action(session, guild_id=guild_id, numero=action_numero) if action_numero else None
+    indicateur = Indicateur(
+        guild_id=guild_id,
+        numero=reserver_numero(session, guild_id, "indicateur"),
+        nom=nom,
+        recherche=normaliser(nom),
+        axe_id=ident(axe),
+        unite=unite_propre,
+        valeur_depart=depart,
+        cible=valeur_cible,
+        action_id=action.id if action else None,
+        auteur_id=auteur_id,
+        cree_le=maintenant,
+    )
+    session.add(indicateur)
+    session.flush()
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="indicateur",
+        entite_id=indicateur.numero,
+        changements={"creation": (None, nom)},
+        quand=maintenant,
+    )
+    return indicateur
+
+
+def mesurer(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    numero: int,
+    valeur: str,
+    maintenant: datetime,
+    jour: str | None = None,
+    note: str | None = None,
+) -> tuple[Indicateur, Mesure]:
+    """Enregistre la valeur d'un indicateur à une date (aujourd'hui par défaut, jamais dans le futur)."""
+    configuration = configuration_amorcee(session, guild_id)
+    indicateur = lire_indicateur(session, guild_id=guild_id, numero=numero)
+    nombre = analyser_nombre(valeur)
+    note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
+    aujourd = max(v.heure_locale(maintenant).date() for v in configuration.villes)
+    date_mesure = (
+        analyser_date(jour, aujourd_hui(configuration, maintenant)) if jour and jour.strip() else aujourd
+    )
+    if date_mesure > aujourd:
+        raise ErreurMetier(
+            f"Le {format_date_courte(date_mesure)} est dans le futur : "
+            "une mesure se date du jour où elle a été relevée."
+        )
+    mesure = Mesure(
+        guild_id=guild_id,
+        indicateur_id=ident(indicateur),
+        date=date_mesure,
+        valeur=nombre,
+        note=note,
+        auteur_id=auteur_id,
+        quand=maintenant,
+    )
+    session.add(mesure)
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="indicateur",
+        entite_id=indicateur.numero,
+        changements={f"mesure {date_mesure.isoformat()}": (None, nombre)},
+        quand=maintenant,
+    )
+    session.flush()
+    return indicateur, mesure
+
+
+def progression(indicateur: Indicateur, valeur: float) -> float:
+    """Chemin parcouru de la valeur de départ vers la cible, en % (peut dépasser 100 ou être négatif)."""
+    return (valeur - indicateur.valeur_depart) / (indicateur.cible - indicateur.valeur_depart) * 100
+
+
+@dataclass(frozen=True)
+class EtatIndicateur:
+    """Un indicateur et sa dernière mesure."""
+
+    indicateur: Indicateur
+    axe_numero: int
+    derniere_valeur: float | None
+    derniere_date: date | None
+
+    @property
+    def progression(self) -> float | None:
+        """% du chemin de la valeur de départ vers la cible, selon la dernière mesure."""
+        return None if self.derniere_valeur is None else progression(self.indicateur, self.derniere_valeur)
+
+
+def lister_indicateurs(session: Session, *, guild_id: int, axe: int | None = None) -> list[EtatIndicateur]:
+    """Rend les indicateurs (par axe puis numéro) avec leur dernière mesure."""
+    derniere = (
+        select(Mesure.indicateur_id, func.max(Mesure.id).label("mesure_id"))
+        .where(Mesure.guild_id == guild_id)
+        .group_by(col(Mesure.indicateur_id))
+        .subquery()
+    )
+    requete = (
+        select(Indicateur, Axe.numero, col(Mesure.valeur), col(Mesure.date))
+        .join(Axe, col(Axe.id) == col(Indicateur.axe_id))
+        .outerjoin(derniere, derniere.c.indicateur_id == Indicateur.id)
+        .outerjoin(Mesure, col(Mesure.id) == derniere.c.mesure_id)
+        .where(Indicateur.guild_id == guild_id, col(Indicateur.archive).is_(False))
+        .order_by(col(Axe.numero), col(Indicateur.numero))
+    )
+    if axe is not None:
+        requete = requete.where(Axe.numero == axe)
+    return [EtatIndicateur(i, n, v, d) for i, n, v, d in session.exec(requete).all()]
+
+
+def rechercher_indicateurs(
+    session: Session, *, guild_id: int, saisie: str, limite: int = 25
+) -> list[tuple[int, str]]:
+    """Rend (numéro, nom) des indicateurs qui correspondent, par numéro ou par mots, sans accents."""
+    texte = normaliser(saisie).lstrip("#").strip()
+    requete = select(Indicateur.numero, Indicateur.nom).where(
+        Indicateur.guild_id == guild_id, col(Indicateur.archive).is_(False)
+    )
+    if texte.isdigit() and len(texte) <= 9:
+        requete = requete.where(col(Indicateur.numero) == int(texte))
+    else:
+        for mot in texte.split()[:5]:
+            requete = requete.where(col(Indicateur.recherche).contains(mot, autoescape=True))
+    lignes = session.exec(requete.order_by(col(Indicateur.numero).desc()).limit(min(limite, 25))).all()
+    return [(numero, nom) for numero, nom in lignes]

@@ -1,0 +1,623 @@
+"""Actions du protocole : création, avancement, statut, modification, archivage, liste, recherche."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from metier.actions import evolution
+from metier.erreurs import ErreurMetier, RefusDroits
+from metier.journal import journaliser
+from metier.protocole import chiffre_romain
+from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
+from metier.stockage import ident
+from metier.temps import analyser_date, format_date_courte, normaliser
+from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
+from modeles.actions import (
+    LONGUEUR_DESCRIPTION,
+    LONGUEUR_NOTE,
+    LONGUEUR_PARTENAIRES,
+    LONGUEUR_TITRE,
+    VILLE_TOUTES,
+)
+
+LIBELLES_STATUT = {
+    StatutAction.PROPOSEE: "proposée",
+    StatutAction.EN_COURS: "en cours",
+    StatutAction.EN_PAUSE: "en pause",
+    StatutAction.TERMINEE: "terminée",
+    StatutAction.ABANDONNEE: "abandonnée",
+}
+STATUTS_CLOS = (StatutAction.TERMINEE, StatutAction.ABANDONNEE)
+PAR_PAGE = 10
+LONGUEUR_PARTENAIRE = 40
+
+
+# --- Validation des saisies ----------------------------------------------------------------------
+
+
+def valider_texte(texte: str | None, *, quoi: str, limite: int, obligatoire: bool = False) -> str | None:
+    """Nettoie un texte saisi ; refuse un texte obligatoire vide ou un texte trop long."""
+    propre = (texte or "").strip()
+    if not propre:
+        if obligatoire:
+            raise ErreurMetier(f"{quoi} ne peut pas être vide.")
+        return None
+    if len(propre) > limite:
+        raise ErreurMetier(f"{quoi} fait {len(propre)} caractères ; {limite} au plus. Raccourcissez-le.")
+    return propre
+
+
+def valider_titre(titre: str) -> str:
+    """Rend le titre nettoyé, ou explique pourquoi il est refusé."""
+    propre = valider_texte(titre, quoi="Le titre", limite=LONGUEUR_TITRE, obligatoire=True)
+    assert propre is not None
+    return propre
+
+
+def valider_partenaires(texte: str | None) -> str:
+    """Rend les étiquettes de partenaires normalisées : « UNamur, UQTR »."""
+    etiquettes: list[str] = []
+    for brute in (texte or "").replace(";", ",").split(","):
+        etiquette = " ".join(brute.split())
+        if not etiquette:
+            continue
+        if len(etiquette) > LONGUEUR_PARTENAIRE:
+            raise ErreurMetier(
+                f"Le partenaire « {etiquette[:40]}… » dépasse {LONGUEUR_PARTENAIRE} caractères. "
+                "Séparez les partenaires par des virgules : UNamur, UQTR, BEP, CCIM."
+            )
+        if etiquette.casefold() not in {e.casefold() for e in etiquettes}:
+            etiquettes.append(etiquette)
+    resultat = ", ".join(etiquettes)
+    if len(resultat) > LONGUEUR_PARTENAIRES:
+        raise ErreurMetier(f"La liste des partenaires dépasse {LONGUEUR_PARTENAIRES} caractères.")
+    return resultat
+
+
+def aujourd_hui(configuration: Configuration, maintenant: datetime) -> date:
+    """La date du jour la plus tardive encore en cours dans une ville partenaire (la plus indulgente)."""
+    return min(v.heure_locale(maintenant).date() for v in configuration.villes)
+
+
+def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
+    """Lit une échéance saisie ; refuse une date passée."""
+    if texte is None or not texte.strip():
+        return None
+    jour = analyser_date(texte, aujourd_hui(configuration, maintenant))
+    if jour < aujourd_hui(configuration, maintenant):
+        raise ErreurMetier(
+            f"L'échéance du {format_date_courte(jour)} est déjà passée. "
+            "Choisissez aujourd'hui ou une date future."
+        )
+    return jour
+
+
+def valider_ville(saisie: str | None, configuration: Configuration) -> str:
+    """Rend le code de la ville porteuse (une ville partenaire ou toutes)."""
+    if saisie is None or normaliser(saisie) in {VILLE_TOUTES, "", "les deux", "deux"}:
+        return VILLE_TOUTES
+    return configuration.ville(saisie).code
+
+
+def lire_numero(saisie: str, *, quoi: str = "d'action") -> int:
+    """Lit un numéro saisi (« 12 », « #12 ») ; `quoi` complète « n'est pas un numéro … »."""
+    propre = saisie.strip().lstrip("#").strip()
+    if not propre.isdigit() or len(propre) > 9:
+        raise ErreurMetier(
+            f"« {saisie.strip()[:40]} » n'est pas un numéro {quoi}. Choisissez dans la liste proposée "
+            f"ou tapez son numéro, par exemple 12."
+        )
+    return int(propre)
+
+
+# --- Lecture --------------------------------------------------------------------------------------
+
+
+def lire_axe(session: Session, *, guild_id: int, numero: int) -> Axe:
+    """Rend l'axe de ce numéro sur ce serveur."""
+    axe = session.exec(select(Axe).where(Axe.guild_id == guild_id, Axe.numero == numero)).first()
+    if axe is None:
+        raise ErreurMetier(f"L'axe {numero} n'existe pas sur ce serveur. Choisissez un axe dans la liste.")
+    return axe
+
+
+def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
+    """Rend l'objectif désigné par « 2 », « 1.2 » ou son identifiant, qui doit appartenir à l'axe."""
+    propre = saisie.strip()
+    numero_axe, _, numero = propre.rpartition(".")
+    if not numero.isdigit() or (numero_axe and not numero_axe.isdigit()):
+        raise ErreurMetier(
+            f"« {propre[:40]} » n'est pas un objectif. Choisissez-en un dans la liste proposée."
+        )
+    if numero_axe and int(numero_axe) != axe.numero:
+        raise ErreurMetier(
+            f"L'objectif {propre} n'appartient pas à l'axe {chiffre_romain(axe.numero)}. "
+            "Choisissez un objectif de cet axe."
+        )
+    objectif = session.exec(
+        select(Objectif).where(Objectif.axe_id == axe.id, Objectif.numero == int(numero))
+    ).first()
+    if objectif is None:
+        raise ErreurMetier(f"L'axe {chiffre_romain(axe.numero)} n'a pas d'objectif {numero}.")
+    return objectif
+
+
+def lister_axes(session: Session, *, guild_id: int) -> list[Axe]:
+    """Rend les axes du serveur, dans l'ordre du protocole."""
+    return list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all())
+
+
+def lister_objectifs(
+    session: Session, *, guild_id: int, axe: int | None = None
+) -> list[tuple[Objectif, int]]:
+    """Rend les objectifs (avec le numéro de leur axe), d'un axe ou de tous."""
+    requete = (
+        select(Objectif, Axe.numero)
+        .join(Axe, col(Axe.id) == col(Objectif.axe_id))
+        .where(Objectif.guild_id == guild_id)
+        .order_by(col(Axe.numero), col(Objectif.numero))
+    )
+    if axe is not None:
+        requete = requete.where(Axe.numero == axe)
+    return [(objectif, numero) for objectif, numero in session.exec(requete).all()]
+
+
+def lire_action(session: Session, *, guild_id: int, numero: int, pour_modifier: bool = False) -> Action:
+    """Rend l'action de ce numéro sur ce serveur (verrouillée si elle va être modifiée)."""
+    requete = select(Action).where(Action.guild_id == guild_id, Action.numero == numero)
+    if pour_modifier:
+        requete = requete.with_for_update()
+    action = session.exec(requete).first()
+    if action is None:
+        raise ErreurMetier(
+            f"Il n'y a pas d'action #{numero} sur ce serveur. Vérifiez le numéro avec /action liste."
+        )
+    if action.archivee:
+        raise ErreurMetier(f"L'action #{numero} est archivée : elle ne peut plus être consultée ni modifiée.")
+    return action
+
+
+def est_en_retard(action: Action, jour: date) -> bool:
+    """Une action est en retard si son échéance est passée et qu'elle n'est ni terminée ni abandonnée."""
+    return action.echeance is not None and action.echeance < jour and action.statut not in STATUTS_CLOS
+
+
+def echeance_en_mots(action: Action, jour: date) -> str:
+    """« dans 12 jours », « aujourd'hui », « en retard de 3 jours »…"""
+    if action.echeance is None:
+        return "sans échéance"
+    ecart = (action.echeance - jour).days
+    if action.statut in STATUTS_CLOS:
+        return LIBELLES_STATUT[action.statut]
+    if ecart == 0:
+        return "aujourd'hui"
+    if ecart == 1:
+        return "demain"
+    if ecart > 1:
+        return f"dans {ecart} jours"
+    return "en retard d'un jour" if ecart == -1 else f"en retard de {-ecart} jours"
+
+
+@dataclass(frozen=True)
+class FicheAction:
+    """Une action avec son axe, son objectif et son historique récent."""
+
+    action: Action
+    axe: Axe
+    objectif: Objectif | None
+    historique: list[MiseAJour]
+    nombre_mises_a_jour: int
+
+
+def fiche_action(session: Session, *, guild_id: int, numero: int, historique: int = 5) -> FicheAction:
+    """Rassemble tout ce qu'il faut pour montrer une action."""
+    action = lire_action(session, guild_id=guild_id, numero=numero)
+    axe = session.get(Axe, action.axe_id)
+    assert axe is not None
+    objectif = session.get(Objectif, action.objectif_id) if action.objectif_id else None
+    recentes = session.exec(
+        select(MiseAJour)
+        .where(MiseAJour.action_id == action.id)
+        .order_by(col(MiseAJour.quand).desc(), col(MiseAJour.id).desc())
+        .limit(historique)
+    ).all()
+    nombre = session.exec(select(func.count()).where(MiseAJour.action_id == action.id)).one()
+    return FicheAction(action, axe, objectif, list(recentes), nombre)
+
+
+# --- Écriture -------------------------------------------------------------------------------------
+
+
+def creer_action(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    titre: str,
+    axe_numero: int,
+    maintenant: datetime,
+    objectif: str | None = None,
+    ville: str | None = None,
+    responsable_id: int | None = None,
+    echeance: str | None = None,
+    description: str | None = None,
+    partenaires: str | None = None,
+) -> Action:
+    """Enregistre une nouvelle action et la première ligne de son historique."""
+    configuration = configuration_amorcee(session, guild_id)
+    titre = valider_titre(titre)
+    description = valider_texte(description, quoi="La description", limite=LONGUEUR_DESCRIPTION)
+    axe = lire_axe(session, guild_id=guild_id, numero=axe_numero)
+    objectif_choisi = lire_objectif(session, axe=axe, saisie=objectif) if objectif else None
+    action = Action(
+        guild_id=guild_id,
+        numero=reserver_numero(session, guild_id, "action"),
+        titre=titre,
+        recherche=normaliser(titre),
+        description=description,
+        axe_id=ident(axe),
+        objectif_id=ident(objectif_choisi) if objectif_choisi else None,
+        ville=valider_ville(ville, configuration),
+        responsable_id=responsable_id or auteur_id,
+        auteur_id=auteur_id,
+        partenaires=valider_partenaires(partenaires),
+        echeance=valider_echeance(echeance, configuration, maintenant),
+        cree_le=maintenant,
+        modifie_le=maintenant,
+    )
+    session.add(action)
+    session.flush()
+    session.add(
+        MiseAJour(
+            guild_id=guild_id,
+            action_id=ident(action),
+            auteur_id=auteur_id,
+            quand=maintenant,
+            avancement=0,
+            statut=action.statut,
+            note="Action créée",
+        )
+    )
+    evolution.reporter(session, action, avant={})
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="action",
+        entite_id=action.numero,
+        changements={"creation": (None, titre)},
+        quand=maintenant,
+    )
+    return action
+
+
+def peut_gerer(action: Action, membre_id: int, est_coordination: bool) -> bool:
+    """Le responsable, l'auteur et la coordination gèrent une action."""
+    return est_coordination or membre_id in {action.responsable_id, action.auteur_id}
+
+
+def _exiger_gestion(action: Action, membre_id: int, est_coordination: bool, verbe: str) -> None:
+    if not peut_gerer(action, membre_id, est_coordination):
+        raise RefusDroits(
+            f"Seuls le responsable de l'action #{action.numero}, son auteur ou la coordination peuvent "
+            f"{verbe}. Rien n'a été modifié."
+        )
+
+
+@dataclass
+class ResultatMiseAJour:
+    """Ce qu'une mise à jour a changé, pour l'annoncer."""
+
+    action: Action
+    changements: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    proposer_terminer: bool = False
+
+
+def _appliquer(
+    session: Session,
+    action: Action,
+    *,
+    auteur_id: int,
+    maintenant: datetime,
+    changements: dict[str, tuple[Any, Any]],
+    note: str | None = None,
+    historiser: bool = False,
+) -> None:
+    """Écrit les changements sur l'action, dans le journal et (au besoin) dans l'historique."""
+    # Ce qui change l'évolution de l'avancement : l'historique, l'axe, l'archivage.
+    suivie = historiser or not changements.keys().isdisjoint({"axe_id", "archivee"})
+    avant = evolution.apports_action(session, action) if suivie else None
+    for champ, (_, nouveau) in changements.items():
+        setattr(action, champ, nouveau)
+    if "titre" in changements:
+        action.recherche = normaliser(action.titre)
+    action.modifie_le = maintenant
+    session.add(action)
+    if historiser:
+        session.add(
+            MiseAJour(
+                guild_id=action.guild_id,
+                action_id=ident(action),
+                auteur_id=auteur_id,
+                quand=maintenant,
+                avancement=action.avancement,
+                statut=action.statut,
+                note=note,
+            )
+        )
+    journaliser(
+        session,
+        guild_id=action.guild_id,
+        auteur_id=auteur_id,
+        entite="action",
+        entite_id=action.numero,
+        changements=changements,
+        quand=maintenant,
+    )
+    session.flush()
+    if avant is not None:
+        evolution.reporter(session, action, avant)
+
+
+def mettre_a_jour_avancement(
+    session: Session,
+    *,
+    guild_id: int,
+    numero: int,
+    auteur_id: int,
+    est_coordination: bool,
+    pourcentage: int,
+    maintenant: datetime,
+    note: str | None = None,
+) -> ResultatMiseAJour:
+    """Enregistre un nouvel avancement ; une action proposée passe « en cours »."""
+    if not 0 <= pourcentage <= 100:
+        raise ErreurMetier(f"Le pourcentage doit être entre 0 et 100 (reçu : {pourcentage}).")
+    note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
+    action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
+    _exiger_gestion(action, auteur_id, est_coordination, "mettre à jour son avancement")
+    if action.statut in STATUTS_CLOS and pourcentage != action.avancement:
+        raise ErreurMetier(
+            f"L'action #{numero} est {LIBELLES_STATUT[action.statut]} : rouvrez-la d'abord avec "
+            f"/action statut (en_cours) pour changer son avancement."
+        )
+    changements: dict[str, tuple[Any, Any]] = {"avancement": (action.avancement, pourcentage)}
+    if action.statut == StatutAction.PROPOSEE and pourcentage > 0:
+        changements["statut"] = (action.statut, StatutAction.EN_COURS)
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements=changements,
+        note=note,
+        historiser=True,
+    )
+    return ResultatMiseAJour(
+        action, changements, proposer_terminer=pourcentage == 100 and action.statut not in STATUTS_CLOS
+    )
+
+
+def changer_statut(
+    session: Session,
+    *,
+    guild_id: int,
+    numero: int,
+    auteur_id: int,
+    est_coordination: bool,
+    statut: StatutAction | str,
+    maintenant: datetime,
+    note: str | None = None,
+) -> ResultatMiseAJour:
+    """Change le statut ; « terminée » porte l'avancement à 100 %."""
+    try:
+        nouveau = StatutAction(statut)
+    except ValueError:
+        permis = ", ".join(s.value for s in StatutAction)
+        raise ErreurMetier(f"Statut inconnu « {str(statut)[:30]} ». Choisissez : {permis}.") from None
+    note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
+    action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
+    _exiger_gestion(action, auteur_id, est_coordination, "changer son statut")
+    changements: dict[str, tuple[Any, Any]] = {"statut": (action.statut, nouveau)}
+    if nouveau == StatutAction.TERMINEE:
+        changements["avancement"] = (action.avancement, 100)
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements=changements,
+        note=note,
+        historiser=True,
+    )
+    return ResultatMiseAJour(action, changements)
+
+
+def modifier_action(
+    session: Session,
+    *,
+    guild_id: int,
+    numero: int,
+    auteur_id: int,
+    est_coordination: bool,
+    maintenant: datetime,
+    titre: str | None = None,
+    axe_numero: int | None = None,
+    objectif: str | None = None,
+    ville: str | None = None,
+    responsable_id: int | None = None,
+    echeance: str | None = None,
+    description: str | None = None,
+    partenaires: str | None = None,
+) -> ResultatMiseAJour:
+    """Modifie les champs donnés (les autres restent tels quels)."""
+    configuration = configuration_amorcee(session, guild_id)
+    action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
+    _exiger_gestion(action, auteur_id, est_coordination, "la modifier")
+    nouveaux: dict[str, Any] = {}
+    if titre is not None:
+        nouveaux["titre"] = valider_titre(titre)
+    if description is not None:
+        nouveaux["description"] = valider_texte(
+            description, quoi="La description", limite=LONGUEUR_DESCRIPTION
+        )
+    axe = lire_axe(session, guild_id=guild_id, numero=axe_numero) if axe_numero is not None else None
+    if axe is not None and axe.id != action.axe_id:
+        nouveaux["axe_id"] = axe.id
+        nouveaux["objectif_id"] = None  # l'ancien objectif appartenait à l'autre axe
+    if objectif is not None:
+        axe_cible = axe or session.get(Axe, action.axe_id)
+        assert axe_cible is not None
+        nouveaux["objectif_id"] = lire_objectif(session, axe=axe_cible, saisie=objectif).id
+    if ville is not None:
+        nouveaux["ville"] = valider_ville(ville, configuration)
+    if responsable_id is not None:
+        nouveaux["responsable_id"] = responsable_id
+    if echeance is not None:
+        nouveaux["echeance"] = valider_echeance(echeance, configuration, maintenant)
+    if partenaires is not None:
+        nouveaux["partenaires"] = valider_partenaires(partenaires)
+    if not nouveaux:
+        raise ErreurMetier("Indiquez au moins un champ à modifier (titre, axe, échéance, responsable…).")
+    changements = {
+        champ: (getattr(action, champ), valeur)
+        for champ, valeur in nouveaux.items()
+        if getattr(action, champ) != valeur
+    }
+    _appliquer(session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements)
+    return ResultatMiseAJour(action, changements)
+
+
+def archiver_action(
+    session: Session,
+    *,
+    guild_id: int,
+    numero: int,
+    auteur_id: int,
+    est_coordination: bool,
+    maintenant: datetime,
+) -> Action:
+    """Archive l'action : masquée des listes et graphiques, jamais supprimée."""
+    action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
+    _exiger_gestion(action, auteur_id, est_coordination, "l'archiver")
+    _appliquer(
+        session, action, auteur_id=auteur_id, maintenant=maintenant, changements={"archivee": (False, True)}
+    )
+    return action
+
+
+# --- Liste et recherche ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filtres:
+    """Filtres de /action liste."""
+
+    axe: int | None = None
+    ville: str | None = None
+    statut: StatutAction | None = None
+    responsable_id: int | None = None
+    en_retard: bool = False
+
+
+@dataclass(frozen=True)
+class PageActions:
+    """Une page de la liste des actions."""
+
+    actions: list[tuple[Action, int]]  # (action, numéro de son axe)
+    total: int
+    page: int
+    pages: int
+    jour: date
+
+
+def lister_actions(
+    session: Session, *, guild_id: int, maintenant: datetime, filtres: Filtres, page: int = 0
+) -> PageActions:
+    """Rend une page d'actions filtrées : en retard d'abord, puis par échéance, puis sans échéance.
+
+    Trois segments triés chacun par un index (guild_id, echeance, numero) plutôt qu'un tri calculé
+    sur toutes les lignes : la page se lit sans trier 10 000 actions.
+    """
+    configuration = configuration_amorcee(session, guild_id)
+    jour = aujourd_hui(configuration, maintenant)
+    conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
+    if filtres.axe is not None:
+        axe = select(Axe.id).where(Axe.guild_id == guild_id, Axe.numero == filtres.axe).scalar_subquery()
+        conditions.append(col(Action.axe_id) == axe)
+    if filtres.ville is not None:
+        conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
+    if filtres.statut is not None:
+        conditions.append(Action.statut == filtres.statut)
+    if filtres.responsable_id is not None:
+        conditions.append(Action.responsable_id == filtres.responsable_id)
+    ouverte = col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
+    retard = col(Action.echeance).is_not(None) & (col(Action.echeance) < jour) & ouverte
+    segments: list[tuple[Any, tuple[Any, ...]]] = [
+        (retard, (col(Action.echeance), col(Action.numero))),
+        (col(Action.echeance).is_not(None) & ~retard, (col(Action.echeance), col(Action.numero))),
+        (col(Action.echeance).is_(None), (col(Action.numero),)),
+    ]
+    if filtres.en_retard:
+        segments = segments[:1]
+    comptes = [func.count(case((condition, 1))) for condition, _ in segments]
+    tailles = tuple(
+        session.execute(
+            select(*comptes)
+            .select_from(Action)
+            .join(Axe, col(Axe.id) == col(Action.axe_id))
+            .where(*conditions)
+        ).one()
+    )
+    total = sum(tailles)
+    pages = max(1, math.ceil(total / PAR_PAGE))
+    page = min(max(page, 0), pages - 1)
+    debut = page * PAR_PAGE
+    lignes: list[tuple[Action, int]] = []
+    for (condition, ordre), taille in zip(segments, tailles, strict=True):
+        if debut < taille and len(lignes) < PAR_PAGE:
+            lignes += session.exec(
+                select(Action, Axe.numero)
+                .join(Axe, col(Axe.id) == col(Action.axe_id))
+                .where(*conditions, condition)
+                .order_by(*ordre)
+                .offset(debut)
+                .limit(PAR_PAGE - len(lignes))
+            ).all()
+        debut = max(0, debut - taille)
+    return PageActions([(a, n) for a, n in lignes], total, page, pages, jour)
+
+
+def rechercher_actions(
+    session: Session, *, guild_id: int, saisie: str, limite: int = 25
+) -> list[tuple[int, str]]:
+    """Rend (numéro, titre) des actions qui correspondent : par numéro ou par mots, sans accents.
+
+    Les plus pertinentes d'abord : numéro exact, titre qui commence par la saisie, puis les plus
+    récemment modifiées.
+    """
+    texte = normaliser(saisie).lstrip("#").strip()
+    conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
+    pertinence: list[Any] = []
+    if texte.isdigit() and len(texte) <= 9:
+        conditions.append(
+            (col(Action.numero) == int(texte)) | col(Action.recherche).contains(texte, autoescape=True)
+        )
+        pertinence.append(case((col(Action.numero) == int(texte), 0), else_=1))
+    elif texte:
+        for mot in texte.split()[:5]:
+            conditions.append(col(Action.recherche).contains(mot, autoescape=True))
+        pertinence.append(case((col(Action.recherche).startswith(texte, autoescape=True), 0), else_=1))
+    lignes = session.exec(
+        select(Action.numero, Action.titre)
+        .where(*conditions)
+        .order_by(*pertinence, col(Action.modifie_le).desc(), col(Action.numero).desc())
+        .limit(min(limite, 25))
+    ).all()
+    return [(numero, titre) for numero, titre in lignes]

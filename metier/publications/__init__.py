@@ -1,0 +1,1 @@
+"""Ce que le bot publie : livraisons planifiées, rappels, ordre du jour, résumé hebdomadaire."""

@@ -1,0 +1,712 @@
+"""Rapport annuel du protocole : ce qui s'est passé pendant une année, rassemblé en valeurs simples.
+
+Le protocole demande des « rapports annuels détaillant les réalisations et les indicateurs de
+performance liés à chaque thème ». `rassembler` lit tout en une transaction et rend un `Dossier` :
+le `Rapport` (valeurs figées, prêtes pour `rendu.rapport`) et les deux CSV de l'année, au
+format de /action exporter.
+
+L'état d'une action à une date est reconstitué d'après son historique (chaque mise à jour note
+l'avancement et le statut) : le rapport 2025 montre les actions telles qu'au 31 décembre 2025,
+même si elles ont bougé depuis. Comme pour les graphiques, les jours sont comptés en UTC. Les
+actions archivées n'y figurent pas (elles restent dans le CSV et le journal).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Final
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from metier.actions.export import exporter_actions, exporter_mesures
+from metier.actions.registre import STATUTS_CLOS
+from metier.erreurs import ErreurMetier
+from metier.graphiques import (
+    LIBELLES_STATUTS,
+    MAX_INDICATEURS,
+    DonneesIndicateurs,
+    DonneesStatuts,
+    EtatIndicateur,
+    RepartitionAxe,
+    libelle_axe,
+)
+from metier.protocole import chiffre_romain
+from metier.publications.rappels import compter_presences
+from metier.reunions.registre import seances_annulees
+from metier.reunions.series import occurrences
+from metier.serveurs import lire_configuration
+from metier.stockage import lire_lignes
+from metier.temps import Ville, en_utc, format_jour
+from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
+
+TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
+PREMIERE_ANNEE: Final = 2024
+DEBUT_PROTOCOLE: Final = date(2024, 1, 1)
+FIN_PROTOCOLE: Final = date(2026, 12, 31)
+MAX_SEANCES_PAR_SERIE: Final = 400  # une série hebdomadaire en compte 53 par an
+DEFINITION_BONNE_VOIE: Final = (
+    "Un indicateur est « en bonne voie » quand sa dernière mesure a parcouru, de sa valeur de départ "
+    "vers sa cible, au moins la part écoulée de la durée du protocole (jusqu'au 31 décembre 2026) "
+    "depuis la création de l'indicateur."
+)
+
+
+# --- L'année demandée ---------------------------------------------------------------------------
+
+
+def annee_en_cours(maintenant: datetime, villes: Sequence[Ville] = ()) -> int:
+    """L'année en cours dans la ville partenaire la plus avancée (en UTC sans ville)."""
+    return max((v.heure_locale(maintenant).year for v in villes), default=maintenant.astimezone(UTC).year)
+
+
+def verifier_annee(annee: int, maintenant: datetime, villes: Sequence[Ville] = ()) -> None:
+    """Refuse une année d'avant le protocole ou pas encore commencée."""
+    courante = annee_en_cours(maintenant, villes)
+    choix = (
+        f"Choisissez une année de {PREMIERE_ANNEE} à {courante}."
+        if courante > PREMIERE_ANNEE
+        else f"Choisissez {PREMIERE_ANNEE}."
+    )
+    if annee < PREMIERE_ANNEE:
+        raise ErreurMetier(
+            f"Le protocole de coopération commence en {PREMIERE_ANNEE} : il n'y a pas de rapport pour "
+            f"{annee}. {choix}"
+        )
+    if annee > courante:
+        raise ErreurMetier(f"L'année {annee} n'est pas encore commencée : pas de rapport possible. {choix}")
+
+
+# --- Valeurs rendues ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRapport:
+    """Une action suivie pendant l'année, dans son état à la fin de la période."""
+
+    numero: int
+    titre: str
+    objectif: str | None  # « 1.2 »
+    ville: str  # code de la ville porteuse, ou « toutes »
+    responsable_id: int
+    partenaires: str
+    statut: StatutAction
+    avancement: int
+    avancement_debut: int | None  # au 1er janvier ; None si créée pendant l'année
+    echeance: date | None
+    cree_le: date
+    terminee_le: date | None  # renseignée si elle a été terminée pendant l'année
+    mises_a_jour: int  # mises à jour enregistrées pendant l'année
+
+    def en_retard(self, jour: date) -> bool:
+        """Échéance dépassée à ce jour, sans être terminée ni abandonnée."""
+        return self.echeance is not None and self.echeance < jour and self.statut not in STATUTS_CLOS
+
+
+@dataclass(frozen=True)
+class MesureRapport:
+    """Une mesure d'indicateur relevée pendant l'année."""
+
+    date: date
+    valeur: float
+    note: str | None
+
+
+@dataclass(frozen=True)
+class IndicateurRapport:
+    """Un indicateur, ses mesures de l'année et sa situation à la fin de la période."""
+
+    numero: int
+    nom: str
+    unite: str
+    valeur_depart: float
+    cible: float
+    cree_le: date
+    mesures: tuple[MesureRapport, ...]
+    valeur: float | None  # dernière valeur connue à la fin de la période (peut dater d'avant)
+    date_valeur: date | None
+    attendu: float  # % du chemin attendu à la fin de la période (voir DEFINITION_BONNE_VOIE)
+
+    @property
+    def pourcentage(self) -> float | None:
+        """Chemin parcouru de la valeur de départ vers la cible, en % (peut sortir de 0-100)."""
+        if self.valeur is None:
+            return None
+        if self.cible == self.valeur_depart:
+            return 100.0 if self.valeur == self.cible else 0.0
+        return (self.valeur - self.valeur_depart) / (self.cible - self.valeur_depart) * 100
+
+    @property
+    def en_bonne_voie(self) -> bool | None:
+        """Vrai si le chemin parcouru atteint le chemin attendu ; None sans aucune mesure."""
+        pourcentage = self.pourcentage
+        return None if pourcentage is None else pourcentage >= self.attendu - 1e-9
+
+
+@dataclass(frozen=True)
+class SectionAxe:
+    """Un axe du protocole : ses objectifs, ses actions et ses indicateurs de l'année."""
+
+    numero: int
+    titre: str
+    titre_court: str
+    objectifs: tuple[tuple[str, str], ...]  # (« 1.2 », libellé)
+    actions: tuple[ActionRapport, ...]
+    indicateurs: tuple[IndicateurRapport, ...]
+
+    @property
+    def libelle(self) -> str:
+        """« I. La lutte aux changements climatiques et la transition écologique »."""
+        return f"{chiffre_romain(self.numero)}. {self.titre}"
+
+    @property
+    def terminees(self) -> tuple[ActionRapport, ...]:
+        """Actions terminées pendant l'année, dans l'ordre où elles l'ont été."""
+        return tuple(
+            sorted(
+                (a for a in self.actions if a.terminee_le is not None),
+                key=lambda a: (a.terminee_le or date.min, a.numero),
+            )
+        )
+
+    @property
+    def en_cours(self) -> tuple[ActionRapport, ...]:
+        """Actions en cours à la fin de la période."""
+        return tuple(a for a in self.actions if a.statut == StatutAction.EN_COURS)
+
+    def compter(self) -> Counter[StatutAction]:
+        """Nombre d'actions de chaque statut à la fin de la période."""
+        return Counter(a.statut for a in self.actions)
+
+    @property
+    def autres(self) -> tuple[ActionRapport, ...]:
+        """Actions proposées, en pause ou abandonnées pendant l'année, par statut puis numéro."""
+        ordre = list(LIBELLES_STATUTS)
+        return tuple(
+            sorted(
+                (a for a in self.actions if a.statut not in {StatutAction.EN_COURS, StatutAction.TERMINEE}),
+                key=lambda a: (ordre.index(a.statut), a.numero),
+            )
+        )
+
+    @property
+    def moyenne_en_cours(self) -> float | None:
+        """Avancement moyen des actions en cours, ou None s'il n'y en a pas."""
+        en_cours = self.en_cours
+        return sum(a.avancement for a in en_cours) / len(en_cours) if en_cours else None
+
+
+@dataclass(frozen=True)
+class SeanceRapport:
+    """Une séance de réunion de l'année ; `tenue` si elle a commencé avant la production du rapport."""
+
+    reunion_numero: int
+    titre: str
+    ville: str  # ville d'ancrage de la série
+    debut: datetime
+    fin: datetime
+    tenue: bool
+    presences: dict[str, int] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class GraphiqueRapport:
+    """Un graphique du rapport, repéré par une clé (« synthese », « axe-1-statuts »…)."""
+
+    cle: str
+    axe: int | None
+    donnees: DonneesStatuts | DonneesIndicateurs
+
+
+@dataclass(frozen=True)
+class Rapport:
+    """Tout ce que montre le rapport annuel d'un serveur."""
+
+    annee: int
+    guild_id: int
+    produit_le: datetime
+    du: date
+    au: date  # dernier jour couvert : le 31 décembre, ou aujourd'hui pour l'année en cours
+    villes: tuple[Ville, ...]
+    sections: tuple[SectionAxe, ...]
+    seances: tuple[SeanceRapport, ...]
+
+    @property
+    def annee_complete(self) -> bool:
+        """Vrai si l'année est finie (sinon le rapport s'arrête à aujourd'hui)."""
+        return self.au >= date(self.annee, 12, 31)
+
+    @property
+    def actions(self) -> tuple[ActionRapport, ...]:
+        """Toutes les actions suivies pendant l'année."""
+        return tuple(a for s in self.sections for a in s.actions)
+
+    @property
+    def indicateurs(self) -> tuple[IndicateurRapport, ...]:
+        """Tous les indicateurs."""
+        return tuple(i for s in self.sections for i in s.indicateurs)
+
+    @property
+    def nb_mesures(self) -> int:
+        """Nombre de mesures d'indicateurs relevées pendant l'année."""
+        return sum(len(i.mesures) for i in self.indicateurs)
+
+    @property
+    def seances_tenues(self) -> tuple[SeanceRapport, ...]:
+        """Séances de l'année déjà commencées."""
+        return tuple(s for s in self.seances if s.tenue)
+
+    def compter(self) -> Counter[StatutAction]:
+        """Nombre d'actions de chaque statut à la fin de la période, tous axes confondus."""
+        total: Counter[StatutAction] = Counter()
+        for section in self.sections:
+            total.update(section.compter())
+        return total
+
+    @property
+    def nb_terminees(self) -> int:
+        """Actions terminées pendant l'année."""
+        return sum(len(s.terminees) for s in self.sections)
+
+    @property
+    def responsables(self) -> frozenset[int]:
+        """Identifiants Discord des responsables des actions citées."""
+        return frozenset(a.responsable_id for a in self.actions)
+
+    @property
+    def est_vide(self) -> bool:
+        """Vrai si l'année n'a vu ni action, ni mesure d'indicateur, ni séance de réunion."""
+        return not self.actions and not self.nb_mesures and not self.seances
+
+    def nom_ville(self, code: str) -> str:
+        """Nom de la ville porteuse ; « Terrebonne et Namur » pour une action conjointe."""
+        for ville in self.villes:
+            if ville.code == code:
+                return ville.nom
+        if code == "toutes":
+            return " et ".join(v.nom for v in self.villes) if len(self.villes) <= 2 else "Toutes"
+        return code.capitalize()
+
+    @property
+    def graphiques(self) -> tuple[GraphiqueRapport, ...]:
+        """Les graphiques à dessiner : la synthèse, puis pour chaque axe les statuts et les indicateurs."""
+        return graphiques_du_rapport(self)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Le rapport et les deux CSV de l'année (format de /action exporter)."""
+
+    rapport: Rapport
+    csv_actions: bytes
+    csv_mesures: bytes
+
+
+# --- Lecture ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Historique:
+    """Les mises à jour d'une action, dans l'ordre : (instant, avancement, statut)."""
+
+    etapes: list[tuple[datetime, int | None, str | None]] = field(default_factory=list)
+
+    def etat(self, borne: datetime, actuel: tuple[StatutAction, int]) -> tuple[StatutAction, int]:
+        """Statut et avancement juste avant `borne`.
+
+        Sans historique, l'action a toujours été dans son état actuel ; avec un historique qui
+        commence après `borne`, elle était encore proposée, à 0 %.
+        """
+        # Chaque champ à part : un historique qui ne note que l'avancement garde le statut actuel.
+        statut = StatutAction.PROPOSEE if any(e[2] is not None for e in self.etapes) else actuel[0]
+        avancement = 0 if any(e[1] is not None for e in self.etapes) else actuel[1]
+        for quand, valeur, etat in self.etapes:
+            if quand >= borne:
+                break
+            if valeur is not None:
+                avancement = valeur
+            if etat is not None:
+                statut = StatutAction(etat)
+        return statut, avancement
+
+    def terminee_le(self, borne: datetime) -> datetime | None:
+        """Instant du dernier passage à « terminée » avant `borne` (None s'il n'est plus terminé)."""
+        depuis: datetime | None = None
+        precedent: str | None = None
+        for quand, _, etat in self.etapes:
+            if quand >= borne:
+                break
+            if etat is None:
+                continue
+            if etat == StatutAction.TERMINEE and precedent != StatutAction.TERMINEE:
+                depuis = quand
+            elif etat != StatutAction.TERMINEE:
+                depuis = None
+            precedent = etat
+        return depuis
+
+    def compter(self, debut: datetime, fin: datetime) -> int:
+        """Nombre de mises à jour entre `debut` et `fin`."""
+        return sum(1 for quand, _, _ in self.etapes if debut <= quand < fin)
+
+
+def _actions(
+    session: Session, guild_id: int, debut: datetime, fin: datetime, objectifs: dict[int, str]
+) -> dict[int, list[ActionRapport]]:
+    """Actions suivies pendant la période, par identifiant d'axe."""
+    lignes = lire_lignes(
+        session,
+        sa.select(
+            col(Action.id),
+            col(Action.numero),
+            col(Action.titre),
+            col(Action.axe_id),
+            col(Action.objectif_id),
+            col(Action.ville),
+            col(Action.responsable_id),
+            col(Action.partenaires),
+            col(Action.statut),
+            col(Action.avancement),
+            col(Action.echeance),
+            col(Action.cree_le),
+            col(Action.modifie_le),
+        )
+        .where(
+            col(Action.guild_id) == guild_id,
+            col(Action.archivee) == sa.false(),
+            col(Action.cree_le) < fin,
+        )
+        .order_by(col(Action.numero)),
+    )
+    historiques: dict[int, _Historique] = {}
+    for action_id, quand, avancement, statut in lire_lignes(
+        session,
+        sa.select(
+            col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.avancement), col(MiseAJour.statut)
+        )
+        .where(col(MiseAJour.guild_id) == guild_id)
+        .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id)),
+    ):
+        historiques.setdefault(action_id, _Historique()).etapes.append((en_utc(quand), avancement, statut))
+
+    par_axe: dict[int, list[ActionRapport]] = {}
+    for (
+        action_id,
+        numero,
+        titre,
+        axe_id,
+        objectif_id,
+        ville,
+        responsable_id,
+        partenaires,
+        statut_actuel,
+        avancement_actuel,
+        echeance,
+        cree_le,
+        modifie_le,
+    ) in lignes:
+        historique = historiques.get(action_id, _Historique())
+        actuel = (StatutAction(statut_actuel), int(avancement_actuel))
+        cree_le, modifie_le = en_utc(cree_le), en_utc(modifie_le)
+        existait = cree_le < debut
+        statut_debut, avancement_debut = historique.etat(debut, actuel) if existait else (None, None)
+        statut, avancement = historique.etat(fin, actuel)
+        if statut_debut in STATUTS_CLOS and statut == statut_debut:
+            continue  # close avant l'année et restée close : elle n'appartient pas à ce rapport
+        terminee: datetime | None = None
+        if statut == StatutAction.TERMINEE:
+            terminee = historique.terminee_le(fin)
+            if terminee is None and not historique.etapes:
+                terminee = modifie_le if debut <= modifie_le < fin else None
+            if terminee is not None and terminee < debut:
+                terminee = None
+        par_axe.setdefault(axe_id, []).append(
+            ActionRapport(
+                numero=numero,
+                titre=titre,
+                objectif=objectifs.get(objectif_id) if objectif_id is not None else None,
+                ville=ville,
+                responsable_id=responsable_id,
+                partenaires=partenaires or "",
+                statut=statut,
+                avancement=avancement,
+                avancement_debut=avancement_debut,
+                echeance=echeance,
+                cree_le=cree_le.date(),
+                terminee_le=terminee.date() if terminee else None,
+                mises_a_jour=historique.compter(debut, fin),
+            )
+        )
+    return par_axe
+
+
+def part_attendue(cree_le: date, au: date) -> float:
+    """Part du chemin attendue à la date `au` (en %), pour un indicateur créé le `cree_le`."""
+    depart = max(DEBUT_PROTOCOLE, cree_le)
+    if au >= FIN_PROTOCOLE or depart >= FIN_PROTOCOLE:
+        return 100.0
+    if au <= depart:
+        return 0.0
+    return (au - depart).days / (FIN_PROTOCOLE - depart).days * 100
+
+
+def _indicateurs(
+    session: Session, guild_id: int, du: date, au: date, fin: datetime
+) -> dict[int, list[IndicateurRapport]]:
+    """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
+    indicateurs = lire_lignes(
+        session,
+        sa.select(
+            col(Indicateur.id),
+            col(Indicateur.numero),
+            col(Indicateur.nom),
+            col(Indicateur.axe_id),
+            col(Indicateur.unite),
+            col(Indicateur.valeur_depart),
+            col(Indicateur.cible),
+            col(Indicateur.cree_le),
+        )
+        .where(
+            col(Indicateur.guild_id) == guild_id,
+            col(Indicateur.archive) == sa.false(),
+            col(Indicateur.cree_le) < fin,
+        )
+        .order_by(col(Indicateur.numero)),
+    )
+    fin_annee = date(du.year, 12, 31)
+    mesures: dict[int, list[tuple[date, float, str | None]]] = {}
+    for indicateur_id, jour, valeur, note in lire_lignes(
+        session,
+        sa.select(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.valeur), col(Mesure.note))
+        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= fin_annee)
+        .order_by(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.quand), col(Mesure.id)),
+    ):
+        mesures.setdefault(indicateur_id, []).append((jour, float(valeur), note))
+    par_axe: dict[int, list[IndicateurRapport]] = {}
+    for indicateur_id, numero, nom, axe_id, unite, depart, cible, cree_le in indicateurs:
+        connues = mesures.get(indicateur_id, [])
+        derniere = connues[-1] if connues else None
+        cree = en_utc(cree_le).date()
+        par_axe.setdefault(axe_id, []).append(
+            IndicateurRapport(
+                numero=numero,
+                nom=nom,
+                unite=unite,
+                valeur_depart=float(depart),
+                cible=float(cible),
+                cree_le=cree,
+                mesures=tuple(MesureRapport(j, v, n) for j, v, n in connues if j >= du),
+                valeur=derniere[1] if derniere else None,
+                date_valeur=derniere[0] if derniere else None,
+                attendu=part_attendue(cree, au),
+            )
+        )
+    return par_axe
+
+
+def _seances(session: Session, guild_id: int, annee: int, maintenant: datetime) -> tuple[SeanceRapport, ...]:
+    """Séances non annulées de l'année (déjà tenues ou à venir), avec les présences annoncées."""
+    debut = datetime(annee, 1, 1, tzinfo=UTC)
+    fin = datetime(annee + 1, 1, 1, tzinfo=UTC)
+    reunions = session.exec(
+        select(Reunion).where(
+            Reunion.guild_id == guild_id,
+            col(Reunion.annulee).is_(False),
+            col(Reunion.date_debut) <= date(annee, 12, 31) + timedelta(days=1),
+            sa.or_(
+                col(Reunion.regle).is_not(None),
+                col(Reunion.date_debut) >= date(annee, 1, 1) - timedelta(days=1),
+            ),
+        )
+    ).all()
+    seances = []
+    for reunion in reunions:
+        assert reunion.id is not None
+        annulees = seances_annulees(session, reunion.id)
+        # `occurrences` garde les séances qui commencent strictement après `apres`.
+        for seance in occurrences(
+            reunion, debut - timedelta(microseconds=1), fin, limite=MAX_SEANCES_PAR_SERIE, annulees=annulees
+        ):
+            seances.append(
+                SeanceRapport(
+                    reunion_numero=reunion.numero,
+                    titre=reunion.titre,
+                    ville=reunion.ville,
+                    debut=seance.debut,
+                    fin=seance.fin,
+                    tenue=seance.debut < maintenant,
+                    presences=compter_presences(session, reunion_id=reunion.id, debut=seance.debut),
+                )
+            )
+    return tuple(sorted(seances, key=lambda s: (s.debut, s.reunion_numero)))
+
+
+def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenant: datetime) -> Rapport:
+    """Rassemble le rapport annuel d'un serveur (lecture seule).
+
+    Refuse un serveur inconnu de la base, une année d'avant le protocole ou pas encore commencée.
+    """
+    maintenant = en_utc(maintenant)
+    configuration = lire_configuration(session, guild_id)
+    if configuration is None:
+        raise ErreurMetier(
+            f"Le serveur {guild_id} est inconnu de la base : aucune donnée n'y est enregistrée. "
+            "Vérifiez son identifiant (clic droit sur le serveur → Copier l'identifiant du serveur)."
+        )
+    verifier_annee(annee, maintenant, configuration.villes)
+    debut = datetime(annee, 1, 1, tzinfo=UTC)
+    # Le 1er janvier déjà commencé à Namur mais pas encore en UTC : une période vide, pas à l'envers.
+    fin = max(debut, min(datetime(annee + 1, 1, 1, tzinfo=UTC), maintenant))
+    du = debut.date()
+    au = max(du, (fin - timedelta(microseconds=1)).date())
+
+    axes = session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all()
+    numeros_axes = {a.id: a.numero for a in axes}
+    objectifs: dict[int, list[tuple[str, str]]] = {}
+    codes_objectifs: dict[int, str] = {}
+    for objectif in session.exec(
+        select(Objectif).where(Objectif.guild_id == guild_id).order_by(col(Objectif.numero))
+    ):
+        assert objectif.id is not None
+        code = f"{numeros_axes.get(objectif.axe_id, '?')}.{objectif.numero}"
+        codes_objectifs[objectif.id] = code
+        objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
+    actions = _actions(session, guild_id, debut, fin, codes_objectifs)
+    indicateurs = _indicateurs(session, guild_id, du, au, fin)
+    sections = tuple(
+        SectionAxe(
+            numero=axe.numero,
+            titre=axe.titre,
+            titre_court=axe.titre_court,
+            objectifs=tuple(objectifs.get(axe.id, [])) if axe.id is not None else (),
+            actions=tuple(actions.get(axe.id, [])) if axe.id is not None else (),
+            indicateurs=tuple(indicateurs.get(axe.id, [])) if axe.id is not None else (),
+        )
+        for axe in axes
+    )
+    return Rapport(
+        annee=annee,
+        guild_id=guild_id,
+        produit_le=maintenant,
+        du=du,
+        au=au,
+        villes=configuration.villes,
+        sections=sections,
+        seances=_seances(session, guild_id, annee, maintenant),
+    )
+
+
+def rassembler(session: Session, *, guild_id: int, annee: int, maintenant: datetime) -> Dossier:
+    """Rassemble le rapport et les CSV de l'année dans une même transaction (un instantané cohérent)."""
+    rapport = rassembler_rapport(session, guild_id=guild_id, annee=annee, maintenant=maintenant)
+    fin_annee = date(annee, 12, 31)
+    return Dossier(
+        rapport=rapport,
+        csv_actions=exporter_actions(session, guild_id=guild_id, du=rapport.du, au=fin_annee),
+        csv_mesures=exporter_mesures(session, guild_id=guild_id, du=rapport.du, au=fin_annee),
+    )
+
+
+# --- Graphiques ---------------------------------------------------------------------------------
+
+
+def _quand(rapport: Rapport) -> str:
+    return f"au {format_jour(rapport.au)}"
+
+
+def _comptes(actions: Sequence[ActionRapport]) -> tuple[int, ...]:
+    comptes = Counter(a.statut for a in actions)
+    return tuple(comptes.get(statut, 0) for statut in LIBELLES_STATUTS)
+
+
+def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
+    """Les graphiques à dessiner avec `rendu.graphiques.dessiner` ; aucun pour ce qui est vide.
+
+    Mêmes types que /progres graphique, mais remplis avec l'état de fin de période : un rapport
+    d'une année passée montre l'année, pas aujourd'hui.
+    """
+    statuts = tuple(LIBELLES_STATUTS.items())
+    graphiques: list[GraphiqueRapport] = []
+    if rapport.actions:
+        graphiques.append(
+            GraphiqueRapport(
+                "synthese",
+                None,
+                DonneesStatuts(
+                    titre=f"Actions suivies en {rapport.annee}, par statut et par axe — {_quand(rapport)}",
+                    au=rapport.au,
+                    statuts=statuts,
+                    axes=tuple(
+                        RepartitionAxe(s.numero, libelle_axe(s.numero, s.titre_court), _comptes(s.actions))
+                        for s in rapport.sections
+                    ),
+                ),
+            )
+        )
+    for section in rapport.sections:
+        romain = chiffre_romain(section.numero)
+        if section.actions:
+            lignes = [
+                RepartitionAxe(
+                    section.numero,
+                    f"{code} {libelle}",
+                    _comptes([a for a in section.actions if a.objectif == code]),
+                )
+                for code, libelle in section.objectifs
+            ]
+            sans_objectif = [a for a in section.actions if a.objectif is None]
+            if sans_objectif:
+                lignes.append(
+                    RepartitionAxe(section.numero, "Sans objectif précisé", _comptes(sans_objectif))
+                )
+            graphiques.append(
+                GraphiqueRapport(
+                    f"axe-{section.numero}-statuts",
+                    section.numero,
+                    DonneesStatuts(
+                        titre=f"Axe {romain} : actions par objectif et par statut — {_quand(rapport)}",
+                        au=rapport.au,
+                        statuts=statuts,
+                        axes=tuple(lignes),
+                    ),
+                )
+            )
+        if any(i.valeur is not None for i in section.indicateurs):  # sinon, rien à dessiner
+            etats = [
+                EtatIndicateur(
+                    numero=i.numero,
+                    nom=i.nom,
+                    axe_numero=section.numero,
+                    unite=i.unite,
+                    valeur_depart=i.valeur_depart,
+                    cible=i.cible,
+                    valeur=i.valeur,
+                    date_mesure=i.date_valeur,
+                )
+                for i in section.indicateurs
+            ]
+            graphiques.append(
+                GraphiqueRapport(
+                    f"axe-{section.numero}-indicateurs",
+                    section.numero,
+                    DonneesIndicateurs(
+                        titre=f"Axe {romain} : indicateurs vers leur cible — {_quand(rapport)}",
+                        au=rapport.au,
+                        indicateurs=tuple(etats[:MAX_INDICATEURS]),
+                        nb_autres=max(0, len(etats) - MAX_INDICATEURS),
+                        # Ceux qui ne tiennent pas dans le graphique sont dans le tableau de l'axe.
+                        ou_voir_les_autres="voir le tableau",
+                    ),
+                )
+            )
+    return tuple(graphiques)
+
+
+def periode(rapport: Rapport) -> str:
+    """« du 1er janvier au 31 décembre 2025 », « du 1er janvier au 26 novembre 2026 (année en cours) »."""
+    debut = format_jour(rapport.du).removesuffix(f" {rapport.annee}")
+    texte = f"du {debut} au {format_jour(rapport.au)}"
+    return texte if rapport.annee_complete else f"{texte} (année en cours)"

@@ -1,0 +1,1 @@
+"""Les réunions : saisies, heure locale, séries, créneaux, registre et calendrier."""

@@ -1,0 +1,203 @@
+"""Indicateurs, mesures et exports CSV, sur une vraie base (SQLite et PostgreSQL)."""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from functools import partial
+
+import pytest
+
+from bot.base import Base
+from metier.actions.export import exporter_actions, exporter_mesures
+from metier.actions.indicateurs import (
+    analyser_nombre,
+    creer_indicateur,
+    lister_indicateurs,
+    mesurer,
+    rechercher_indicateurs,
+)
+from metier.actions.registre import creer_action
+from metier.erreurs import ErreurMetier
+from metier.formats import format_nombre
+from metier.serveurs import amorcer_serveur
+
+MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
+SERVEUR, ALICE = 1, 100
+
+
+@pytest.fixture
+def serveur(base: Base) -> Base:
+    base.transaction(amorcer_serveur, SERVEUR)
+    return base
+
+
+def indicateur(base: Base, **options):
+    valeurs = {
+        "nom": "Émissions évitées",
+        "axe_numero": 1,
+        "unite": "t CO₂",
+        "cible": "30",
+        "valeur_depart": "12",
+    }
+    valeurs.update(options)
+    return base.transaction(
+        partial(creer_indicateur, guild_id=SERVEUR, auteur_id=ALICE, maintenant=MAINTENANT, **valeurs)
+    )
+
+
+def mesure(base: Base, valeur: str, jour: str | None = None, numero: int = 1):
+    return base.transaction(
+        partial(
+            mesurer,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            numero=numero,
+            valeur=valeur,
+            jour=jour,
+            maintenant=MAINTENANT,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("saisie", "valeur"),
+    [
+        ("12", 12.0),
+        ("12,5", 12.5),
+        ("1 200", 1200.0),
+        ("1\u202f200,75", 1200.75),
+        ("45 %", 45.0),
+        ("-3", -3.0),
+    ],
+)
+def test_analyser_nombre(saisie: str, valeur: float) -> None:
+    assert analyser_nombre(saisie) == valeur
+
+
+@pytest.mark.parametrize(
+    ("saisie", "extrait"),
+    [
+        ("", "est vide"),
+        ("   ", "est vide"),
+        ("douze", "n'est pas un nombre"),
+        ("1,2,3", "n'est pas un nombre"),
+        ("1e400", "n'est pas un nombre"),
+        ("99999999999999", "hors des limites"),
+        ("nan", "n'est pas un nombre"),
+    ],
+)
+def test_analyser_nombre_refuse(saisie: str, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait):
+        analyser_nombre(saisie)
+
+
+def test_format_nombre() -> None:
+    assert format_nombre(1200) == "1\u00a0200"  # séparateur des milliers de babel (fr_CA)
+    assert format_nombre(12.5) == "12,5"
+
+
+@pytest.mark.parametrize(
+    ("options", "extrait"),
+    [
+        ({"cible": "12"}, "est égale à la valeur de départ"),
+        ({"cible": "abc"}, "La cible « abc » n'est pas un nombre"),
+        ({"nom": "  "}, "Le nom ne peut pas être vide"),
+        ({"nom": "n" * 201}, "Le nom fait 201 caractères"),
+        ({"unite": ""}, "L'unité ne peut pas être vide"),
+        ({"unite": "u" * 41}, "L'unité fait 41 caractères"),
+        ({"axe_numero": 4}, "L'axe 4 n'existe pas"),
+        ({"action_numero": 99}, "Il n'y a pas d'action #99"),
+    ],
+)
+def test_creer_indicateur_refuse(serveur: Base, options: dict, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait):
+        indicateur(serveur, **options)
+
+
+def test_mesures_et_progression(serveur: Base) -> None:
+    indicateur(serveur)
+    indicateur(
+        serveur, nom="Étudiants en mobilité", axe_numero=3, unite="étudiants", cible="40", valeur_depart=None
+    )
+    mesure(serveur, "15", "2026-10-01")
+    mesure(serveur, "18", "2026-11-20")
+    etats = serveur.lecture(partial(lister_indicateurs, guild_id=SERVEUR))
+    assert [(e.indicateur.numero, e.derniere_valeur, e.derniere_date) for e in etats] == [
+        (1, 18.0, date(2026, 11, 20)),
+        (2, None, None),
+    ]
+    assert etats[0].progression == pytest.approx(100 * (18 - 12) / (30 - 12))
+    assert etats[1].progression is None
+    assert [
+        e.indicateur.numero for e in serveur.lecture(partial(lister_indicateurs, guild_id=SERVEUR, axe=3))
+    ] == [2]
+
+
+@pytest.mark.parametrize(
+    ("valeur", "jour", "extrait"),
+    [
+        ("abc", None, "n'est pas un nombre"),
+        ("", None, "est vide"),
+        ("5", "2026-12-25", "dans le futur"),
+        ("5", "31/02/2026", "février 2026 compte 28 jours"),
+    ],
+)
+def test_mesure_refusee(serveur: Base, valeur: str, jour: str | None, extrait: str) -> None:
+    indicateur(serveur)
+    with pytest.raises(ErreurMetier, match=extrait):
+        mesure(serveur, valeur, jour)
+
+
+def test_mesure_d_un_indicateur_inconnu(serveur: Base) -> None:
+    with pytest.raises(ErreurMetier, match="Il n'y a pas d'indicateur n° 3"):
+        mesure(serveur, "1", numero=3)
+
+
+def test_recherche_indicateurs_sans_accents(serveur: Base) -> None:
+    indicateur(serveur)
+    indicateur(serveur, nom="Participants aux ateliers", cible="100", valeur_depart=None)
+    assert serveur.lecture(partial(rechercher_indicateurs, guild_id=SERVEUR, saisie="emissions")) == [
+        (1, "Émissions évitées")
+    ]
+    assert [n for n, _ in serveur.lecture(partial(rechercher_indicateurs, guild_id=SERVEUR, saisie=""))] == [
+        2,
+        1,
+    ]
+
+
+def _lire_csv(contenu: bytes) -> list[dict[str, str]]:
+    assert contenu.startswith(b"\xef\xbb\xbf")  # BOM : Excel lit l'UTF-8
+    return list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_exports_csv_relisibles(serveur: Base) -> None:
+    serveur.transaction(
+        partial(
+            creer_action,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            titre='=SOMME(A1) ; « guillemets » "doubles"\nligne 2',
+            axe_numero=2,
+            objectif="2.3",
+            echeance="2027-03-31",
+            partenaires="UNamur, UQTR",
+            maintenant=MAINTENANT,
+        )
+    )
+    indicateur(serveur)
+    mesure(serveur, "12,5", "2026-11-01")
+    actions = _lire_csv(serveur.lecture(partial(exporter_actions, guild_id=SERVEUR)))
+    assert len(actions) == 1
+    ligne = actions[0]
+    assert ligne["titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
+    assert (ligne["axe"], ligne["objectif"], ligne["echeance"], ligne["statut"]) == (
+        "II. Développement social et économique",
+        "2.3",
+        "2027-03-31",
+        "proposée",
+    )
+    assert ligne["cree_le"] == "2026-11-26T15:00:00+00:00"
+    mesures = _lire_csv(serveur.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
+    assert [(m["indicateur"], m["date"], m["valeur"], m["unite"]) for m in mesures] == [
+        ("1", "2026-11-01", "12,5", "t CO₂")
+    ]

@@ -1,0 +1,350 @@
+"""Règles des actions sur une vraie base (SQLite et PostgreSQL) : saisies, droits, historique, concurrence."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+
+import pytest
+from sqlmodel import select
+
+from bot.base import Base
+from metier.actions.registre import (
+    Filtres,
+    archiver_action,
+    changer_statut,
+    creer_action,
+    echeance_en_mots,
+    fiche_action,
+    lire_numero,
+    lister_actions,
+    mettre_a_jour_avancement,
+    modifier_action,
+    rechercher_actions,
+)
+from metier.erreurs import ErreurMetier, RefusDroits
+from metier.serveurs import amorcer_serveur
+from modeles import Action, EntreeJournal, MiseAJour, StatutAction
+
+MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
+SERVEUR, AUTRE, ALICE, BOB, COORD = 1, 2, 100, 200, 300
+
+
+@pytest.fixture
+def serveur(base: Base) -> Base:
+    base.transaction(amorcer_serveur, SERVEUR)
+    base.transaction(amorcer_serveur, AUTRE)
+    return base
+
+
+def creer(base: Base, titre: str = "Plantation de 500 arbres", **options) -> Action:
+    options.setdefault("axe_numero", 1)
+    options.setdefault("guild_id", SERVEUR)
+    options.setdefault("auteur_id", ALICE)
+    return base.transaction(partial(creer_action, titre=titre, maintenant=MAINTENANT, **options))
+
+
+def test_creer_numerote_par_serveur_et_historise(serveur: Base) -> None:
+    premiere = creer(
+        serveur, objectif="1.2", ville="namur", echeance="31/03/2027", partenaires="UNamur; bep, BEP"
+    )
+    seconde = creer(serveur, "Forum de l'emploi", axe_numero=2)
+    ailleurs = creer(serveur, "Autre serveur", guild_id=AUTRE)
+    assert (premiere.numero, seconde.numero, ailleurs.numero) == (1, 2, 1)
+    assert premiere.ville == "namur"
+    assert premiere.echeance == date(2027, 3, 31)
+    assert premiere.partenaires == "UNamur, bep"
+    assert premiere.responsable_id == ALICE
+    assert premiere.statut == StatutAction.PROPOSEE
+    fiche = serveur.lecture(partial(fiche_action, guild_id=SERVEUR, numero=1))
+    assert fiche.objectif is not None
+    assert fiche.objectif.numero == 2
+    assert [m.note for m in fiche.historique] == ["Action créée"]
+
+
+@pytest.mark.parametrize(
+    ("options", "extrait"),
+    [
+        ({"titre": "   "}, "Le titre ne peut pas être vide"),
+        ({"titre": "x" * 201}, "Le titre fait 201 caractères ; 200 au plus"),
+        ({"description": "d" * 1001}, "La description fait 1001 caractères"),
+        ({"axe_numero": 9}, "L'axe 9 n'existe pas"),
+        ({"objectif": "2.1"}, "n'appartient pas à l'axe I"),
+        ({"objectif": "7"}, "n'a pas d'objectif 7"),
+        ({"ville": "Paris"}, "n'est pas une ville partenaire"),
+        ({"echeance": "31/02/2027"}, "février 2027 compte 28 jours"),
+        ({"echeance": "2027-13-01"}, "le mois doit être entre 1 et 12"),
+        ({"echeance": "hier"}, "est déjà passée"),
+        ({"echeance": "2020-01-01"}, "est déjà passée"),
+        ({"echeance": "bientôt"}, "Date non reconnue"),
+        ({"partenaires": "P" * 41}, "dépasse 40 caractères"),
+    ],
+)
+def test_creer_refuse_les_saisies_invalides(serveur: Base, options: dict, extrait: str) -> None:
+    options = dict(options)  # le même dictionnaire sert aux deux bases
+    titre = options.pop("titre", "Titre valide")
+    with pytest.raises(ErreurMetier, match=extrait):
+        creer(serveur, titre, **options)
+    assert serveur.lecture(lambda s: s.exec(select(Action)).all()) == []
+
+
+def test_titre_de_200_caracteres_accepte(serveur: Base) -> None:
+    assert len(creer(serveur, "é" * 200).titre) == 200
+
+
+def avancer(base: Base, pourcentage: int, *, auteur: int = ALICE, coordination: bool = False, note=None):
+    return base.transaction(
+        partial(
+            mettre_a_jour_avancement,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=auteur,
+            est_coordination=coordination,
+            pourcentage=pourcentage,
+            note=note,
+            maintenant=MAINTENANT,
+        )
+    )
+
+
+def test_avancement_passe_en_cours_et_propose_de_terminer_a_100(serveur: Base) -> None:
+    creer(serveur)
+    resultat = avancer(serveur, 40, note="Premier lot planté")
+    assert resultat.action.statut == StatutAction.EN_COURS
+    assert resultat.changements == {
+        "avancement": (0, 40),
+        "statut": (StatutAction.PROPOSEE, StatutAction.EN_COURS),
+    }
+    assert not resultat.proposer_terminer
+    assert avancer(serveur, 100).proposer_terminer
+
+
+@pytest.mark.parametrize("pourcentage", [-1, 101, 1000])
+def test_avancement_hors_bornes_refuse(serveur: Base, pourcentage: int) -> None:
+    creer(serveur)
+    with pytest.raises(ErreurMetier, match="entre 0 et 100"):
+        avancer(serveur, pourcentage)
+
+
+def test_droits_responsable_auteur_coordination(serveur: Base) -> None:
+    creer(serveur, responsable_id=BOB)
+    with pytest.raises(RefusDroits, match="Rien n'a été modifié"):
+        avancer(serveur, 10, auteur=COORD)
+    assert avancer(serveur, 10, auteur=BOB).action.avancement == 10  # responsable
+    assert avancer(serveur, 20, auteur=ALICE).action.avancement == 20  # auteure
+    assert avancer(serveur, 30, auteur=COORD, coordination=True).action.avancement == 30
+    with pytest.raises(RefusDroits):
+        serveur.transaction(
+            partial(
+                archiver_action,
+                guild_id=SERVEUR,
+                numero=1,
+                auteur_id=COORD,
+                est_coordination=False,
+                maintenant=MAINTENANT,
+            )
+        )
+
+
+def statut(base: Base, valeur: str, numero: int = 1):
+    return base.transaction(
+        partial(
+            changer_statut,
+            guild_id=SERVEUR,
+            numero=numero,
+            auteur_id=ALICE,
+            est_coordination=False,
+            statut=valeur,
+            maintenant=MAINTENANT,
+        )
+    )
+
+
+def test_terminee_veut_dire_100_pour_cent_et_se_fige(serveur: Base) -> None:
+    creer(serveur)
+    avancer(serveur, 60)
+    assert statut(serveur, "terminee").action.avancement == 100
+    with pytest.raises(ErreurMetier, match="rouvrez-la"):
+        avancer(serveur, 50)
+    with pytest.raises(ErreurMetier, match="Statut inconnu"):
+        statut(serveur, "finie")
+
+
+def test_numero_inconnu_archive_ou_d_un_autre_serveur(serveur: Base) -> None:
+    creer(serveur, guild_id=AUTRE)
+    with pytest.raises(ErreurMetier, match="Il n'y a pas d'action #1 sur ce serveur"):
+        avancer(serveur, 10)
+    creer(serveur)
+    serveur.transaction(
+        partial(
+            archiver_action,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            maintenant=MAINTENANT,
+        )
+    )
+    with pytest.raises(ErreurMetier, match="archivée"):
+        avancer(serveur, 10)
+    assert serveur.lecture(partial(rechercher_actions, guild_id=SERVEUR, saisie="")) == []
+    page = serveur.lecture(
+        partial(lister_actions, guild_id=SERVEUR, maintenant=MAINTENANT, filtres=Filtres())
+    )
+    assert page.total == 0
+
+
+@pytest.mark.parametrize(("saisie", "numero"), [("12", 12), ("#12", 12), (" # 7 ", 7)])
+def test_lire_numero(saisie: str, numero: int) -> None:
+    assert lire_numero(saisie) == numero
+
+
+@pytest.mark.parametrize("saisie", ["", "douze", "-3", "1" * 12, "@everyone"])
+def test_lire_numero_refuse(saisie: str) -> None:
+    with pytest.raises(ErreurMetier, match="n'est pas un numéro d'action"):
+        lire_numero(saisie)
+
+
+def test_modifier_journalise_ancien_et_nouveau(serveur: Base) -> None:
+    creer(serveur, objectif="1.1")
+    resultat = serveur.transaction(
+        partial(
+            modifier_action,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            titre="Plantation de 800 arbres",
+            axe_numero=2,
+            echeance="2027-06-30",
+            maintenant=MAINTENANT,
+        )
+    )
+    assert resultat.action.objectif_id is None  # l'objectif de l'ancien axe ne suit pas
+    journal = serveur.lecture(
+        lambda s: {
+            e.champ: (e.ancien, e.nouveau) for e in s.exec(select(EntreeJournal)) if e.champ != "creation"
+        }
+    )
+    assert journal["titre"] == ("Plantation de 500 arbres", "Plantation de 800 arbres")
+    assert journal["echeance"] == (None, "2027-06-30")
+    with pytest.raises(ErreurMetier, match="au moins un champ"):
+        serveur.transaction(
+            partial(
+                modifier_action,
+                guild_id=SERVEUR,
+                numero=1,
+                auteur_id=ALICE,
+                est_coordination=False,
+                maintenant=MAINTENANT,
+            )
+        )
+
+
+def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
+    creer(serveur, "Sans échéance")
+    creer(serveur, "Échéance lointaine", echeance="2027-06-01", ville="terrebonne")
+    creer(serveur, "Bientôt", echeance="2026-12-01", responsable_id=BOB)
+    creer(serveur, "Autre axe", axe_numero=3, echeance="2026-11-27")
+    plus_tard = MAINTENANT + timedelta(days=10)  # « Bientôt » et « Autre axe » sont alors en retard
+    page = serveur.lecture(partial(lister_actions, guild_id=SERVEUR, maintenant=plus_tard, filtres=Filtres()))
+    assert [a.titre for a, _ in page.actions] == [
+        "Autre axe",
+        "Bientôt",
+        "Échéance lointaine",
+        "Sans échéance",
+    ]
+    assert page.jour == date(2026, 12, 6)
+
+    def titres(**filtres) -> list[str]:
+        resultat = serveur.lecture(
+            partial(lister_actions, guild_id=SERVEUR, maintenant=plus_tard, filtres=Filtres(**filtres))
+        )
+        return [a.titre for a, _ in resultat.actions]
+
+    assert titres(axe=3) == ["Autre axe"]
+    assert titres(ville="Terrebonne") == ["Échéance lointaine"]
+    assert titres(responsable_id=BOB) == ["Bientôt"]
+    assert titres(en_retard=True) == ["Autre axe", "Bientôt"]
+    assert titres(statut=StatutAction.EN_COURS) == []
+
+
+def test_liste_paginee(serveur: Base) -> None:
+    for i in range(23):
+        creer(serveur, f"Action {i}")
+    pages = [
+        serveur.lecture(
+            partial(lister_actions, guild_id=SERVEUR, maintenant=MAINTENANT, filtres=Filtres(), page=n)
+        )
+        for n in (0, 2, 99)
+    ]
+    assert [(p.page, p.pages, len(p.actions), p.total) for p in pages] == [
+        (0, 3, 10, 23),
+        (2, 3, 3, 23),
+        (2, 3, 3, 23),
+    ]
+
+
+def test_recherche_par_numero_ou_mots_sans_accents(serveur: Base) -> None:
+    creer(serveur, "Échanges d'étudiants UNamur – UQTR", axe_numero=3)
+    creer(serveur, "Plantation d'arbres")
+    creer(serveur, "Étude sur les îlots de chaleur")
+    for i in range(30):
+        creer(serveur, f"Atelier citoyen {i}")
+
+    def chercher(saisie: str) -> list[int]:
+        return [n for n, _ in serveur.lecture(partial(rechercher_actions, guild_id=SERVEUR, saisie=saisie))]
+
+    assert chercher("etudiants uqtr") == [1]
+    assert chercher("ETUDE") == [3]
+    assert chercher("#2")[0] == 2
+    assert chercher("ilots chaleur") == [3]
+    assert len(chercher("atelier")) == 25
+    assert chercher("100%_") == []  # les jokers SQL sont des caractères ordinaires
+
+
+def test_echeance_en_mots() -> None:
+    jour = date(2026, 11, 26)
+    action = Action(guild_id=1, numero=1, titre="t", axe_id=1, responsable_id=1, auteur_id=1)
+    cas = {
+        None: "sans échéance",
+        0: "aujourd'hui",
+        1: "demain",
+        12: "dans 12 jours",
+        -1: "en retard d'un jour",
+    }
+    for decalage, attendu in cas.items():
+        action.echeance = None if decalage is None else jour + timedelta(days=decalage)
+        assert echeance_en_mots(action, jour) == attendu
+    action.echeance = jour - timedelta(days=3)
+    assert echeance_en_mots(action, jour) == "en retard de 3 jours"
+    action.statut = StatutAction.TERMINEE
+    assert echeance_en_mots(action, jour) == "terminée"
+
+
+def test_deux_mises_a_jour_simultanees_ne_se_perdent_pas(serveur: Base) -> None:
+    creer(serveur, responsable_id=BOB)
+    depart = threading.Barrier(2)
+    erreurs: list[BaseException] = []
+
+    def en_parallele(fonction) -> None:
+        try:
+            depart.wait()
+            fonction()
+        except BaseException as erreur:
+            erreurs.append(erreur)
+
+    fils = [
+        threading.Thread(target=en_parallele, args=(lambda: avancer(serveur, 55, auteur=BOB, note="Bob"),)),
+        threading.Thread(target=en_parallele, args=(lambda: statut(serveur, "en_pause"),)),
+    ]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=30)
+    assert erreurs == []
+    action = serveur.lecture(lambda s: s.exec(select(Action)).one())
+    assert action.avancement == 55  # l'avancement de Bob n'a pas été écrasé par le changement de statut
+    assert action.statut == StatutAction.EN_PAUSE  # dans les deux ordres possibles
+    historique = serveur.lecture(lambda s: s.exec(select(MiseAJour).order_by(MiseAJour.id)).all())
+    assert len(historique) == 3  # création + les deux mises à jour
+    assert {m.auteur_id for m in historique[1:]} == {ALICE, BOB}

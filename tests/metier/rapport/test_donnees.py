@@ -1,0 +1,174 @@
+"""Rapport annuel : données exactes de l'année, PDF relisible, CSV ; sur SQLite et PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.base import Base
+from metier.erreurs import ErreurMetier
+from metier.rapport.donnees import (
+    DEFINITION_BONNE_VOIE,
+    Dossier,
+    Rapport,
+    part_attendue,
+    rassembler,
+    rassembler_rapport,
+    verifier_annee,
+)
+from modeles import Action, StatutAction
+from rendu.rapport import produire_pdf
+from tests.scenarios import MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, a_utc, remplir
+
+
+@pytest.fixture
+def rempli(base: Base) -> Base:
+    """La base avec le scénario de deux années."""
+    base.transaction(remplir)
+    return base
+
+
+def _rapport(base: Base, annee: int = 2026, maintenant: datetime = MAINTENANT) -> Rapport:
+    return base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=annee, maintenant=maintenant)
+
+
+def _section(rapport: Rapport, numero: int):  # type: ignore[no-untyped-def]
+    return next(s for s in rapport.sections if s.numero == numero)
+
+
+# --- Données ------------------------------------------------------------------------------------
+
+
+def test_rapport_de_l_annee_en_cours(rempli: Base) -> None:
+    rapport = _rapport(rempli)
+    assert (rapport.du, rapport.au, rapport.annee_complete) == (date(2026, 1, 1), date(2026, 11, 26), False)
+    assert [s.libelle for s in rapport.sections] == [
+        "I. La lutte aux changements climatiques et la transition écologique",
+        "II. Le développement social et économique",
+        "III. Les échanges universitaires",
+    ]
+    climat, social, universites = rapport.sections
+    assert [(a.numero, a.terminee_le) for a in climat.terminees] == [(1, date(2026, 5, 15))]
+    plantation = climat.terminees[0]
+    assert (plantation.avancement, plantation.avancement_debut, plantation.objectif) == (100, 40, "1.1")
+    assert (plantation.ville, plantation.partenaires, plantation.mises_a_jour) == ("namur", "UNamur, BEP", 2)
+    assert [a.titre for a in climat.en_cours] == [TITRE_INTERNATIONAL]  # l'archivée n'y est pas
+    # Le forum, terminé en 2025, n'appartient plus au rapport 2026.
+    assert [(a.numero, a.statut) for a in social.actions] == [(5, StatutAction.EN_PAUSE)]
+    echange = universites.en_cours[0]
+    assert (echange.avancement, echange.avancement_debut, echange.en_retard(rapport.au)) == (30, 0, True)
+    assert "Secret" not in {a.titre for a in rapport.actions}
+    assert rapport.compter() == {StatutAction.TERMINEE: 1, StatutAction.EN_COURS: 2, StatutAction.EN_PAUSE: 1}
+    assert rapport.nb_terminees == 1
+
+
+def test_une_annee_passee_est_montree_telle_qu_au_31_decembre(rempli: Base) -> None:
+    rapport = _rapport(rempli, 2025)
+    assert (rapport.au, rapport.annee_complete) == (date(2025, 12, 31), True)
+    climat, social, universites = rapport.sections
+    # La plantation, terminée en mai 2026, était à 40 % et en cours fin 2025.
+    assert [(a.numero, a.statut, a.avancement, a.avancement_debut) for a in climat.actions] == [
+        (1, StatutAction.EN_COURS, 40, None)
+    ]
+    assert [(a.numero, a.terminee_le) for a in social.terminees] == [(2, date(2025, 11, 20))]
+    assert [(a.numero, a.statut, a.avancement) for a in universites.actions] == [
+        (3, StatutAction.PROPOSEE, 0)
+    ]
+    assert rapport.seances == ()
+
+
+def test_indicateurs_mesures_de_l_annee_et_bonne_voie(rempli: Base) -> None:
+    rapport = _rapport(rempli)
+    arbres = _section(rapport, 1).indicateurs[0]
+    assert [(m.date, m.valeur) for m in arbres.mesures] == [
+        (date(2026, 3, 31), 700.0),
+        (date(2026, 9, 30), 1100.0),
+    ]
+    assert (arbres.valeur, arbres.date_valeur) == (1100.0, date(2026, 9, 30))
+    # 1 100 / 1 500 = 73 % du chemin ; 2024-01-01 → 2026-11-26 = 1 060 jours sur 1 095, soit 97 % attendus.
+    assert arbres.pourcentage == pytest.approx(73.33, abs=0.01)
+    assert arbres.attendu == pytest.approx(1060 / 1095 * 100)
+    assert arbres.en_bonne_voie is False
+    entreprises = _section(rapport, 2).indicateurs[0]
+    assert (entreprises.mesures, entreprises.valeur, entreprises.en_bonne_voie) == ((), None, None)
+    # En 2025, seule la mesure de juin compte, et la cible n'était attendue qu'aux deux tiers.
+    arbres_2025 = _section(_rapport(rempli, 2025), 1).indicateurs[0]
+    assert [m.valeur for m in arbres_2025.mesures] == [300.0]
+    assert arbres_2025.attendu == pytest.approx(730 / 1095 * 100)
+    assert arbres_2025.en_bonne_voie is False
+    assert "en bonne voie" in DEFINITION_BONNE_VOIE
+
+
+def test_part_attendue() -> None:
+    assert part_attendue(date(2023, 5, 1), date(2024, 1, 1)) == 0.0
+    assert part_attendue(date(2024, 1, 1), date(2026, 12, 31)) == 100.0
+    assert part_attendue(date(2026, 7, 1), date(2026, 10, 1)) == pytest.approx(92 / 183 * 100)
+    assert part_attendue(date(2027, 2, 1), date(2027, 3, 1)) == 100.0  # après le protocole : la cible
+
+
+def test_seances_de_l_annee_et_presences(rempli: Base) -> None:
+    rapport = _rapport(rempli)
+    debuts = [s.debut for s in rapport.seances]
+    assert a_utc("2026-04-14T14:00") not in debuts  # annulée
+    assert len(rapport.seances) == 11  # douze deuxièmes mardis, moins avril
+    assert len(rapport.seances_tenues) == 10  # celle du 8 décembre est à venir
+    mars = next(s for s in rapport.seances if s.debut == a_utc("2026-03-10T14:00"))
+    assert mars.presences == {"present": 2, "absent": 1, "peut_etre": 1}
+    assert mars.titre == "Comité de suivi du protocole"
+
+
+@pytest.mark.parametrize(
+    ("annee", "extrait"),
+    [
+        (2023, "commence en 2024"),
+        (1999, "commence en 2024"),
+        (2027, "L'année 2027 n'est pas encore commencée"),
+    ],
+)
+def test_annees_refusees(annee: int, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait) as erreur:
+        verifier_annee(annee, MAINTENANT)
+    assert "Choisissez une année de 2024 à 2026." in erreur.value.message
+
+
+def test_le_nouvel_an_compte_dans_la_ville_la_plus_avancee(rempli: Base) -> None:
+    veille = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # déjà le 1er janvier 2027 à Namur
+    rapport = _rapport(rempli, 2027, maintenant=veille)
+    assert (rapport.du, rapport.au) == (date(2027, 1, 1), date(2027, 1, 1))
+
+
+def test_serveur_inconnu(base: Base) -> None:
+    with pytest.raises(ErreurMetier, match="Le serveur 999 est inconnu"):
+        base.lecture(rassembler_rapport, guild_id=999, annee=2026, maintenant=MAINTENANT)
+
+
+def test_csv_de_l_annee_au_format_de_l_export(rempli: Base) -> None:
+    dossier: Dossier = rempli.lecture(rassembler, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    assert dossier.csv_actions.startswith(b"\xef\xbb\xbf")
+    actions = list(csv.DictReader(io.StringIO(dossier.csv_actions.decode("utf-8-sig")), delimiter=";"))
+    # Toutes celles touchées en 2026, archivée comprise ; pas le forum, clos en 2025.
+    assert [ligne["numero"] for ligne in actions] == ["1", "3", "4", "5", "6"]
+    assert actions[2]["titre"] == TITRE_INTERNATIONAL
+    assert actions[0]["statut"] == "terminée"
+    mesures = list(csv.DictReader(io.StringIO(dossier.csv_mesures.decode("utf-8-sig")), delimiter=";"))
+    assert [(ligne["indicateur"], ligne["date"], ligne["valeur"]) for ligne in mesures] == [
+        ("1", "2026-03-31", "700"),
+        ("1", "2026-09-30", "1100"),
+        ("2", "2026-05-01", "10"),
+    ]
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def test_la_base_n_est_pas_modifiee_par_le_rapport(rempli: Base) -> None:
+    avant = rempli.lecture(lambda s: [(a.numero, a.statut, a.avancement) for a in s.exec(select(Action))])
+    produire_pdf(_rapport(rempli))
+    assert (
+        rempli.lecture(lambda s: [(a.numero, a.statut, a.avancement) for a in s.exec(select(Action))])
+        == avant
+    )

@@ -1,0 +1,181 @@
+"""Scénarios de test partagés : deux années d'historique écrites par les vraies règles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from metier.actions.indicateurs import creer_indicateur, mesurer
+from metier.actions.registre import archiver_action, changer_statut, creer_action, mettre_a_jour_avancement
+from metier.publications.rappels import repondre_presence
+from metier.reunions.registre import annuler_reunion, planifier_reunion
+from metier.serveurs import amorcer_serveur
+from modeles import Recurrence
+
+SERVEUR, AUTRE_SERVEUR, ALICE, BOB = 111, 222, 42, 43
+MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
+TITRE_INTERNATIONAL = "Compostage collectif : mise en œuvre 🌳 مدينة"
+
+
+def a_utc(texte: str) -> datetime:
+    return datetime.fromisoformat(texte).replace(tzinfo=UTC)
+
+
+class Scenario:
+    """Écrit l'historique d'un serveur comme le feraient les commandes, à des dates choisies."""
+
+    def __init__(self, session: Session, guild_id: int, auteur_id: int) -> None:
+        self.session, self.guild_id, self.auteur_id = session, guild_id, auteur_id
+
+    def action(self, quand: str, titre: str, axe: int, **options: object) -> int:
+        return creer_action(
+            self.session,
+            guild_id=self.guild_id,
+            auteur_id=self.auteur_id,
+            titre=titre,
+            axe_numero=axe,
+            maintenant=a_utc(quand),
+            **options,  # type: ignore[arg-type]
+        ).numero
+
+    def avancer(self, numero: int, quand: str, pourcentage: int) -> None:
+        mettre_a_jour_avancement(
+            self.session,
+            guild_id=self.guild_id,
+            numero=numero,
+            auteur_id=self.auteur_id,
+            est_coordination=True,
+            pourcentage=pourcentage,
+            maintenant=a_utc(quand),
+        )
+
+    def statut(self, numero: int, quand: str, statut: str) -> None:
+        changer_statut(
+            self.session,
+            guild_id=self.guild_id,
+            numero=numero,
+            auteur_id=self.auteur_id,
+            est_coordination=True,
+            statut=statut,
+            maintenant=a_utc(quand),
+        )
+
+    def mesurer(self, numero: int, jour: str, valeur: str) -> None:
+        mesurer(
+            self.session,
+            guild_id=self.guild_id,
+            auteur_id=self.auteur_id,
+            numero=numero,
+            valeur=valeur,
+            jour=jour,
+            maintenant=a_utc(jour) + timedelta(days=1),
+        )
+
+    def indicateur(self, quand: str, nom: str, axe: int, unite: str, cible: str) -> None:
+        creer_indicateur(
+            self.session,
+            guild_id=self.guild_id,
+            auteur_id=self.auteur_id,
+            nom=nom,
+            axe_numero=axe,
+            unite=unite,
+            cible=cible,
+            maintenant=a_utc(quand),
+        )
+
+
+def remplir(session: Session, guild_id: int = SERVEUR, auteur_id: int = ALICE) -> None:
+    """Deux années de travail du groupe : actions, historique, indicateurs, mesures, réunions, présences."""
+    amorcer_serveur(session, guild_id)
+    s = Scenario(session, guild_id, auteur_id)
+    arbres = s.action(
+        "2025-02-10T14:00",
+        "Plantation de 500 arbres",
+        1,
+        objectif="1.1",
+        ville="namur",
+        partenaires="UNamur, BEP",
+        echeance="2026-06-30",
+    )
+    s.avancer(arbres, "2025-06-01T12:00", 40)
+    s.avancer(arbres, "2026-03-01T12:00", 80)
+    s.statut(arbres, "2026-05-15T12:00", "terminee")
+    forum = s.action("2025-03-01T12:00", "Forum de l'emploi vert", 2, objectif="2.2", ville="terrebonne")
+    s.statut(forum, "2025-11-20T12:00", "terminee")
+    echange = s.action(
+        "2025-09-01T12:00",
+        "Échange d'étudiants UQTR – UNamur",
+        3,
+        objectif="3.1",
+        partenaires="UQTR, UNamur",
+        echeance="2026-09-30",
+    )
+    s.avancer(echange, "2026-02-01T12:00", 30)
+    compost = s.action("2026-01-15T12:00", TITRE_INTERNATIONAL, 1, objectif="1.3", ville="terrebonne")
+    s.avancer(compost, "2026-04-01T12:00", 60)
+    atelier = s.action("2026-02-01T12:00", "Atelier citoyen sur l'inclusion", 2)
+    s.statut(atelier, "2026-06-01T12:00", "en_pause")
+    archivee = s.action("2026-03-01T12:00", "Action archivée", 1)
+    archiver_action(
+        session,
+        guild_id=guild_id,
+        numero=archivee,
+        auteur_id=auteur_id,
+        est_coordination=True,
+        maintenant=a_utc("2026-03-02"),
+    )
+    # Un autre serveur ne se mélange jamais au rapport.
+    autre = guild_id + 1
+    amorcer_serveur(session, autre)
+    creer_action(
+        session,
+        guild_id=autre,
+        auteur_id=BOB,
+        titre="Secret d'un autre jumelage",
+        axe_numero=1,
+        maintenant=a_utc("2026-01-01"),
+    )
+
+    s.indicateur("2024-01-01T12:00", "Arbres plantés", 1, "arbres", "1500")
+    for jour, valeur in (("2025-06-30", "300"), ("2026-03-31", "700"), ("2026-09-30", "1100")):
+        s.mesurer(1, jour, valeur)
+    s.indicateur("2024-01-01T12:00", "Étudiants en mobilité", 3, "étudiants", "40")
+    s.mesurer(2, "2026-05-01", "10")
+    s.indicateur("2026-01-05T12:00", "Entreprises accompagnées", 2, "entreprises", "12")
+
+    # Comité de suivi : le deuxième mardi du mois, 10 h à Terrebonne ; la séance d'avril est annulée.
+    comite = planifier_reunion(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        titre="Comité de suivi du protocole",
+        jour=date(2026, 1, 13),
+        heure=time(10, 0),
+        ville_code="terrebonne",
+        duree=timedelta(hours=1),
+        recurrence=Recurrence.MENSUELLE,
+        rappels=[timedelta(hours=24)],
+        salon_id=None,
+        lien=None,
+        maintenant=a_utc("2026-01-02"),
+    ).reunion
+    annuler_reunion(
+        session,
+        guild_id=guild_id,
+        numero=comite.numero,
+        auteur_id=auteur_id,
+        occurrence=a_utc("2026-04-14T14:00"),
+        maintenant=a_utc("2026-04-01"),
+    )
+    assert comite.id is not None
+    for membre, reponse in ((auteur_id, "present"), (BOB, "present"), (44, "absent"), (45, "peut_etre")):
+        repondre_presence(
+            session,
+            guild_id=guild_id,
+            reunion_id=comite.id,
+            debut=a_utc("2026-03-10T14:00"),  # 10 h à Terrebonne, heure d'été depuis le 8 mars
+            membre_id=membre,
+            reponse=reponse,
+            maintenant=a_utc("2026-03-01"),
+        )
