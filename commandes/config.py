@@ -18,13 +18,12 @@ from commandes._droits import exiger_coordination
 from commandes._salons import permissions_manquantes, verifier_salon_publiable
 from metier.erreurs import ErreurMetier
 from metier.serveurs import (
-    JOURS,
     Configuration,
     definir_horaire_resume,
     definir_role_coordination,
     definir_salon,
 )
-from metier.temps import analyser_heure, format_heure, prochaine_hebdomadaire
+from metier.temps import JOURS_SEMAINE, analyser_heure, format_heure, heure_comprise, prochaine_hebdomadaire
 
 
 @app_commands.guild_only()
@@ -109,7 +108,7 @@ class Config(
         ajouter_champ(
             embed,
             "Horaire du résumé",
-            f"Chaque {JOURS[config.resume_jour]} à {format_heure(config.resume_heure)} à {ville.nom}"
+            f"Chaque {JOURS_SEMAINE[config.resume_jour]} à {format_heure(config.resume_heure)} à {ville.nom}"
             + (f" ({autres} cette semaine)" if autres else "")
             + f"\nProchain : {horodatage(prochain)}",
         )
@@ -166,7 +165,9 @@ class Config(
         ville="Ville dont l'horloge fait foi pour cette heure",
     )
     @app_commands.autocomplete(ville=completer_ville)
-    @app_commands.choices(jour=[app_commands.Choice(name=nom, value=i) for i, nom in enumerate(JOURS)])
+    @app_commands.choices(
+        jour=[app_commands.Choice(name=nom, value=i) for i, nom in enumerate(JOURS_SEMAINE)]
+    )
     async def resume_horaire(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -190,10 +191,12 @@ class Config(
         horloges = " · ".join(
             f"{v.nom} : {format_heure(v.heure_locale(prochain))}" for v in configuration.villes
         )
+        comprise = heure_comprise(heure)
         await repondre(
             interaction,
-            f"C'est noté : le résumé sera publié chaque {JOURS[jour.value]} à {format_heure(heure_lue)} "
-            f"à {ville_choisie.nom}.\nProchain : {horodatage(prochain)} ({horloges}).",
+            f"C'est noté : le résumé sera publié chaque {JOURS_SEMAINE[jour.value]} à "
+            f"{format_heure(heure_lue)} à {ville_choisie.nom}.\n"
+            f"Prochain : {horodatage(prochain)} ({horloges})." + (f"\nℹ️ {comprise}" if comprise else ""),
         )
 
     @app_commands.command(

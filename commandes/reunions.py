@@ -20,7 +20,7 @@ from commandes._affichage import ajouter_champ, horodatage, joindre, nouvel_embe
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
 from commandes._salons import verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
-from metier.actions.registre import aujourd_hui, lire_numero
+from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
@@ -46,9 +46,11 @@ from metier.temps import (
     Ville,
     analyser_date,
     analyser_heure,
+    aujourd_hui,
     format_date_longue,
     format_duree,
     format_heure,
+    heure_comprise,
     normaliser,
 )
 from modeles import Recurrence, Reunion
@@ -272,7 +274,8 @@ class Reunions(
         assert interaction.guild is not None
         maintenant = self.bot.maintenant()
         ville_choisie = configuration.ville(ville)
-        jour_lu = analyser_date(jour, aujourd_hui(configuration, maintenant))
+        # La date se lit dans l'horloge de la ville choisie, comme l'heure : « demain » est le sien.
+        jour_lu = analyser_date(jour, aujourd_hui(maintenant, ville_choisie))
         heure_lue = analyser_heure(heure)
         duree_lue = analyser_duree(duree)
         rappels_lus = analyser_rappels(rappels)
@@ -303,8 +306,9 @@ class Reunions(
             )
         )
         self.bot.dispatch(EVENEMENT_MODIFIEES, guild_id)
+        message = " ".join(filter(None, [heure_comprise(heure), planifiee.message])) or None
         embed = rendre_reunion(
-            planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=planifiee.message
+            planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=message
         )
         await repondre(
             interaction,
@@ -431,10 +435,11 @@ class Reunions(
         """Montre les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes."""
         _, configuration, _ = await contexte(interaction)
         maintenant = self.bot.maintenant()
-        aujourd = aujourd_hui(configuration, maintenant)
+        villes = configuration.villes
+        # Les jours cherchés sont ceux de la première ville (creneaux_communs) : son « aujourd'hui ».
+        aujourd = aujourd_hui(maintenant, villes[0])
         debut = analyser_date(du, aujourd) if du else aujourd
         duree_lue = analyser_duree(duree)
-        villes = configuration.villes
         trouves = creneaux_communs(villes, debut, jours, duree_lue, apres=maintenant)
         periode = (
             f"Du {format_date_longue(debut)} au {format_date_longue(debut + timedelta(days=jours - 1))}, "

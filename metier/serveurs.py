@@ -14,10 +14,8 @@ from sqlmodel import Session, col, select
 from metier.erreurs import ErreurMetier
 from metier.journal import journaliser
 from metier.protocole import AXES_DU_PROTOCOLE, VILLES_PAR_DEFAUT
-from metier.temps import Ville, normaliser
+from metier.temps import JOURS_SEMAINE, Ville, normaliser
 from modeles import Axe, ConfigServeur, Objectif, VillePartenaire
-
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 @dataclass(frozen=True)
@@ -179,12 +177,12 @@ def definir_horaire_resume(
 ) -> Configuration:
     """Fixe le jour, l'heure et la ville (son horloge) du résumé hebdomadaire."""
     if not 0 <= jour <= 6:
-        raise ErreurMetier("Le jour doit être l'un de : " + ", ".join(JOURS) + ".")
+        raise ErreurMetier("Le jour doit être l'un de : " + ", ".join(JOURS_SEMAINE) + ".")
     configuration = configuration_amorcee(session, guild_id)
     configuration.ville(ville_code)  # refuse une ville inconnue
     config = configuration.config
     changements = {
-        "resume_jour": (JOURS[config.resume_jour], JOURS[jour]),
+        "resume_jour": (JOURS_SEMAINE[config.resume_jour], JOURS_SEMAINE[jour]),
         "resume_heure": (config.resume_heure.strftime("%H:%M"), heure.strftime("%H:%M")),
         "resume_ville": (config.resume_ville, ville_code),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from calendar import monthrange
+from calendar import isleap, monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -18,6 +18,7 @@ LOCALE = "fr_CA"
 NBSP = "\u00a0"
 EXEMPLES_HEURE = "10:00, 10h, 10 h 30 ou 14h30"
 EXEMPLES_DATE = "2027-03-14, 14/03/2027, 14 mars 2027 ou demain"
+JOURS_SEMAINE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _PAS_RECHERCHE = timedelta(days=1)
 _PAS_FIN = timedelta(minutes=15)
 
@@ -112,6 +113,11 @@ def _bissection(reference: Ville, autre: Ville, bas: datetime, haut: datetime, a
     return haut.replace(microsecond=0)
 
 
+def aujourd_hui(maintenant: datetime, ville: Ville) -> date:
+    """Rend la date du jour dans l'horloge de la ville (celle de la personne, sinon la ville de référence)."""
+    return ville.heure_locale(maintenant).date()
+
+
 # --- Saisie --------------------------------------------------------------------------------------
 
 
@@ -129,6 +135,15 @@ def citer(texte: str, limite: int = 40) -> str:
 
 
 _HEURE = re.compile(r"^(\d{1,2}) ?(?:(?:h|:|\.) ?(\d{1,2})?)?$")
+
+
+def heure_comprise(texte: str) -> str | None:
+    """Rend « « 8 » compris comme 08 h 00. » pour une heure abrégée (sans minutes ni « h »), sinon None."""
+    brut = normaliser(texte)
+    trouve = _HEURE.match(brut) if len(brut) <= 10 else None
+    if trouve is None or trouve.group(2) is not None or brut.endswith("h"):
+        return None
+    return f"{citer(texte)} compris comme {format_heure(analyser_heure(texte))}."
 
 
 def analyser_heure(texte: str) -> time:
@@ -177,13 +192,14 @@ _MOTS_RELATIFS = {
 }
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMERIQUE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
-_EN_LETTRES = re.compile(r"^(?:[a-z]+ )?(\d{1,2})(?:er)? ([a-z]+)(?: (\d{4}))?$")
+_EN_LETTRES = re.compile(r"^(?:([a-z]+) )?(\d{1,2})(?:er)? ([a-z]+)(?: (\d{4}))?$")
 
 
 def analyser_date(texte: str, aujourd_hui: date) -> date:
-    """Lit une date saisie (« 2027-03-14 », « 14/03/2027 », « 14 mars 2027 », « demain »).
+    """Lit une date saisie (« 2027-03-14 », « 14/03/2027 », « mardi 14 mars 2027 », « demain »).
 
-    Sans année, c'est la prochaine occurrence de ce jour. Le jour vient toujours avant le mois.
+    Sans année, c'est la prochaine occurrence de ce jour (le prochain 29 février qui existe). Le jour
+    vient toujours avant le mois ; un nom de jour de la semaine doit être celui de la date.
     """
     brut = normaliser(texte).replace("’", "'")
     if not brut:
@@ -191,22 +207,26 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
     if brut in _MOTS_RELATIFS:
         return aujourd_hui + timedelta(days=_MOTS_RELATIFS[brut])
     annee: int | None
+    nom_jour: str | None = None
     if trouve := _ISO.match(brut):
         annee, mois, jour = int(trouve.group(1)), int(trouve.group(2)), int(trouve.group(3))
     elif trouve := _NUMERIQUE.match(brut):
         jour, mois = int(trouve.group(1)), int(trouve.group(2))
         annee = int(trouve.group(3)) if trouve.group(3) else None
-    elif (trouve := _EN_LETTRES.match(brut)) and trouve.group(2) in MOIS:
-        jour, mois = int(trouve.group(1)), MOIS.index(trouve.group(2)) + 1
-        annee = int(trouve.group(3)) if trouve.group(3) else None
+    elif (
+        (trouve := _EN_LETTRES.match(brut))
+        and trouve.group(3) in MOIS
+        and trouve.group(1) in {None, "le", *JOURS_SEMAINE}
+    ):
+        nom_jour = trouve.group(1) if trouve.group(1) != "le" else None
+        jour, mois = int(trouve.group(2)), MOIS.index(trouve.group(3)) + 1
+        annee = int(trouve.group(4)) if trouve.group(4) else None
     else:
         raise ErreurMetier(f"Date non reconnue : {citer(texte)}. Écrivez par exemple {EXEMPLES_DATE}.")
     if not 1 <= mois <= 12:
         raise ErreurMetier(f"La date {citer(texte)} n'existe pas : le mois doit être entre 1 et 12.")
     if annee is None:
-        annee = aujourd_hui.year
-        if (mois, jour) < (aujourd_hui.month, aujourd_hui.day):
-            annee += 1
+        annee = _prochaine_annee(jour, mois, aujourd_hui)
     if not 1900 <= annee <= 2200:
         raise ErreurMetier(f"L'année {annee} est hors des limites acceptées (1900 à 2200).")
     jours_du_mois = monthrange(annee, mois)[1]
@@ -214,7 +234,23 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
         raise ErreurMetier(
             f"La date {citer(texte)} n'existe pas : {nom_mois(mois)} {annee} compte {jours_du_mois} jours."
         )
-    return date(annee, mois, jour)
+    lue = date(annee, mois, jour)
+    if nom_jour is not None and JOURS_SEMAINE[lue.weekday()] != nom_jour:
+        raise ErreurMetier(
+            f"Le {format_jour(lue)} est un {JOURS_SEMAINE[lue.weekday()]}, pas un {nom_jour} : "
+            "vérifiez le jour ou la date."
+        )
+    return lue
+
+
+def _prochaine_annee(jour: int, mois: int, aujourd_hui: date) -> int:
+    """L'année de la prochaine occurrence du jour et du mois, aujourd'hui compris."""
+    deja_passe = (mois, jour) < (aujourd_hui.month, aujourd_hui.day)
+    annee = aujourd_hui.year + 1 if deja_passe else aujourd_hui.year
+    if (mois, jour) == (2, 29):  # le prochain 29 février qui existe, pas celui d'une année commune
+        while not isleap(annee):
+            annee += 1
+    return annee
 
 
 # --- Affichage -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dateutil.rrule import rrulestr
 from metier.erreurs import ErreurMetier
 from metier.reunions.heure_locale import aller_retour
 from metier.temps import (
+    JOURS_SEMAINE,
     Ville,
     citer,
     ecart,
@@ -23,7 +24,6 @@ from metier.temps import (
 from modeles import Recurrence, Reunion
 
 _JOURS_RRULE = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _RANGS = ("premier", "deuxième", "troisième", "quatrième")
 
 # --- Séries --------------------------------------------------------------------------------------
@@ -45,7 +45,7 @@ def regle_pour(recurrence: Recurrence, debut: date) -> str | None:
 
 def decrire_recurrence(recurrence: Recurrence, debut: date) -> str:
     """« chaque mardi », « un mardi sur deux », « le premier mardi du mois », « une seule fois »."""
-    nom = _JOURS[debut.weekday()]
+    nom = JOURS_SEMAINE[debut.weekday()]
     if recurrence == Recurrence.HEBDOMADAIRE:
         return f"chaque {nom}"
     if recurrence == Recurrence.BIHEBDOMADAIRE:

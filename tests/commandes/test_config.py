@@ -138,6 +138,19 @@ async def test_resume_horaire_dans_l_horloge_de_namur(simcord_env, serveur, horl
     assert (config.resume_jour, config.resume_heure.hour, config.resume_ville) == (4, 14, "namur")
 
 
+async def test_resume_horaire_dit_comment_une_heure_abregee_a_ete_comprise(simcord_env, serveur) -> None:
+    abregee = await serveur["admin"].slash(
+        serveur["general"], "config resume-horaire", jour=0, heure="10:", ville="terrebonne"
+    )
+    complete = await serveur["admin"].slash(
+        serveur["general"], "config resume-horaire", jour=0, heure="10 h", ville="terrebonne"
+    )
+
+    assert "chaque lundi à 10\u00a0h\u00a000 à Terrebonne" in abregee.response.content
+    assert abregee.response.content.endswith("\nℹ️ « 10: » compris comme 10\u00a0h\u00a000.")
+    assert "compris comme" not in complete.response.content
+
+
 @pytest.mark.parametrize(
     ("heure", "extrait"),
     [

@@ -147,6 +147,36 @@ async def test_heure_ambigue_acceptee_et_expliquee(simcord_env, serveur):
     assert len(_reunions(simcord_env.bot)) == 1
 
 
+async def test_demain_se_lit_dans_l_horloge_de_la_ville_choisie(simcord_env, serveur, horloge):
+    horloge.instant = datetime(
+        2026, 12, 2, 2, tzinfo=UTC
+    )  # mercredi 03 h 00 à Namur, mardi 21 h à Terrebonne
+    resultat = await _planifier(
+        serveur["autrice"],
+        serveur["general"],
+        date="demain",
+        heure="10:00",
+        ville="namur",
+        recurrence="aucune",
+    )
+
+    assert not resultat.ephemeral
+    assert h("Une seule fois, le jeudi 3 décembre 2026 à 10 h 00, heure de Namur") in (
+        resultat.response.embeds[0].description
+    )
+    assert _reunions(simcord_env.bot)[0].date_debut == date(2026, 12, 3)
+
+
+async def test_heure_abregee_est_dite_comme_elle_a_ete_comprise(simcord_env, serveur):
+    resultat = await _planifier(serveur["autrice"], serveur["general"], heure="8", recurrence="aucune")
+    description = resultat.response.embeds[0].description
+
+    assert h("Une seule fois, le mardi 9 mars 2027 à 08 h 00, heure de Terrebonne") in description
+    assert h("ℹ️ « 8 » compris comme 08 h 00.") in description
+    complete = await _planifier(serveur["autrice"], serveur["general"], heure="08:00", recurrence="aucune")
+    assert "compris comme" not in complete.response.embeds[0].description
+
+
 @pytest.mark.parametrize(
     ("options", "extrait"),
     [

@@ -10,10 +10,12 @@ from metier.temps import (
     Ville,
     analyser_date,
     analyser_heure,
+    aujourd_hui,
     ecart,
     format_date_longue,
     format_duree,
     format_heure,
+    heure_comprise,
     instant_local,
     prochain_changement_ecart,
     prochaine_hebdomadaire,
@@ -181,6 +183,73 @@ def test_analyser_date_refuse_avec_un_message_clair(saisie: str, extrait: str) -
     with pytest.raises(ErreurMetier, match=extrait) as erreur:
         analyser_date(saisie, AUJOURD_HUI)
     assert len(erreur.value.message) < 200
+
+
+def test_aujourd_hui_est_le_jour_de_la_ville() -> None:
+    apres_minuit_a_namur = utc(2026, 12, 1, 4, 30)  # 23 h 30 la veille à Terrebonne
+    assert (aujourd_hui(apres_minuit_a_namur, TERREBONNE), aujourd_hui(apres_minuit_a_namur, NAMUR)) == (
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("saisie", "attendu"),
+    [
+        ("le 30 mars 2027", date(2027, 3, 30)),
+        ("mardi 30 mars", date(2027, 3, 30)),
+        ("Mardi 30 mars 2027", date(2027, 3, 30)),
+        ("29/02", date(2028, 2, 29)),
+        ("29 février", date(2028, 2, 29)),
+        ("lundi 1er mars", date(2027, 3, 1)),
+    ],
+)
+def test_analyser_date_jour_de_semaine_et_29_fevrier(saisie: str, attendu: date) -> None:
+    assert analyser_date(saisie, AUJOURD_HUI) == attendu
+
+
+def test_29_fevrier_sans_annee_est_le_prochain_qui_existe() -> None:
+    assert analyser_date("29/02", date(2028, 2, 29)) == date(2028, 2, 29)
+    assert analyser_date("29/02", date(2028, 3, 1)) == date(2032, 2, 29)
+
+
+def test_jour_de_semaine_contredit_par_la_date() -> None:
+    with pytest.raises(ErreurMetier) as erreur:
+        analyser_date("lundi 30 mars 2027", AUJOURD_HUI)
+    assert erreur.value.message == (
+        "Le 30 mars 2027 est un mardi, pas un lundi : vérifiez le jour ou la date."
+    )
+
+
+@pytest.mark.parametrize(
+    ("saisie", "extrait"),
+    [
+        ("bidule 30 mars 2027", "Date non reconnue : « bidule 30 mars 2027 »"),
+        ("bidule 30 mars", "Date non reconnue"),
+        ("30/02", "février 2027 compte 28 jours"),
+        ("31/04", "avril 2027 compte 30 jours"),
+    ],
+)
+def test_analyser_date_refuse_un_mot_inconnu_ou_un_jour_absent(saisie: str, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait):
+        analyser_date(saisie, AUJOURD_HUI)
+
+
+@pytest.mark.parametrize(
+    ("saisie", "attendu"),
+    [
+        ("8", "« 8 » compris comme 08\u00a0h\u00a000."),
+        ("10:", "« 10: » compris comme 10\u00a0h\u00a000."),
+        ("10.", "« 10. » compris comme 10\u00a0h\u00a000."),
+        ("10h", None),
+        ("10 h", None),
+        ("10:00", None),
+        ("14h30", None),
+        ("midi", None),
+    ],
+)
+def test_heure_abregee_est_dite_comme_elle_a_ete_comprise(saisie: str, attendu: str | None) -> None:
+    assert heure_comprise(saisie) == attendu
 
 
 def test_formats_francais() -> None:
