@@ -87,6 +87,30 @@ def seances_annulees(session: Session, reunion_id: int) -> set[datetime]:
     return annulees_par_reunion(session, [reunion_id])[reunion_id]
 
 
+def _journaliser_creation(session: Session, reunion: Reunion) -> None:
+    """Consigne au journal la réunion créée, champ par champ."""
+    journaliser(
+        session,
+        guild_id=reunion.guild_id,
+        auteur_id=reunion.auteur_id,
+        entite="reunion",
+        entite_id=reunion.numero,
+        changements={
+            "titre": (None, reunion.titre),
+            "ville": (None, reunion.ville),
+            "date_debut": (None, reunion.date_debut.isoformat()),
+            "heure_locale": (None, reunion.heure_locale.strftime("%H:%M")),
+            "duree_minutes": (None, reunion.duree_minutes),
+            "recurrence": (None, Recurrence(reunion.recurrence).value),
+            "regle": (None, reunion.regle),
+            "rappels": (None, reunion.rappels),
+            "salon_id": (None, reunion.salon_id),
+            "lien": (None, reunion.lien),
+        },
+        quand=reunion.cree_le,
+    )
+
+
 def planifier_reunion(
     session: Session,
     *,
@@ -137,26 +161,7 @@ def planifier_reunion(
     )
     session.add(reunion)
     session.flush()
-    journaliser(
-        session,
-        guild_id=guild_id,
-        auteur_id=auteur_id,
-        entite="reunion",
-        entite_id=reunion.numero,
-        changements={
-            "titre": (None, reunion.titre),
-            "ville": (None, reunion.ville),
-            "date_debut": (None, reunion.date_debut.isoformat()),
-            "heure_locale": (None, reunion.heure_locale.strftime("%H:%M")),
-            "duree_minutes": (None, reunion.duree_minutes),
-            "recurrence": (None, recurrence.value),
-            "regle": (None, reunion.regle),
-            "rappels": (None, reunion.rappels),
-            "salon_id": (None, reunion.salon_id),
-            "lien": (None, reunion.lien),
-        },
-        quand=maintenant,
-    )
+    _journaliser_creation(session, reunion)
     prochaines = occurrences(reunion, maintenant, limite=PROCHAINES)
     return ReunionPlanifiee(reunion=reunion, message=resolution.message, prochaines=prochaines)
 
@@ -225,22 +230,40 @@ def annuler_reunion(
         raise ErreurMetier(f"La réunion #{numero} est déjà annulée.")
     annulees = annulees_par_reunion(session, [reunion.id])[reunion.id]
     if occurrence is None:
-        if not occurrences(reunion, maintenant, limite=1, annulees=annulees):
-            raise ErreurMetier(f"La réunion #{numero} est déjà passée : il n'y a plus rien à annuler.")
-        reunion.annulee = True
-        session.add(reunion)
-        journaliser(
-            session,
-            guild_id=guild_id,
-            auteur_id=auteur_id,
-            entite="reunion",
-            entite_id=numero,
-            changements={"annulee": (False, True)},
-            quand=maintenant,
-        )
-        session.flush()
+        _annuler_serie(session, reunion, annulees, auteur_id, maintenant)
         return Annulation(reunion=reunion, occurrence=None)
-    debut = exiger_utc(occurrence)
+    seance = _annuler_seance(session, reunion, exiger_utc(occurrence), annulees, auteur_id, maintenant)
+    return Annulation(reunion=reunion, occurrence=seance)
+
+
+def _annuler_serie(
+    session: Session, reunion: Reunion, annulees: set[datetime], auteur_id: int, maintenant: datetime
+) -> None:
+    if not occurrences(reunion, maintenant, limite=1, annulees=annulees):
+        raise ErreurMetier(f"La réunion #{reunion.numero} est déjà passée : il n'y a plus rien à annuler.")
+    reunion.annulee = True
+    session.add(reunion)
+    journaliser(
+        session,
+        guild_id=reunion.guild_id,
+        auteur_id=auteur_id,
+        entite="reunion",
+        entite_id=reunion.numero,
+        changements={"annulee": (False, True)},
+        quand=maintenant,
+    )
+    session.flush()
+
+
+def _annuler_seance(
+    session: Session,
+    reunion: Reunion,
+    debut: datetime,
+    annulees: set[datetime],
+    auteur_id: int,
+    maintenant: datetime,
+) -> Occurrence:
+    numero = reunion.numero
     if debut <= maintenant:
         raise ErreurMetier(
             f"Cette séance de la réunion #{numero} est déjà passée : choisissez une séance à venir."
@@ -253,14 +276,19 @@ def annuler_reunion(
         )
     if debut in annulees:
         raise ErreurMetier(f"Cette séance de la réunion #{numero} est déjà annulée.")
+    assert reunion.id is not None
     session.add(
         OccurrenceAnnulee(
-            guild_id=guild_id, reunion_id=reunion.id, debut=debut, auteur_id=auteur_id, quand=maintenant
+            guild_id=reunion.guild_id,
+            reunion_id=reunion.id,
+            debut=debut,
+            auteur_id=auteur_id,
+            quand=maintenant,
         )
     )
     journaliser(
         session,
-        guild_id=guild_id,
+        guild_id=reunion.guild_id,
         auteur_id=auteur_id,
         entite="reunion",
         entite_id=numero,
@@ -268,7 +296,7 @@ def annuler_reunion(
         quand=maintenant,
     )
     session.flush()
-    return Annulation(reunion=reunion, occurrence=trouvees[0])
+    return trouvees[0]
 
 
 def rechercher_reunions(session: Session, *, guild_id: int, saisie: str, limite: int = 25) -> list[Reunion]:
