@@ -8,10 +8,13 @@ from sqlmodel import Session
 
 from metier.actions.indicateurs import creer_indicateur, mesurer
 from metier.actions.registre import archiver_action, changer_statut, creer_action, mettre_a_jour_avancement
+from metier.protocole import VILLES_PAR_DEFAUT
 from metier.publications.rappels import repondre_presence
 from metier.reunions.registre import annuler_reunion, planifier_reunion
+from metier.reunions.series import regle_pour
 from metier.serveurs import amorcer_serveur
-from modeles import Recurrence
+from metier.temps import Ville
+from modeles import Recurrence, Reunion
 
 SERVEUR, AUTRE_SERVEUR, ALICE, BOB = 111, 222, 42, 43
 MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
@@ -179,3 +182,42 @@ def remplir(session: Session, guild_id: int = SERVEUR, auteur_id: int = ALICE) -
             reponse=reponse,
             maintenant=a_utc("2026-03-01"),
         )
+
+
+# --- Réunions : les deux villes par défaut et une série type ---------------------------------
+
+TERREBONNE, NAMUR = (Ville(v.code, v.nom, v.fuseau, v.couleur) for v in VILLES_PAR_DEFAUT)
+H = timedelta(hours=1)
+MIN = timedelta(minutes=1)
+NB = "\u00a0"
+AUTEUR = 42
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def serie(
+    debut: date,
+    heure: time,
+    recurrence: Recurrence,
+    *,
+    ville: Ville = TERREBONNE,
+    pli: int = 0,
+    duree_minutes: int = 60,
+) -> Reunion:
+    return Reunion(
+        id=7,
+        guild_id=SERVEUR,
+        numero=1,
+        titre="Comité de suivi",
+        ville=ville.code,
+        fuseau=ville.fuseau,
+        date_debut=debut,
+        heure_locale=heure,
+        pli=pli,
+        duree_minutes=duree_minutes,
+        recurrence=recurrence,
+        regle=regle_pour(recurrence, debut),
+        auteur_id=AUTEUR,
+    )
