@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import isleap, monthrange
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -101,6 +102,17 @@ def prochain_changement_ecart(
                 pas = prochain
         debut = suivant
     return None
+
+
+def changements_ecart(
+    reference: Ville, autre: Ville, depuis: datetime, jusqu_a: datetime
+) -> Iterator[ChangementEcart]:
+    """Énumère les changements d'écart entre deux villes après `depuis`, jusqu'à `jusqu_a` inclus."""
+    while (
+        changement := prochain_changement_ecart(reference, autre, depuis, horizon=jusqu_a - depuis)
+    ) and changement.instant <= jusqu_a:
+        yield changement
+        depuis = changement.instant  # à cet instant, l'écart est déjà le nouveau : pas de doublon
 
 
 def _bissection(reference: Ville, autre: Ville, bas: datetime, haut: datetime, actuel: timedelta) -> datetime:

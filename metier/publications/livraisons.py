@@ -21,7 +21,7 @@ from metier.reunions.saisie import rappels_de
 from metier.reunions.series import occurrences
 from metier.serveurs import configuration_amorcee
 from metier.stockage import ident
-from metier.temps import instant_local, prochain_changement_ecart
+from metier.temps import changements_ecart, instant_local
 from modeles import Livraison, Reunion, StatutLivraison
 
 HORIZON = timedelta(days=35)
@@ -142,29 +142,31 @@ def annuler_rappels_caducs(session: Session, *, guild_id: int, maintenant: datet
 
 
 def planifier_avis_ecart(session: Session, *, guild_id: int, maintenant: datetime) -> int:
-    """Crée l'avis publié une semaine avant chaque prochain changement d'écart entre villes partenaires."""
+    """Crée l'avis publié une semaine avant chaque changement d'écart dû dans les `HORIZON` prochains jours.
+
+    Tous les changements, pas seulement le prochain : à l'automne, Namur (fin octobre) puis
+    Terrebonne (début novembre) changent à une semaine d'intervalle, et l'avis du second est dû
+    quelques heures après le premier changement, avant la préparation suivante.
+    """
     configuration = configuration_amorcee(session, guild_id)
     if len(configuration.villes) < 2:
         return 0
     reference, creees = configuration.villes[0], 0
+    fin = maintenant + HORIZON + PREAVIS_ECART  # l'avis (une semaine avant) tombe dans l'horizon
     for autre in configuration.villes[1:]:
-        changement = prochain_changement_ecart(reference, autre, maintenant)
-        if changement is None:
-            continue
-        echeance = max(changement.instant - PREAVIS_ECART, maintenant)
-        if echeance > maintenant + HORIZON:
-            continue
-        creees += _ajouter(
-            session,
-            Livraison(
-                guild_id=guild_id,
-                type=TypeLivraison.ECART,
-                cle=f"ecart:{autre.code}:{changement.instant:%Y%m%dT%H%MZ}",
-                echeance=echeance,
-                limite=changement.instant,
-                occurrence=changement.instant,
-            ),
-        )
+        for changement in changements_ecart(reference, autre, maintenant, fin):
+            creees += _ajouter(
+                session,
+                Livraison(
+                    guild_id=guild_id,
+                    type=TypeLivraison.ECART,
+                    cle=f"ecart:{autre.code}:{changement.instant:%Y%m%dT%H%MZ}",
+                    # Changement déjà dans la semaine (serveur tout neuf) : l'avis part tout de suite.
+                    echeance=max(changement.instant - PREAVIS_ECART, maintenant),
+                    limite=changement.instant,
+                    occurrence=changement.instant,
+                ),
+            )
     return creees
 
 

@@ -202,6 +202,26 @@ async def test_avis_de_changement_d_ecart_une_semaine_avant(simcord_env, serveur
     assert "Namur 16\u00a0h\u00a000" not in seances.split("·")[0]
 
 
+async def test_avis_du_retour_a_6_h_part_a_l_heure_apres_le_changement_de_namur(
+    simcord_env, serveur, horloge
+) -> None:
+    # Namur change le 31 octobre à 01 h UTC ; l'avis de Terrebonne (7 novembre) est dû à 06 h UTC,
+    # bien avant la préparation suivante.
+    horloge.instant = datetime(2027, 10, 20, 12, tzinfo=UTC)
+    await serveur["alice"].slash(serveur["salon"], "config salon-rappels", salon=serveur["autre"])
+    fin = datetime(2027, 10, 31, 6, 0, 30, tzinfo=UTC)
+    await simcord_env.advance_time((fin - horloge.instant).total_seconds())
+    avis = [m for m in serveur["autre"].history() if m.embeds and m.embeds[0].title.startswith("🕑")]
+    assert len(avis) == 2
+    assert "Terrebonne change d'heure" in avis[-1].embeds[0].description
+    assert "Publié en retard" not in avis[-1].embeds[0].description
+    terrebonne = _livraisons(simcord_env.bot, "ecart")[-1]
+    assert terrebonne.cle == "ecart:namur:20271107T0600Z"
+    assert terrebonne.echeance == datetime(2027, 10, 31, 6, tzinfo=UTC)
+    assert (terrebonne.statut, terrebonne.en_retard) == (StatutLivraison.ENVOYEE, False)
+    assert terrebonne.envoyee_le - terrebonne.echeance <= timedelta(seconds=1)
+
+
 async def test_un_rendu_qui_plante_n_arrete_pas_les_autres_livraisons(simcord_env, serveur, caplog) -> None:
     await _planifier(serveur, titre="Première", rappels="1h")
     await _planifier(serveur, titre="Seconde", heure="10:30", rappels="1h")

@@ -1,0 +1,53 @@
+"""Planification des publications : avis de changement d'écart (vraie base)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot.base import Base
+from metier.publications.livraisons import TypeLivraison, planifier_avis_ecart
+from metier.serveurs import amorcer_serveur
+from modeles import Livraison
+from tests.scenarios import SERVEUR
+
+# À l'automne, Namur passe à l'heure normale le dernier dimanche d'octobre, Terrebonne le premier
+# dimanche de novembre : l'avis du second est dû cinq heures après le premier changement.
+AUTOMNE_2027 = [
+    ("ecart:namur:20271031T0100Z", datetime(2027, 10, 24, 1, tzinfo=UTC)),  # Namur : 6 h → 5 h
+    ("ecart:namur:20271107T0600Z", datetime(2027, 10, 31, 6, tzinfo=UTC)),  # Terrebonne : retour à 6 h
+]
+
+
+def _avis(base: Base) -> list[tuple[str, datetime]]:
+    return base.lecture(
+        lambda s: [
+            (livraison.cle, livraison.echeance)
+            for livraison in s.exec(
+                select(Livraison)
+                .where(Livraison.type == TypeLivraison.ECART)
+                .order_by(col(Livraison.echeance))
+            )
+        ]
+    )
+
+
+def test_avis_d_automne_planifies_ensemble_une_semaine_avant_chacun(base: Base) -> None:
+    base.transaction(amorcer_serveur, SERVEUR)
+    base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=datetime(2027, 10, 1, tzinfo=UTC))
+    assert _avis(base) == AUTOMNE_2027
+
+
+def test_preparations_toutes_les_12_h_ne_retardent_ni_ne_doublent_l_avis(base: Base) -> None:
+    base.transaction(amorcer_serveur, SERVEUR)
+    instant = datetime(2027, 10, 1, 0, 59, tzinfo=UTC)  # le pire déphasage : 00 h 59 et 12 h 59
+    while instant < datetime(2027, 11, 8, tzinfo=UTC):
+        base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=instant)
+        instant += timedelta(hours=12)
+    assert _avis(base) == AUTOMNE_2027
+
+
+def test_avis_d_un_changement_deja_dans_la_semaine_part_tout_de_suite(base: Base) -> None:
+    base.transaction(amorcer_serveur, SERVEUR)
+    maintenant = datetime(2027, 10, 28, 9, tzinfo=UTC)  # serveur configuré trois jours avant
+    base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=maintenant)
+    assert _avis(base) == [("ecart:namur:20271031T0100Z", maintenant), AUTOMNE_2027[1]]
