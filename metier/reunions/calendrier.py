@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo
 
+from dateutil.rrule import YEARLY, rrule, weekday
 from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
@@ -14,7 +19,13 @@ from metier.reunions.saisie import rappels_de
 from metier.temps import zone
 from modeles import Reunion
 
+if TYPE_CHECKING:
+    from icalendar import Timezone
+
 PRODID = "-//Passerelle//Protocole Terrebonne-Namur//FR"
+# Une règle annuelle tirée de zoneinfo n'est écrite que si elle tient ce nombre d'années.
+ANNEES_VERIFIEES: Final = 100
+JOURS_ICAL: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,132 @@ def _debut_local(reunion: Reunion, jour: date) -> datetime:
     return datetime.combine(jour, reunion.heure_locale.replace(tzinfo=None), tzinfo=zone(reunion.fuseau))
 
 
+# --- VTIMEZONE -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Changement:
+    """Un changement d'heure qui revient chaque année ; `debut` en heure murale d'avant, sans fuseau."""
+
+    debut: datetime
+    avant: timedelta
+    apres: timedelta
+    nom: str
+    ete: bool
+
+    @property
+    def rang(self) -> int:
+        """2 pour le 2e dimanche du mois, -1 pour le dernier (les 7 derniers jours du mois)."""
+        if self.debut.day + 7 > monthrange(self.debut.year, self.debut.month)[1]:
+            return -1
+        return (self.debut.day - 1) // 7 + 1
+
+    @property
+    def byday(self) -> str:
+        """« 2SU », « -1SU » : le jour de la règle annuelle (RFC 5545)."""
+        return f"{self.rang}{JOURS_ICAL[self.debut.weekday()]}"
+
+
+def vtimezone(nom: str, annee: int) -> Timezone:
+    """Décrit le fuseau à partir de `annee`, sans date de fin : une règle annuelle par changement d'heure.
+
+    icalendar (`add_missing_timezones`) n'écrit que des RDATE, et seulement jusqu'en 2038 ; une série
+    de réunions n'a pas de fin. Un fuseau que des règles annuelles ne décrivent pas (Casablanca, qui
+    suit le ramadan) garde ses RDATE, jusqu'à `ANNEES_VERIFIEES` ans.
+    """
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+    changements = _changements_annuels(nom, annee)
+    if changements is None:
+        fin = date(annee + ANNEES_VERIFIEES, 1, 1)
+        return Timezone.from_tzinfo(zone(nom), nom, first_date=date(annee, 1, 1), last_date=fin)
+    composante = Timezone()
+    composante.add("tzid", nom)
+    for changement in changements:
+        sous = TimezoneDaylight() if changement.ete else TimezoneStandard()
+        sous.add("dtstart", changement.debut)
+        if changement.avant != changement.apres:
+            regle = vRecur(freq="YEARLY", bymonth=changement.debut.month, byday=changement.byday)
+            sous.add("rrule", regle)
+        sous.add("tzoffsetfrom", changement.avant)
+        sous.add("tzoffsetto", changement.apres)
+        sous.add("tzname", changement.nom)
+        composante.add_component(sous)
+    return composante
+
+
+@lru_cache(maxsize=32)
+def _changements_annuels(nom: str, annee: int) -> tuple[_Changement, ...] | None:
+    """Les changements d'heure de `annee`, s'ils reviennent tels quels chaque année ; sinon None."""
+    fuseau = zone(nom)
+    changements = _changements(fuseau, annee)
+    if not changements:
+        janvier = datetime(annee, 1, 1, tzinfo=UTC)
+        fixe = _decalage(fuseau, janvier)
+        mois = (datetime(annee + k // 12, k % 12 + 1, 1, tzinfo=UTC) for k in range(ANNEES_VERIFIEES * 12))
+        if any(_decalage(fuseau, debut) != fixe for debut in mois):
+            return None
+        nom_fixe = janvier.astimezone(fuseau).tzname() or nom
+        return (_Changement(janvier.replace(tzinfo=None), fixe, fixe, nom_fixe, ete=False),)
+    if not all(_regle_tient(fuseau, c) for c in changements):
+        return None
+    return changements
+
+
+def _decalage(fuseau: ZoneInfo, instant: datetime) -> timedelta:
+    decalage = instant.astimezone(fuseau).utcoffset()
+    assert decalage is not None
+    return decalage
+
+
+def _changements(fuseau: ZoneInfo, annee: int) -> tuple[_Changement, ...]:
+    """Les changements d'heure de l'année : repérés d'un jour à l'autre, puis à la seconde."""
+    trouves = []
+    jour = datetime(annee, 1, 1, tzinfo=UTC)
+    while jour.year == annee:
+        lendemain = jour + timedelta(days=1)
+        avant = _decalage(fuseau, jour)
+        if _decalage(fuseau, lendemain) != avant:
+            bas, haut = jour, lendemain
+            while haut - bas > timedelta(seconds=1):
+                milieu = bas + (haut - bas) / 2
+                bas, haut = (milieu, haut) if _decalage(fuseau, milieu) == avant else (bas, milieu)
+            local = haut.astimezone(fuseau)
+            trouves.append(
+                _Changement(
+                    debut=(haut + avant).replace(tzinfo=None),
+                    avant=avant,
+                    apres=_decalage(fuseau, haut),
+                    nom=local.tzname() or "",
+                    ete=bool(local.dst()),
+                )
+            )
+        jour = lendemain
+    return tuple(trouves)
+
+
+def _regle_tient(fuseau: ZoneInfo, changement: _Changement) -> bool:
+    """Vrai si la règle annuelle tirée de ce changement retombe sur les vrais changements de zoneinfo."""
+    jour = weekday(changement.debut.weekday(), changement.rang)
+    regle = rrule(
+        YEARLY,
+        dtstart=changement.debut,
+        count=ANNEES_VERIFIEES,
+        bymonth=changement.debut.month,
+        byweekday=jour,
+    )
+    for debut in regle:
+        instant = (debut - changement.avant).replace(tzinfo=UTC)
+        if _decalage(fuseau, instant - timedelta(seconds=1)) != changement.avant:
+            return False
+        if _decalage(fuseau, instant) != changement.apres:
+            return False
+    return True
+
+
+# --- Fichier .ics ---------------------------------------------------------------------------------
+
+
 def calendrier_ics(series: Sequence[Serie], *, maintenant: datetime) -> bytes:
     """Construit le fichier .ics : un VEVENT par série, à l'heure murale de sa ville, avec ses VTIMEZONE."""
     from icalendar import Alarm, Calendar, Event, vRecur
@@ -103,6 +240,8 @@ def calendrier_ics(series: Sequence[Serie], *, maintenant: datetime) -> bytes:
             evenement.add_component(alarme)
         calendrier.add_component(evenement)
     premiere = min((s.reunion.date_debut for s in series), default=maintenant.date())
-    calendrier.add_missing_timezones(first_date=date(premiere.year - 1, 1, 1))
+    # Triés, et en tête : `add_missing_timezones` suivait l'ordre d'un ensemble (PYTHONHASHSEED).
+    for position, nom in enumerate(sorted({s.reunion.fuseau for s in series})):
+        calendrier.subcomponents.insert(position, vtimezone(nom, premiere.year - 1))
     contenu: bytes = calendrier.to_ical()
     return contenu
