@@ -27,7 +27,6 @@ from metier.actions.registre import (
     PageActions,
     ResultatMiseAJour,
     archiver_action,
-    aujourd_hui,
     changer_statut,
     creer_action,
     echeance_en_mots,
@@ -43,7 +42,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration
-from metier.temps import format_date_courte, normaliser
+from metier.temps import aujourd_hui, format_date_courte, normaliser
 from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
 
@@ -380,7 +379,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             )
         )
         fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=action.numero))
-        jour = aujourd_hui(configuration, self.bot.maintenant())
+        jour = aujourd_hui(self.bot.maintenant(), configuration.reference)
         await repondre(
             interaction,
             f"Action **#{action.numero}** ajoutée par {interaction.user.mention}.",
@@ -494,10 +493,8 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         """Montre la fiche d'une action."""
         guild_id, configuration, _ = await contexte(interaction)
         fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=lire_numero(action)))
-        await repondre(
-            interaction,
-            embed=rendre_fiche(fiche, configuration, aujourd_hui(configuration, self.bot.maintenant())),
-        )
+        jour = aujourd_hui(self.bot.maintenant(), configuration.reference)
+        await repondre(interaction, embed=rendre_fiche(fiche, configuration, jour))
 
     @app_commands.command(name="liste", description="Liste les actions, filtrées et paginées")
     @app_commands.describe(
@@ -554,10 +551,10 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
     @app_commands.command(name="exporter", description="Exporte les actions et les mesures en CSV (tableur)")
     async def exporter(self, interaction: discord.Interaction[Passerelle]) -> None:
         """Joint les CSV des actions et des mesures d'indicateurs."""
-        guild_id, _, _ = await contexte(interaction)
+        guild_id, configuration, _ = await contexte(interaction)
         await interaction.response.defer(thinking=True)
         actions, mesures = await self.bot.base.lire(partial(exporter_registre, guild_id=guild_id))
-        jour = self.bot.maintenant().date().isoformat()
+        jour = aujourd_hui(self.bot.maintenant(), configuration.reference).isoformat()
         await interaction.followup.send(
             "Export du registre (UTF-8, séparateur « ; », s'ouvre directement dans un tableur) :",
             files=[

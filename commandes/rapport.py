@@ -154,7 +154,7 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
         configuration = await self.bot.configuration(guild.id)
         exiger_coordination(interaction, configuration.config.role_coordination_id)
         maintenant = self.bot.maintenant()
-        verifier_annee(annee, maintenant, configuration.villes)
+        verifier_annee(annee, maintenant, configuration.reference)
         await interaction.response.defer(thinking=True)
         progression = Progression(interaction, annee)
         try:

@@ -5,8 +5,9 @@ Chaque fonction `donnees_*` rend un instantané figé (valeurs simples, libellé
 c'est `preparer` qui la refuse avec un message qui dit quoi faire. Un numéro d'axe inconnu est
 refusé partout (`ErreurMetier`).
 
-Les jours (« aujourd'hui », fins de mois) sont comptés en UTC : un compromis neutre entre les
-villes partenaires, à quelques heures près du jour local de chacune.
+« Aujourd'hui » est la date dans l'horloge de la ville de référence (`temps.aujourd_hui`), comme
+dans /action liste. Les fins de mois de l'évolution restent comptées en UTC, comme le cumul
+mensuel de `actions.evolution` qu'elles lisent.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from babel.dates import format_date
 from sqlalchemy import case, false, func
 from sqlmodel import Session, col, select
 
+from metier import temps
 from metier.actions.evolution import sommes_mensuelles
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
+from metier.serveurs import ville_de_reference
 from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
@@ -351,10 +354,6 @@ def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str) -> str:
     return f"{quoi} — {quand}"
 
 
-def _aujourd_hui(maintenant: datetime) -> date:
-    return maintenant.astimezone(UTC).date()
-
-
 # --- Axes ---------------------------------------------------------------------------------------
 
 
@@ -396,7 +395,7 @@ def donnees_axes(
                 par_porteur=tuple(MoyennePorteur(porteurs(v), n, s / n) for v, n, s, _ in groupes),
             )
         )
-    aujourd_hui = _aujourd_hui(maintenant)
+    aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     return DonneesAxes(
         titre=_titre("Avancement moyen par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,
@@ -429,7 +428,7 @@ def donnees_statuts(
                 comptes=tuple(comptes.get((a.id, s.value), 0) for s, _ in statuts),
             )
         )
-    aujourd_hui = _aujourd_hui(maintenant)
+    aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     return DonneesStatuts(
         titre=_titre("Actions par statut et par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,
@@ -532,6 +531,7 @@ def donnees_indicateurs(
     """Situe la dernière mesure de chaque indicateur entre sa valeur de départ et sa cible."""
     axes = _axes(session, guild_id, axe)
     numeros_axes = {a.id: a.numero for a in axes}
+    aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     conditions: list[Any] = [col(Indicateur.guild_id) == guild_id, col(Indicateur.archive) == false()]
     if axe is not None:
         conditions.append(col(Indicateur.axe_id) == axes[0].id)
@@ -547,7 +547,7 @@ def donnees_indicateurs(
         sa.select(
             col(Mesure.indicateur_id).label("indicateur_id"), col(Mesure.date), col(Mesure.valeur), rang
         )
-        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= _aujourd_hui(maintenant))
+        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= aujourd_hui)
         .subquery()
     )
     derniere = sa.select(mesures).where(mesures.c.rang == 1).subquery()
@@ -580,7 +580,6 @@ def donnees_indicateurs(
         for numero, nom, axe_id, unite, depart, cible, valeur, date_mesure in lire_lignes(session, requete)
     ]
     etats.sort(key=lambda e: (e.axe_numero, e.numero))
-    aujourd_hui = _aujourd_hui(maintenant)
     return DonneesIndicateurs(
         titre=_titre("Indicateurs vers leur cible", axes, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,
@@ -609,7 +608,7 @@ def donnees_echeances(
     axes = _axes(session, guild_id, axe)
     numeros_axes = {a.id: a.numero for a in axes}
     porteurs = _Porteurs(session, guild_id)
-    aujourd_hui = _aujourd_hui(maintenant)
+    aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     horizon = aujourd_hui + timedelta(days=jours)
     echeance = col(Action.echeance)
     conditions = [

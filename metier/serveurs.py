@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier
 from metier.journal import journaliser
-from metier.protocole import AXES_DU_PROTOCOLE, VILLES_PAR_DEFAUT
+from metier.protocole import AXES_DU_PROTOCOLE, VILLES_PAR_DEFAUT, VilleModele
 from metier.temps import JOURS_SEMAINE, Ville, normaliser
 from modeles import Axe, ConfigServeur, Objectif, VillePartenaire
 
@@ -24,6 +24,11 @@ class Configuration:
 
     config: ConfigServeur
     villes: tuple[Ville, ...]
+
+    @property
+    def reference(self) -> Ville:
+        """Ville dont l'horloge fait foi pour « aujourd'hui » : celle du résumé, sinon la première."""
+        return next((v for v in self.villes if v.code == self.config.resume_ville), self.villes[0])
 
     def ville(self, saisie: str) -> Ville:
         """Rend la ville partenaire désignée par son code ou son nom (sans égard aux accents)."""
@@ -37,8 +42,12 @@ class Configuration:
         )
 
 
-def _ville(ligne: VillePartenaire) -> Ville:
+def _ville(ligne: VillePartenaire | VilleModele) -> Ville:
     return Ville(code=ligne.code, nom=ligne.nom, fuseau=ligne.fuseau, couleur=ligne.couleur)
+
+
+REFERENCE_PAR_DEFAUT = _ville(VILLES_PAR_DEFAUT[0])
+"""Ville de référence d'un serveur pas encore amorcé : la première du préréglage, comme après l'amorçage."""
 
 
 def amorcer_serveur(session: Session, guild_id: int, maintenant: datetime | None = None) -> bool:
@@ -99,6 +108,12 @@ def lire_configuration(session: Session, guild_id: int) -> Configuration | None:
         .order_by(col(VillePartenaire.ordre))
     ).all()
     return Configuration(config=config, villes=tuple(_ville(v) for v in villes))
+
+
+def ville_de_reference(session: Session, guild_id: int) -> Ville:
+    """Rend la ville dont l'horloge fait foi pour « aujourd'hui » sur ce serveur (lecture seule)."""
+    configuration = lire_configuration(session, guild_id)
+    return configuration.reference if configuration is not None else REFERENCE_PAR_DEFAUT
 
 
 def configuration_amorcee(session: Session, guild_id: int) -> Configuration:

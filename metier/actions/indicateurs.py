@@ -9,13 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from metier.actions.registre import aujourd_hui, lire_action, lire_axe, valider_texte
+from metier.actions.registre import lire_action, lire_axe, valider_texte
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre
 from metier.journal import journaliser
 from metier.serveurs import configuration_amorcee, reserver_numero
 from metier.stockage import ident
-from metier.temps import analyser_date, format_date_courte, normaliser
+from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
 from modeles import Axe, Indicateur, Mesure
 from modeles.actions import LONGUEUR_NOTE, LONGUEUR_TITRE
 
@@ -121,10 +121,8 @@ def mesurer(
     indicateur = lire_indicateur(session, guild_id=guild_id, numero=numero)
     nombre = analyser_nombre(valeur)
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
-    aujourd = max(v.heure_locale(maintenant).date() for v in configuration.villes)
-    date_mesure = (
-        analyser_date(jour, aujourd_hui(configuration, maintenant)) if jour and jour.strip() else aujourd
-    )
+    aujourd = aujourd_hui(maintenant, configuration.reference)
+    date_mesure = analyser_date(jour, aujourd) if jour and jour.strip() else aujourd
     if date_mesure > aujourd:
         raise ErreurMetier(
             f"Le {format_date_courte(date_mesure)} est dans le futur : "

@@ -16,7 +16,7 @@ from metier.journal import journaliser
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
 from metier.stockage import ident
-from metier.temps import analyser_date, format_date_courte, normaliser
+from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
@@ -80,17 +80,13 @@ def valider_partenaires(texte: str | None) -> str:
     return resultat
 
 
-def aujourd_hui(configuration: Configuration, maintenant: datetime) -> date:
-    """La date du jour la plus tardive encore en cours dans une ville partenaire (la plus indulgente)."""
-    return min(v.heure_locale(maintenant).date() for v in configuration.villes)
-
-
 def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
     """Lit une échéance saisie ; refuse une date passée."""
     if texte is None or not texte.strip():
         return None
-    jour = analyser_date(texte, aujourd_hui(configuration, maintenant))
-    if jour < aujourd_hui(configuration, maintenant):
+    aujourd = aujourd_hui(maintenant, configuration.reference)
+    jour = analyser_date(texte, aujourd)
+    if jour < aujourd:
         raise ErreurMetier(
             f"L'échéance du {format_date_courte(jour)} est déjà passée. "
             "Choisissez aujourd'hui ou une date future."
@@ -546,7 +542,7 @@ def lister_actions(
     sur toutes les lignes : la page se lit sans trier 10 000 actions.
     """
     configuration = configuration_amorcee(session, guild_id)
-    jour = aujourd_hui(configuration, maintenant)
+    jour = aujourd_hui(maintenant, configuration.reference)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     if filtres.axe is not None:
         axe = select(Axe.id).where(Axe.guild_id == guild_id, Axe.numero == filtres.axe).scalar_subquery()

@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from metier.actions.registre import aujourd_hui
 from metier.erreurs import ErreurMetier
 from metier.publications.ordre_du_jour import OrdreDuJour, ordre_du_jour
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import Occurrence, occurrences
 from metier.serveurs import Configuration, configuration_amorcee
 from metier.stockage import ident
-from metier.temps import ChangementEcart, prochain_changement_ecart
+from metier.temps import ChangementEcart, aujourd_hui, prochain_changement_ecart
 from modeles import Livraison, Presence, Reunion
 
 REPONSES = {"present": "présent", "absent": "absent", "peut_etre": "peut-être"}
@@ -70,8 +69,8 @@ def contexte_rappel(session: Session, *, livraison_id: int, maintenant: datetime
         session,
         guild_id=reunion.guild_id,
         depuis=depuis,
-        jour=aujourd_hui(configuration, maintenant),
-        jusqu_au=min(v.heure_locale(jusqu_au).date() for v in configuration.villes),
+        jour=aujourd_hui(maintenant, configuration.reference),
+        jusqu_au=aujourd_hui(jusqu_au, configuration.reference),
     )
     return ContexteRappel(
         reunion=reunion,

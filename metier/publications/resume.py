@@ -22,14 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy import case, false, func
 from sqlmodel import Session, col
 
-from metier.actions.registre import STATUTS_CLOS, aujourd_hui, lister_axes
-from metier.erreurs import ErreurMetier
+from metier.actions.registre import STATUTS_CLOS, lister_axes
 from metier.graphiques import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee
 from metier.stockage import lire_lignes
-from metier.temps import Ville, instant_local, nom_mois
+from metier.temps import Ville, aujourd_hui, instant_local, nom_mois
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
 
 MAX_ELEMENTS: Final = 10
@@ -209,13 +208,6 @@ def semaine_resumee(reference: datetime, ville: Ville) -> tuple[date, datetime, 
     )
 
 
-def _ville_du_resume(configuration: Configuration) -> Ville:
-    try:
-        return configuration.ville(configuration.config.resume_ville)
-    except ErreurMetier:
-        return configuration.villes[0]  # la ville choisie n'est plus partenaire
-
-
 # --- Lecture ------------------------------------------------------------------------------------
 
 
@@ -254,10 +246,10 @@ def construire_resume(
     sont lues à `maintenant` : un résumé publié en retard dit l'état du moment.
     """
     configuration = configuration_amorcee(session, guild_id)
-    ville = _ville_du_resume(configuration)
+    ville = configuration.reference
     lundi, debut, fin = semaine_resumee(reference or maintenant, ville)
     annee, numero_semaine, _ = lundi.isocalendar()
-    jour = aujourd_hui(configuration, maintenant)
+    jour = aujourd_hui(maintenant, ville)
     actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
     ouvertes = col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
 

@@ -38,9 +38,9 @@ from metier.protocole import chiffre_romain
 from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
-from metier.serveurs import lire_configuration
+from metier.serveurs import REFERENCE_PAR_DEFAUT, lire_configuration
 from metier.stockage import lire_lignes
-from metier.temps import Ville, en_utc, format_jour
+from metier.temps import Ville, aujourd_hui, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
 TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
@@ -58,14 +58,14 @@ DEFINITION_BONNE_VOIE: Final = (
 # --- L'année demandée ---------------------------------------------------------------------------
 
 
-def annee_en_cours(maintenant: datetime, villes: Sequence[Ville] = ()) -> int:
-    """L'année en cours dans la ville partenaire la plus avancée (en UTC sans ville)."""
-    return max((v.heure_locale(maintenant).year for v in villes), default=maintenant.astimezone(UTC).year)
+def annee_en_cours(maintenant: datetime, reference: Ville = REFERENCE_PAR_DEFAUT) -> int:
+    """L'année d'aujourd'hui dans l'horloge de la ville de référence."""
+    return aujourd_hui(maintenant, reference).year
 
 
-def verifier_annee(annee: int, maintenant: datetime, villes: Sequence[Ville] = ()) -> None:
+def verifier_annee(annee: int, maintenant: datetime, reference: Ville = REFERENCE_PAR_DEFAUT) -> None:
     """Refuse une année d'avant le protocole ou pas encore commencée."""
-    courante = annee_en_cours(maintenant, villes)
+    courante = annee_en_cours(maintenant, reference)
     choix = (
         f"Choisissez une année de {PREMIERE_ANNEE} à {courante}."
         if courante > PREMIERE_ANNEE
@@ -556,12 +556,13 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
             f"Le serveur {guild_id} est inconnu de la base : aucune donnée n'y est enregistrée. "
             "Vérifiez son identifiant (clic droit sur le serveur → Copier l'identifiant du serveur)."
         )
-    verifier_annee(annee, maintenant, configuration.villes)
+    verifier_annee(annee, maintenant, configuration.reference)
     debut = datetime(annee, 1, 1, tzinfo=UTC)
-    # Le 1er janvier déjà commencé à Namur mais pas encore en UTC : une période vide, pas à l'envers.
+    # Les bornes de l'année restent en UTC ; le 1er janvier déjà commencé dans la ville de référence
+    # mais pas encore en UTC donne une période vide, pas à l'envers.
     fin = max(debut, min(datetime(annee + 1, 1, 1, tzinfo=UTC), maintenant))
     du = debut.date()
-    au = max(du, (fin - timedelta(microseconds=1)).date())
+    au = max(du, min(date(annee, 12, 31), aujourd_hui(maintenant, configuration.reference)))
 
     axes = session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all()
     numeros_axes = {a.id: a.numero for a in axes}

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -207,6 +208,14 @@ async def test_exporter_joint_deux_csv_lisibles(simcord_env, serveur) -> None:
     contenu = await fichiers[0].read()
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0]["titre"] == "Forum « emploi » ; Namur"
+
+
+async def test_exporter_date_les_fichiers_dans_la_ville_de_reference(simcord_env, serveur, horloge) -> None:
+    # 30 novembre à Terrebonne (la ville de référence par défaut), déjà le 1er décembre à Namur.
+    horloge.instant = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
+    resultat = await serveur["alice"].slash(serveur["salon"], "action exporter")
+    noms = [f.filename for f in resultat.response.attachments]
+    assert noms == ["actions-2026-11-30.csv", "mesures-indicateurs-2026-11-30.csv"]
 
 
 async def test_indicateur_ajouter_mesurer_lister(simcord_env, serveur) -> None:

@@ -1,7 +1,7 @@
 """Règles des actions sur une vraie base (SQLite et PostgreSQL) : saisies, droits, historique, concurrence."""
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 import pytest
@@ -22,7 +22,8 @@ from metier.actions.registre import (
     rechercher_actions,
 )
 from metier.erreurs import ErreurMetier, RefusDroits
-from metier.serveurs import amorcer_serveur
+from metier.graphiques import donnees_axes, donnees_echeances, donnees_indicateurs, donnees_statuts
+from metier.serveurs import amorcer_serveur, definir_horaire_resume
 from modeles import Action, EntreeJournal, MiseAJour, StatutAction
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
@@ -266,6 +267,37 @@ def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
     assert titres(responsable_id=BOB) == ["Bientôt"]
     assert titres(en_retard=True) == ["Autre axe", "Bientôt"]
     assert titres(statut=StatutAction.EN_COURS) == []
+
+
+APRES_MINUIT_A_NAMUR = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # 23 h 30 le 30 novembre à Terrebonne
+
+
+@pytest.mark.parametrize(
+    ("reference", "jour", "en_retard"),
+    [("terrebonne", date(2026, 11, 30), []), ("namur", date(2026, 12, 1), [1])],
+)
+def test_liste_et_graphiques_comptent_les_jours_dans_la_ville_de_reference(
+    serveur: Base, reference: str, jour: date, en_retard: list[int]
+) -> None:
+    creer(serveur, "Échéance le 30 novembre", echeance="2026-11-30")
+    serveur.transaction(
+        partial(
+            definir_horaire_resume,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            jour=0,
+            heure=time(9),
+            ville_code=reference,
+            maintenant=MAINTENANT,
+        )
+    )
+    lire = partial(serveur.lecture, guild_id=SERVEUR, maintenant=APRES_MINUIT_A_NAMUR)
+    page = lire(partial(lister_actions, filtres=Filtres(en_retard=True)))
+    echeances = lire(donnees_echeances)
+    assert page.jour == echeances.au == jour
+    assert [a.numero for a, _ in page.actions] == en_retard
+    assert [e.numero for e in echeances.echeances if e.en_retard] == en_retard
+    assert {lire(donnees).au for donnees in (donnees_axes, donnees_statuts, donnees_indicateurs)} == {jour}
 
 
 def test_liste_paginee(serveur: Base) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from functools import partial
 
 import pytest
 from sqlmodel import select
@@ -20,9 +21,10 @@ from metier.rapport.donnees import (
     rassembler_rapport,
     verifier_annee,
 )
+from metier.serveurs import definir_horaire_resume
 from modeles import Action, StatutAction
 from rendu.rapport import produire_pdf
-from tests.scenarios import MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, a_utc, remplir
+from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, a_utc, remplir
 
 
 @pytest.fixture
@@ -135,10 +137,32 @@ def test_annees_refusees(annee: int, extrait: str) -> None:
     assert "Choisissez une année de 2024 à 2026." in erreur.value.message
 
 
-def test_le_nouvel_an_compte_dans_la_ville_la_plus_avancee(rempli: Base) -> None:
-    veille = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # déjà le 1er janvier 2027 à Namur
-    rapport = _rapport(rempli, 2027, maintenant=veille)
-    assert (rapport.du, rapport.au) == (date(2027, 1, 1), date(2027, 1, 1))
+@pytest.mark.parametrize(
+    ("reference", "annee", "periode"),
+    [
+        ("terrebonne", 2026, (date(2026, 1, 1), date(2026, 12, 31))),
+        ("namur", 2027, (date(2027, 1, 1), date(2027, 1, 1))),
+    ],
+)
+def test_le_nouvel_an_compte_dans_la_ville_de_reference(
+    rempli: Base, reference: str, annee: int, periode: tuple[date, date]
+) -> None:
+    veille = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # déjà le 1er janvier 2027 à Namur, pas à Terrebonne
+    rempli.transaction(
+        partial(
+            definir_horaire_resume,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            jour=0,
+            heure=time(9),
+            ville_code=reference,
+            maintenant=MAINTENANT,
+        )
+    )
+    rapport = _rapport(rempli, annee, maintenant=veille)
+    assert (rapport.du, rapport.au) == periode
+    with pytest.raises(ErreurMetier, match=f"L'année {annee + 1} n'est pas encore commencée"):
+        _rapport(rempli, annee + 1, maintenant=veille)
 
 
 def test_serveur_inconnu(base: Base) -> None:
