@@ -67,6 +67,11 @@ def libelle_axe(numero: int, titre_court: str) -> str:
     return f"{chiffre_romain(numero)}. {titre_court}"
 
 
+def titre_axe(numero: int, titre_court: str) -> str:
+    """« Axe II : Développement social et économique » (dans un titre)."""
+    return f"Axe {chiffre_romain(numero)}{NBSP}: {titre_court}"
+
+
 # --- Valeurs rendues ----------------------------------------------------------------------------
 
 
@@ -348,10 +353,11 @@ class _Porteurs:
         return tuple(sorted((self(c) for c in codes), key=lambda p: (ordre.get(p.code, len(ordre)), p.code)))
 
 
-def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str) -> str:
-    if axe is not None:
-        quoi = f"{quoi} — axe {chiffre_romain(axes[0].numero)}"
-    return f"{quoi} — {quand}"
+def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str, *, par_axe: str = "") -> str:
+    """« Avancement moyen par axe — au … » ; filtré : « Avancement moyen — Axe III : Échanges … — au … »."""
+    if axe is None:
+        return f"{quoi}{par_axe} — {quand}"
+    return f"{quoi} — {titre_axe(axes[0].numero, axes[0].titre_court)} — {quand}"
 
 
 # --- Axes ---------------------------------------------------------------------------------------
@@ -397,7 +403,7 @@ def donnees_axes(
         )
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     return DonneesAxes(
-        titre=_titre("Avancement moyen par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        titre=_titre("Avancement moyen", axes, axe, f"au {format_jour(aujourd_hui)}", par_axe=" par axe"),
         au=aujourd_hui,
         porteurs=porteurs.presents(codes),
         axes=tuple(lignes),
@@ -430,7 +436,9 @@ def donnees_statuts(
         )
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     return DonneesStatuts(
-        titre=_titre("Actions par statut et par axe", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        titre=_titre(
+            "Actions par statut", axes, axe, f"au {format_jour(aujourd_hui)}", par_axe=" et par axe"
+        ),
         au=aujourd_hui,
         statuts=statuts,
         axes=tuple(repartitions),

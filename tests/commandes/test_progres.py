@@ -110,7 +110,9 @@ async def test_chaque_graphique_repond_un_png_1200_x_675(simcord_env, serveur, t
 async def test_graphique_d_un_seul_axe(simcord_env, serveur) -> None:
     await _registre(serveur)
     resultat = await serveur["bob"].slash(serveur["salon"], "progres graphique", type="statuts", axe=2)
-    assert resultat.response.content == "📊 **Actions par statut et par axe — axe II — au 26 novembre 2026**"
+    assert resultat.response.content == (
+        "📊 **Actions par statut — Axe II\u00a0: Développement social et économique — au 26 novembre 2026**"
+    )
     assert dimensions_png(await resultat.response.attachments[0].read()) == (1200, 675)
 
 

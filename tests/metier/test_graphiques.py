@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -270,7 +271,10 @@ def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: Base) -> N
 
 def test_axes_filtre_par_axe(scenario: Base) -> None:
     donnees = scenario.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2)
-    assert donnees.titre == "Avancement moyen par axe — axe II — au 26 novembre 2026"
+    assert (
+        donnees.titre
+        == "Avancement moyen — Axe II\u00a0: Développement social et économique — au 26 novembre 2026"
+    )
     assert [(a.numero, a.nb_actions, a.moyenne) for a in donnees.axes] == [(2, 2, 40.0)]
     assert [p.code for p in donnees.porteurs] == ["namur"]
 
@@ -341,7 +345,10 @@ def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: 
 def test_evolution_filtre_et_periode_courte(scenario_evolution: Base) -> None:
     scenario = scenario_evolution
     donnees = scenario.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2, mois=3)
-    assert donnees.titre == "Évolution de l'avancement — axe II — de septembre 2026 au 26 novembre 2026"
+    assert donnees.titre == (
+        "Évolution de l'avancement — Axe II\u00a0: Développement social et économique — "
+        "de septembre 2026 au 26 novembre 2026"
+    )
     assert list(donnees.dates) == FINS_DE_MOIS[-3:]
     assert [(s.numero, s.moyennes) for s in donnees.series] == [(2, (40.0, 40.0, 40.0))]
     assert donnees.ensemble.moyennes == (40.0, 40.0, 40.0)
@@ -456,7 +463,24 @@ def test_preparer_aiguille_vers_chaque_type(scenario: Base, type_graphique: str,
     )
     assert isinstance(donnees, classe)
     assert not donnees.est_vide
-    assert " — axe I — " in donnees.titre
+    assert " — Axe I\u00a0: Climat et transition écologique — " in donnees.titre
+
+
+@pytest.mark.parametrize(
+    ("fonction", "quoi"),
+    [
+        (donnees_axes, "Avancement moyen"),
+        (donnees_statuts, "Actions par statut"),
+        (donnees_evolution, "Évolution de l'avancement"),
+        (donnees_indicateurs, "Indicateurs vers leur cible"),
+        (donnees_echeances, "Échéances en retard et à 90 jours"),
+    ],
+)
+def test_titre_filtre_par_axe_se_lit_naturellement(scenario: Base, fonction: Any, quoi: str) -> None:
+    filtre = scenario.lecture(fonction, guild_id=SERVEUR, maintenant=MAINTENANT, axe=3).titre
+    # « Avancement moyen par axe — axe III » disait deux fois « axe » sans dire lequel.
+    assert filtre.startswith(f"{quoi} — Axe III\u00a0: Échanges universitaires — ")
+    assert filtre.endswith(" au 26 novembre 2026")
 
 
 def test_preparer_refuse_type_et_axe_inconnus(scenario: Base) -> None:
