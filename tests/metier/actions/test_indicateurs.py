@@ -1,14 +1,11 @@
-"""Indicateurs, mesures et exports CSV, sur une vraie base (SQLite et PostgreSQL)."""
+"""Indicateurs et mesures, sur une vraie base (SQLite et PostgreSQL)."""
 
-import csv
-import io
 from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
 
 from bot.base import Base
-from metier.actions.export import exporter_actions, exporter_mesures
 from metier.actions.indicateurs import (
     analyser_nombre,
     creer_indicateur,
@@ -16,9 +13,7 @@ from metier.actions.indicateurs import (
     mesurer,
     rechercher_indicateurs,
 )
-from metier.actions.registre import creer_action
 from metier.erreurs import ErreurMetier
-from metier.formats import format_nombre
 from metier.serveurs import amorcer_serveur
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
@@ -91,11 +86,6 @@ def test_analyser_nombre_refuse(saisie: str, extrait: str) -> None:
         analyser_nombre(saisie)
 
 
-def test_format_nombre() -> None:
-    assert format_nombre(1200) == "1\u00a0200"  # séparateur des milliers de babel (fr_CA)
-    assert format_nombre(12.5) == "12,5"
-
-
 @pytest.mark.parametrize(
     ("options", "extrait"),
     [
@@ -162,42 +152,4 @@ def test_recherche_indicateurs_sans_accents(serveur: Base) -> None:
     assert [n for n, _ in serveur.lecture(partial(rechercher_indicateurs, guild_id=SERVEUR, saisie=""))] == [
         2,
         1,
-    ]
-
-
-def _lire_csv(contenu: bytes) -> list[dict[str, str]]:
-    assert contenu.startswith(b"\xef\xbb\xbf")  # BOM : Excel lit l'UTF-8
-    return list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
-
-
-def test_exports_csv_relisibles(serveur: Base) -> None:
-    serveur.transaction(
-        partial(
-            creer_action,
-            guild_id=SERVEUR,
-            auteur_id=ALICE,
-            titre='=SOMME(A1) ; « guillemets » "doubles"\nligne 2',
-            axe_numero=2,
-            objectif="2.3",
-            echeance="2027-03-31",
-            partenaires="UNamur, UQTR",
-            maintenant=MAINTENANT,
-        )
-    )
-    indicateur(serveur)
-    mesure(serveur, "12,5", "2026-11-01")
-    actions = _lire_csv(serveur.lecture(partial(exporter_actions, guild_id=SERVEUR)))
-    assert len(actions) == 1
-    ligne = actions[0]
-    assert ligne["titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
-    assert (ligne["axe"], ligne["objectif"], ligne["echeance"], ligne["statut"]) == (
-        "II. Développement social et économique",
-        "2.3",
-        "2027-03-31",
-        "proposée",
-    )
-    assert ligne["cree_le"] == "2026-11-26T15:00:00+00:00"
-    mesures = _lire_csv(serveur.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
-    assert [(m["indicateur"], m["date"], m["valeur"], m["unite"]) for m in mesures] == [
-        ("1", "2026-11-01", "12,5", "t CO₂")
     ]

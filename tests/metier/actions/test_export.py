@@ -1,0 +1,125 @@
+"""Exports CSV pour un tableur français : BOM, « ; », dates ISO, formules neutralisées."""
+
+import csv
+import io
+from datetime import date
+from functools import partial
+
+import pytest
+from sqlmodel import Session
+
+from bot.base import Base
+from metier.actions.export import ecrire_csv, exporter_actions, exporter_mesures
+from metier.serveurs import amorcer_serveur
+from tests.scenarios import ALICE, SERVEUR, Scenario, a_utc, remplir
+
+
+def _lire_csv(contenu: bytes) -> list[dict[str, str]]:
+    assert contenu.startswith(b"\xef\xbb\xbf")  # BOM : Excel lit l'UTF-8
+    return list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_ecrire_csv_en_utf8_avec_bom_point_virgule_et_dates_iso() -> None:
+    contenu = ecrire_csv(
+        ("texte", "nombre", "quand", "jour", "archivee", "vide"),
+        [
+            (
+                'Forum « emploi » ; "vert"\nNamur',
+                12.5,
+                a_utc("2026-11-26T15:00:00.123456"),
+                date(2027, 3, 31),
+                True,
+                None,
+            ),
+            ("Échange d'étudiants", 40, a_utc("2025-02-10T14:00"), date(2026, 6, 30), False, ""),
+        ],
+    )
+    assert contenu.startswith("\ufefftexte;nombre;quand;jour;archivee;vide\r\n".encode())
+    assert _lire_csv(contenu) == [
+        {
+            "texte": 'Forum « emploi » ; "vert"\nNamur',
+            "nombre": "12,5",  # virgule décimale : un nombre pour un tableur français
+            "quand": "2026-11-26T15:00:00+00:00",
+            "jour": "2027-03-31",
+            "archivee": "oui",
+            "vide": "",
+        },
+        {
+            "texte": "Échange d'étudiants",
+            "nombre": "40",
+            "quand": "2025-02-10T14:00:00+00:00",
+            "jour": "2026-06-30",
+            "archivee": "non",
+            "vide": "",
+        },
+    ]
+
+
+@pytest.mark.parametrize("texte", ["=SUM(A1:A9)", "=SOMME(A1)", "+33 6 12 34 56 78", "-2+3", "@SOMME(A1)"])
+def test_une_cellule_qui_serait_une_formule_est_neutralisee(texte: str) -> None:
+    (ligne,) = _lire_csv(ecrire_csv(("titre",), [(texte,)]))
+    assert ligne["titre"] == "'" + texte
+
+
+@pytest.mark.parametrize(("valeur", "attendu"), [("Budget = 2 000 $", "Budget = 2 000 $"), (-3.5, "-3,5")])
+def test_un_signe_qui_n_ouvre_pas_la_cellule_ou_un_nombre_negatif_reste_tel_quel(
+    valeur: object, attendu: str
+) -> None:
+    (ligne,) = _lire_csv(ecrire_csv(("cellule",), [(valeur,)]))
+    assert ligne["cellule"] == attendu
+
+
+def _action_et_mesure(session: Session) -> None:
+    amorcer_serveur(session, SERVEUR)
+    s = Scenario(session, SERVEUR, ALICE)
+    s.action(
+        "2026-11-26T15:00",
+        '=SOMME(A1) ; « guillemets » "doubles"\nligne 2',
+        2,
+        objectif="2.3",
+        echeance="2027-03-31",
+        partenaires="UNamur, UQTR",
+    )
+    s.indicateur("2026-10-01T12:00", "Émissions évitées", 1, "t CO₂", "30")
+    s.mesurer(1, "2026-11-01", "12,5")
+
+
+def test_exports_csv_relisibles(base: Base) -> None:
+    base.transaction(_action_et_mesure)
+    actions = _lire_csv(base.lecture(partial(exporter_actions, guild_id=SERVEUR)))
+    assert len(actions) == 1
+    ligne = actions[0]
+    assert ligne["titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
+    assert (ligne["axe"], ligne["objectif"], ligne["echeance"], ligne["statut"]) == (
+        "II. Développement social et économique",
+        "2.3",
+        "2027-03-31",
+        "proposée",
+    )
+    assert ligne["cree_le"] == "2026-11-26T15:00:00+00:00"
+    mesures = _lire_csv(base.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
+    assert [(m["indicateur"], m["date"], m["valeur"], m["unite"]) for m in mesures] == [
+        ("1", "2026-11-01", "12,5", "t CO₂")
+    ]
+
+
+def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: Base) -> None:
+    base.transaction(remplir)
+
+    def numeros(**options: object) -> list[str]:
+        contenu = base.lecture(partial(exporter_actions, guild_id=SERVEUR, **options))  # type: ignore[arg-type]
+        return [ligne["numero"] for ligne in _lire_csv(contenu)]
+
+    assert numeros() == ["1", "2", "3", "4", "5", "6"]  # jamais le secret de l'autre jumelage
+    assert numeros(archivees=False) == ["1", "2", "3", "4", "5"]
+    # Touchées en 2025 : créées au plus tard le 31 décembre, modifiées au plus tôt le 1er janvier.
+    assert numeros(du=date(2025, 1, 1), au=date(2025, 12, 31)) == ["1", "2", "3"]
+    assert numeros(du=date(2026, 2, 2)) == ["1", "4", "5", "6"]  # le forum et l'échange n'ont plus bougé
+
+    mesures = base.lecture(
+        partial(exporter_mesures, guild_id=SERVEUR, du=date(2026, 3, 31), au=date(2026, 5, 1))
+    )
+    assert [(m["indicateur"], m["date"], m["valeur"]) for m in _lire_csv(mesures)] == [
+        ("1", "2026-03-31", "700"),
+        ("2", "2026-05-01", "10"),
+    ]
