@@ -23,7 +23,7 @@ from metier.actions.evolution import recalculer_en_retard
 from metier.graphiques import TYPES_GRAPHIQUES, donnees_axes, preparer
 from metier.publications.resume import construire_resume
 from modeles import ConfigServeur
-from rendu.graphiques import rendre
+from rendu.graphiques import dessiner_png
 
 ESSAIS = 15
 SERVEUR = 1
@@ -60,7 +60,7 @@ async def _mesurer(base: Base) -> None:
     # Premier dessin à part : il paie l'import de matplotlib (~0,3 s), une fois par processus.
     donnees = await base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT))
     with SondeBoucle() as sonde:
-        _, froid = await _chronometrer(ATELIER.executer(rendre, donnees))
+        _, froid = await _chronometrer(ATELIER.executer(dessiner_png, donnees))
     print(
         f"premier dessin (import de matplotlib compris) : {froid * 1000:.0f} ms, "
         f"boucle bloquée au plus {sonde.retard_max * 1000:.1f} ms"
@@ -130,7 +130,7 @@ async def _resume_complet(base: Base) -> float:
         base.lire(partial(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)),
         base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)),
     )
-    await ATELIER.executer(rendre, axes)
+    await ATELIER.executer(dessiner_png, axes)
     embed = embed_resume(semaine, image=axes.nom_fichier)
     assert len(embed) <= 6000
     return time.perf_counter() - debut
@@ -151,7 +151,7 @@ async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
                     )
                 )
             with SondeBoucle() as sonde_dessin:
-                image, dessin = await _chronometrer(ATELIER.executer(rendre, donnees))
+                image, dessin = await _chronometrer(ATELIER.executer(dessiner_png, donnees))
             assert image.startswith(b"\x89PNG")
             for quand, sonde in zip(blocages, (sonde_lecture, sonde_dessin), strict=True):
                 blocages[quand] = max(blocages[quand], sonde.retard_max)

@@ -17,7 +17,7 @@ from bot.atelier import Atelier
 from bot.base import Base
 from bot.client import geler_memoire
 from metier.rapport.donnees import rassembler
-from rendu.graphiques import rendre
+from rendu.graphiques import dessiner_png
 from rendu.rapport import rendre_pdf
 
 SERVEUR = 424242
@@ -42,7 +42,7 @@ async def produire(base: Base, annee: int) -> dict[str, float]:
     images = {}
     with SondeBoucle() as sonde:
         for graphique in rapport.graphiques:
-            images[graphique.cle] = await ATELIER.executer(rendre, graphique.donnees)
+            images[graphique.cle] = await ATELIER.executer(dessiner_png, graphique.donnees)
     mesure["blocage_graphiques"] = sonde.retard_max
     graphiques = time.perf_counter()
     with SondeBoucle() as sonde:

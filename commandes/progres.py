@@ -35,7 +35,7 @@ from metier.publications.resume import (
 )
 from metier.temps import NBSP, format_date_courte, format_heure
 from modeles import Livraison
-from rendu.graphiques import rendre
+from rendu.graphiques import dessiner_png
 
 T = TypeVar("T")
 
@@ -293,7 +293,7 @@ class Progres(
             )
         )
         await interaction.response.defer(thinking=True)
-        image = await self.bot.atelier.executer(rendre, donnees)
+        image = await self.bot.atelier.executer(dessiner_png, donnees)
         await repondre(
             interaction, f"📊 **{texte_saisi(donnees.titre, 300)}**", file=fichier_png(donnees, image)
         )
@@ -324,7 +324,7 @@ class Progres(
         )
         if axes.est_vide:
             return embed_resume(resume, en_retard=en_retard), []
-        image = await self.bot.atelier.executer(rendre, axes)
+        image = await self.bot.atelier.executer(dessiner_png, axes)
         embed = embed_resume(resume, en_retard=en_retard, image=axes.nom_fichier)
         return embed, [fichier_png(axes, image)]
 

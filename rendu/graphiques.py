@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from io import BytesIO
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, assert_never
 
 from babel.dates import format_date
 
@@ -29,6 +30,7 @@ from metier.graphiques import (
     DonneesStatuts,
     Echeance,
     EtatIndicateur,
+    Porteur,
 )
 from metier.protocole import chiffre_romain
 from metier.temps import LOCALE, NBSP
@@ -64,12 +66,30 @@ COULEURS_STATUTS: Final = {
 }
 COULEURS_SERIES: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARQUEURS_SERIES: Final = ("o", "s", "^", "D", "v", "P", "X")
+# Une valeur nulle (ou en recul) reste une barre : un trait de sa couleur, puis son étiquette.
+BARRE_MINIMALE: Final = 0.8  # en points de l'échelle 0-100 % : 6 à 9 px selon le graphique
+# Libellés d'échéance : l'axe occupe presque toute la largeur (pas de graduations à gauche) ; le
+# libellé est décalé de quelques points du point, avec une marge pour son cadre et le crénage.
+LARGEUR_AXE_ECHEANCES_PX: Final = 0.98 * LARGEUR_POUCES * DPI
+DECALAGE_LIBELLE_PT: Final = 9
+MARGE_LIBELLE_PX: Final = 24
+TITRE_ECHEANCE_MAX: Final = 60  # chaque caractère coûte ~0,1 ms à dessiner
+
 COULEUR_ATTEINT: Final = "#009E73"
 COULEUR_EN_ROUTE: Final = "#0072B2"
 
 
-def rendre(donnees: Donnees) -> bytes:
-    """Dessine le graphique et rend l'image PNG (1200 × 675 px)."""
+def dessiner_png(donnees: Donnees) -> bytes:
+    """Dessine le graphique et rend les octets de l'image PNG (1200 × 675 px)."""
+    tampon = BytesIO()
+    dessiner(donnees).canvas.print_png(  # type: ignore[attr-defined]
+        tampon, metadata={"Software": None}, pil_kwargs={"compress_level": COMPRESSION_PNG}
+    )
+    return tampon.getvalue()
+
+
+def dessiner(donnees: Donnees) -> Figure:
+    """Dessine le graphique sur une figure mise en page, prête à encoder (les tests l'inspectent)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -83,27 +103,26 @@ def rendre(donnees: Donnees) -> bytes:
         axe.spines[cote].set_visible(False)
     axe.tick_params(labelsize=TAILLE_TEXTE, colors=ENCRE)
     axe.set_axisbelow(True)
-    if isinstance(donnees, DonneesAxes):
-        _dessiner_axes(figure, axe, donnees)
-    elif isinstance(donnees, DonneesStatuts):
-        _dessiner_statuts(figure, axe, donnees)
-    elif isinstance(donnees, DonneesEvolution):
-        _dessiner_evolution(figure, axe, donnees)
-    elif isinstance(donnees, DonneesIndicateurs):
-        _dessiner_indicateurs(figure, axe, donnees)
-    else:
-        _dessiner_echeances(figure, axe, donnees)
+    match donnees:
+        case DonneesAxes():
+            _dessiner_axes(figure, axe, donnees)
+        case DonneesStatuts():
+            _dessiner_statuts(figure, axe, donnees)
+        case DonneesEvolution():
+            _dessiner_evolution(figure, axe, donnees)
+        case DonneesIndicateurs():
+            _dessiner_indicateurs(figure, axe, donnees)
+        case DonneesEcheances():
+            _dessiner_echeances(figure, axe, donnees)
+        case _:
+            assert_never(donnees)
     # La mise en page contrainte (titre jamais coupé) une seule fois, puis un seul dessin :
     # `savefig` ferait en plus un dessin à blanc complet pour la calculer (~15 ms).
     moteur = figure.get_layout_engine()
     assert moteur is not None
     moteur.execute(figure)
     figure.set_layout_engine("none")
-    tampon = BytesIO()
-    canevas.print_png(  # type: ignore[no-untyped-call]
-        tampon, metadata={"Software": None}, pil_kwargs={"compress_level": COMPRESSION_PNG}
-    )
-    return tampon.getvalue()
+    return figure
 
 
 # --- Outils -------------------------------------------------------------------------------------
@@ -160,6 +179,11 @@ def _valeur_sur_barre(axe: Axes, y: float, valeur: float, texte: str, couleur: s
         )
 
 
+def _longueur_visible(pourcentage: float) -> float:
+    """La longueur dessinée d'une barre sur l'échelle 0-100 % : au moins un trait, au plus 100 %."""
+    return min(max(pourcentage, BARRE_MINIMALE), 100.0)
+
+
 def _legende(figure: Figure, colonnes: int) -> None:
     figure.legend(loc="outside lower center", ncols=colonnes, fontsize=TAILLE_PETITE, frameon=False)
 
@@ -208,14 +232,14 @@ def _dessiner_axes(figure: Figure, axe: Axes, donnees: DonneesAxes) -> None:
         ]
         axe.barh(
             [y for y, _, _ in barres],
-            [v for _, v, _ in barres],
+            [_longueur_visible(v) for _, v, _ in barres],
             height=hauteur * 0.9,
             color=porteur.couleur,
             label=porteur.nom,
         )
         for y, valeur, nombre in barres:
             texte = f"{format_pourcentage(valeur)} ({format_nombre(nombre)})"
-            _valeur_sur_barre(axe, y, valeur, texte, porteur.couleur, 100)
+            _valeur_sur_barre(axe, y, _longueur_visible(valeur), texte, porteur.couleur, 100)
     moyennes = [(i, ligne.moyenne) for i, ligne in enumerate(donnees.axes) if ligne.moyenne is not None]
     axe.vlines(
         [m for _, m in moyennes],
@@ -358,7 +382,7 @@ def _dessiner_indicateurs(figure: Figure, axe: Axes, donnees: DonneesIndicateurs
             axe.text(1, y, "aucune mesure", va="center", fontsize=TAILLE_PETITE, color=GRIS, style="italic")
             continue
         couleur = COULEUR_ATTEINT if pourcentage >= 100 else COULEUR_EN_ROUTE
-        largeur = min(max(pourcentage, 0.0), 100.0)
+        largeur = _longueur_visible(pourcentage)
         axe.barh(y, largeur, height=0.6, color=couleur)
         _valeur_sur_barre(axe, y, largeur, format_pourcentage(pourcentage), couleur, 100)
     axe.axvline(100, color=ENCRE, linewidth=1.5)
@@ -386,24 +410,41 @@ def _libelle_indicateur(etat: EtatIndicateur, *, detaille: bool) -> str:
 
 
 def _dessiner_echeances(figure: Figure, axe: Axes, donnees: DonneesEcheances) -> None:
-    from matplotlib.lines import Line2D
-
-    echeances = donnees.echeances
-    jours = [e.jours for e in echeances]
-    gauche: float = min(0, *jours)
-    droite: float = max(0, *jours)
-    droite = max(droite, gauche + 14)  # au moins deux semaines, vers l'avenir
-    # De la place de chaque côté pour le libellé écrit à côté du point.
-    etendue = droite - gauche
-    gauche, droite = gauche - 0.05 * etendue, droite + 0.05 * etendue
+    gauche, droite = _etendue_echeances(donnees.echeances)
     if gauche < 0:
         axe.axvspan(gauche, 0, color=ROUGE_RETARD, alpha=0.07, linewidth=0)
     axe.axvline(0, color=ROUGE_RETARD, linewidth=1.5, linestyle="--")
+    _points_echeances(axe, donnees)
+    _libelles_echeances(figure, axe, donnees.echeances, gauche, droite)
+    axe.set_yticks([])
+    axe.spines["left"].set_visible(False)
+    axe.set_ylim(len(donnees.echeances) - 0.5, -0.7)
+    axe.set_xlim(gauche, droite)
+    graduations = _graduations_dates(donnees.au, gauche, droite)
+    axe.set_xticks([j for j, _ in graduations], [t for _, t in graduations])
+    axe.grid(axis="x", color=GRILLE)
+    if donnees.note_autres:
+        axe.set_xlabel(donnees.note_autres, fontsize=TAILLE_PETITE, color=GRIS)
+    _legende_echeances(figure, donnees.porteurs)
+    _sous_titre(axe, f"Actions ouvertes · {pluriel(donnees.nb_en_retard, 'action')} en retard en tout")
+
+
+def _etendue_echeances(echeances: Sequence[Echeance]) -> tuple[float, float]:
+    """Les bornes de l'axe, en jours depuis aujourd'hui : au moins deux semaines, avec une marge."""
+    jours = [e.jours for e in echeances]
+    gauche: float = min(0, *jours)
+    droite: float = max(0, *jours, gauche + 14)
+    etendue = droite - gauche
+    return gauche - 0.05 * etendue, droite + 0.05 * etendue
+
+
+def _points_echeances(axe: Axes, donnees: DonneesEcheances) -> None:
+    """Un point par échéance, de la couleur de sa ville ; une croix quand elle est dépassée."""
     for porteur in donnees.porteurs:
         for en_retard in (False, True):
             choix = [
                 (y, e.jours)
-                for y, e in enumerate(echeances)
+                for y, e in enumerate(donnees.echeances)
                 if e.porteur.code == porteur.code and e.en_retard == en_retard
             ]
             if choix:
@@ -418,16 +459,26 @@ def _dessiner_echeances(figure: Figure, axe: Axes, donnees: DonneesEcheances) ->
                     markeredgecolor="white",
                     zorder=3,
                 )
+
+
+def _libelles_echeances(
+    figure: Figure, axe: Axes, echeances: Sequence[Echeance], gauche: float, droite: float
+) -> None:
+    """Écrit « #3 · Titre · dans 14 j » à côté de chaque point, du côté où il y a le plus de place."""
     bascule = gauche + 0.65 * (droite - gauche)  # au-delà, le libellé passe à gauche du point
-    decalages = {True: _decale(figure, axe, 9), False: _decale(figure, axe, -9)}
+    decalages = {
+        True: _decale(figure, axe, DECALAGE_LIBELLE_PT),
+        False: _decale(figure, axe, -DECALAGE_LIBELLE_PT),
+    }
     for y, e in enumerate(echeances):
-        # Un seul texte court par ligne : avec matplotlib 3.11, chaque texte coûte ~1 ms et
+        # Un seul texte par ligne : avec matplotlib 3.11, chaque texte coûte ~1 ms et
         # chaque caractère ~0,1 ms (un `annotate` plus encore).
         a_droite = e.jours <= bascule
+        cote = (droite - e.jours if a_droite else e.jours - gauche) / (droite - gauche)
         axe.text(
             e.jours,
             y,
-            f"#{e.numero} · {tronquer(e.titre, 22)} · {_delai_court(e)}",
+            _libelle_echeance(e, cote * LARGEUR_AXE_ECHEANCES_PX - MARGE_LIBELLE_PX),
             transform=decalages[a_droite],
             ha="left" if a_droite else "right",
             va="center",
@@ -435,18 +486,48 @@ def _dessiner_echeances(figure: Figure, axe: Axes, donnees: DonneesEcheances) ->
             color=ROUGE_RETARD if e.en_retard else ENCRE,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
         )
-    axe.set_yticks([])
-    axe.spines["left"].set_visible(False)
-    axe.set_ylim(len(echeances) - 0.5, -0.7)
-    axe.set_xlim(gauche, droite)
-    graduations = _graduations_dates(donnees.au, gauche, droite)
-    axe.set_xticks([j for j, _ in graduations], [t for _, t in graduations])
-    axe.grid(axis="x", color=GRILLE)
-    if donnees.note_autres:
-        axe.set_xlabel(donnees.note_autres, fontsize=TAILLE_PETITE, color=GRIS)
+
+
+def _libelle_echeance(echeance: Echeance, place_px: float) -> str:
+    """« #3 · Titre · dans 14 j » : le titre n'est coupé que s'il ne tient pas dans `place_px`."""
+    tete, queue = f"#{echeance.numero} · ", f" · {_delai_court(echeance)}"
+    reste = place_px - _largeur_px(tete + queue)
+    titre = tronquer(echeance.titre, TITRE_ECHEANCE_MAX)
+    if _largeur_px(titre) <= reste:
+        return f"{tete}{titre}{queue}"
+    largeur, gardes = _largeur_px("…"), 0
+    for caractere in titre:
+        largeur += _avance_px(caractere)
+        if largeur > reste:
+            break
+        gardes += 1
+    return f"{tete}{tronquer(titre, gardes + 1)}{queue}"
+
+
+def _largeur_px(texte: str) -> float:
+    """La largeur d'un texte à `TAILLE_PETITE`, somme des avances de ses glyphes (sans crénage)."""
+    return sum(_avance_px(c) for c in texte)
+
+
+@lru_cache(maxsize=1024)
+def _avance_px(caractere: str) -> float:
+    """L'avance d'un glyphe à `TAILLE_PETITE` : lue dans la police, sans mettre un texte en page (~1 ms)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    police = get_font(findfont(FontProperties(size=TAILLE_PETITE)))
+    if not police.get_char_index(ord(caractere)):
+        return TAILLE_PETITE * DPI / 72  # absent de la police (émoji) : un cadratin, large
+    police.set_size(TAILLE_PETITE, DPI)
+    avance: float = police.load_char(ord(caractere)).linearHoriAdvance / 65536
+    return avance
+
+
+def _legende_echeances(figure: Figure, porteurs: Sequence[Porteur]) -> None:
+    from matplotlib.lines import Line2D
+
     poignees = [
         Line2D([], [], marker="o", linestyle="", markersize=10, color=p.couleur, label=p.nom)
-        for p in donnees.porteurs
+        for p in porteurs
     ]
     poignees.append(Line2D([], [], marker="X", linestyle="", markersize=11, color=GRIS, label="En retard"))
     poignees.append(Line2D([], [], color=ROUGE_RETARD, linestyle="--", label="Aujourd'hui"))
@@ -457,7 +538,6 @@ def _dessiner_echeances(figure: Figure, axe: Axes, donnees: DonneesEcheances) ->
         fontsize=TAILLE_PETITE,
         frameon=False,
     )
-    _sous_titre(axe, f"Actions ouvertes · {pluriel(donnees.nb_en_retard, 'action')} en retard en tout")
 
 
 def _delai_court(echeance: Echeance) -> str:

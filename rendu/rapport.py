@@ -42,7 +42,7 @@ from metier.rapport.donnees import (
 from metier.reunions.series import ecart_inhabituel
 from metier.temps import LOCALE, NBSP, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
-from rendu.graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, rendre
+from rendu.graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, dessiner_png
 
 MARGE: Final = 18.0  # mm
 LARGEUR_UTILE: Final = 210.0 - 2 * MARGE
@@ -889,7 +889,7 @@ def dessiner_graphiques(
     graphiques = rapport.graphiques
     images = {}
     for fait, graphique in enumerate(graphiques, start=1):
-        images[graphique.cle] = rendre(graphique.donnees)
+        images[graphique.cle] = dessiner_png(graphique.donnees)
         if progression is not None:
             progression(fait, len(graphiques))
     return images

@@ -35,7 +35,7 @@ from metier.graphiques import (
 )
 from metier.serveurs import amorcer_serveur
 from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour, StatutAction
-from rendu.graphiques import rendre
+from rendu.graphiques import dessiner_png
 
 MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 AUJOURD_HUI = date(2026, 11, 26)
@@ -552,7 +552,7 @@ def test_rendu_png_au_format_de_discord(scenario: Base, type_graphique: str) -> 
     donnees = scenario.lecture(
         preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT
     )
-    png = rendre(donnees)
+    png = dessiner_png(donnees)
     assert _dimensions_png(png) == (1200, 675)
     Image.open(BytesIO(png)).verify()
     if type_graphique in {"axes", "echeances"}:
@@ -572,6 +572,6 @@ def test_rendu_sans_matplotlib_au_demarrage_et_dans_des_threads(scenario: Base) 
         for t in ("axes", "echeances", "evolution")
     ]
     with ThreadPoolExecutor(max_workers=3) as executeur:
-        images = list(executeur.map(rendre, donnees * 2))
+        images = list(executeur.map(dessiner_png, donnees * 2))
     assert [_dimensions_png(png) for png in images] == [(1200, 675)] * 6
     assert images[:3] == images[3:]  # le même graphique, au pixel près
