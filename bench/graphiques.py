@@ -20,7 +20,7 @@ from bot.base import Base
 from bot.client import geler_memoire
 from commandes.progres import embed_resume
 from metier.actions.evolution import recalculer_en_retard
-from metier.graphiques import TYPES_GRAPHIQUES, donnees_axes, preparer
+from metier.graphiques import TypeGraphique, donnees_axes, preparer
 from metier.publications.resume import construire_resume
 from modeles import ConfigServeur
 from rendu.graphiques import dessiner_png
@@ -139,7 +139,7 @@ async def _resume_complet(base: Base) -> float:
 async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
     """Chronomètre chaque graphique ; rend le plus long blocage de la boucle (lecture, dessin)."""
     blocages = {"pendant la lecture des données": 0.0, "pendant le dessin": 0.0}
-    for type_graphique in TYPES_GRAPHIQUES:
+    for type_graphique in TypeGraphique:
         preparations, dessins, totaux = [], [], []
         for _ in range(ESSAIS):
             with SondeBoucle() as sonde_lecture:

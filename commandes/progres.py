@@ -22,7 +22,7 @@ from commandes._completion import completer_axe
 from commandes._seances import ligne_seance
 from metier.actions.registre import LIBELLES_STATUT
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
-from metier.graphiques import Donnees, donnees_axes, preparer
+from metier.graphiques import Donnees, TypeGraphique, donnees_axes, preparer
 from metier.publications.livraisons import TypeLivraison
 from metier.publications.resume import (
     JOURS_ECHEANCES,
@@ -40,11 +40,11 @@ from rendu.graphiques import dessiner_png
 T = TypeVar("T")
 
 CHOIX_TYPES = [
-    app_commands.Choice(name="Avancement moyen par axe et par ville", value="axes"),
-    app_commands.Choice(name="Actions par statut et par axe", value="statuts"),
-    app_commands.Choice(name="Évolution de l'avancement, mois par mois", value="evolution"),
-    app_commands.Choice(name="Indicateurs vers leur cible", value="indicateurs"),
-    app_commands.Choice(name="Échéances en retard et à venir", value="echeances"),
+    app_commands.Choice(name="Avancement moyen par axe et par ville", value=TypeGraphique.AXES.value),
+    app_commands.Choice(name="Actions par statut et par axe", value=TypeGraphique.STATUTS.value),
+    app_commands.Choice(name="Évolution de l'avancement, mois par mois", value=TypeGraphique.EVOLUTION.value),
+    app_commands.Choice(name="Indicateurs vers leur cible", value=TypeGraphique.INDICATEURS.value),
+    app_commands.Choice(name="Échéances en retard et à venir", value=TypeGraphique.ECHEANCES.value),
 ]
 VOIR_ACTIONS = "/action liste"
 # Une section de l'embed : nom, lignes, éléments non listés, commande qui les montre tous.

@@ -1,7 +1,7 @@
 """Données des graphiques de progrès (`/progres graphique`), agrégées en SQL, prêtes à dessiner.
 
 Chaque fonction `donnees_*` rend un instantané figé (valeurs simples, libellés en français) que
-`metier.rendu_graphiques.rendre` dessine. Une sélection vide est rendue telle quelle (`est_vide`) ;
+`rendu.graphiques.dessiner_png` dessine. Une sélection vide est rendue telle quelle (`est_vide`) ;
 c'est `preparer` qui la refuse avec un message qui dit quoi faire. Un numéro d'axe inconnu est
 refusé partout (`ErreurMetier`).
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar, Final
+from enum import StrEnum
+from typing import Any, ClassVar, Final, assert_never
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -33,7 +34,17 @@ from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
-TYPES_GRAPHIQUES: Final = ("axes", "statuts", "evolution", "indicateurs", "echeances")
+
+class TypeGraphique(StrEnum):
+    """Ce que montre un graphique de /progres graphique (aussi le nom de son fichier)."""
+
+    AXES = "axes"
+    STATUTS = "statuts"
+    EVOLUTION = "evolution"
+    INDICATEURS = "indicateurs"
+    ECHEANCES = "echeances"
+
+
 MAX_ECHEANCES: Final = 15
 MAX_INDICATEURS: Final = 10
 MOIS_PAR_DEFAUT: Final = 12
@@ -88,7 +99,7 @@ class Porteur:
 class _Graphique:
     """Ce que tous les graphiques ont : un titre, une date, un nom de fichier."""
 
-    type_graphique: ClassVar[str]
+    type_graphique: ClassVar[TypeGraphique]
     titre: str
     au: date
 
@@ -123,7 +134,7 @@ class AvancementAxe:
 class DonneesAxes(_Graphique):
     """Avancement moyen par axe, et par ville porteuse dans chaque axe."""
 
-    type_graphique: ClassVar[str] = "axes"
+    type_graphique: ClassVar[TypeGraphique] = TypeGraphique.AXES
     porteurs: tuple[Porteur, ...]
     axes: tuple[AvancementAxe, ...]
 
@@ -156,7 +167,7 @@ class RepartitionAxe:
 class DonneesStatuts(_Graphique):
     """Actions par statut et par axe (barres empilées)."""
 
-    type_graphique: ClassVar[str] = "statuts"
+    type_graphique: ClassVar[TypeGraphique] = TypeGraphique.STATUTS
     statuts: tuple[tuple[StatutAction, str], ...]
     axes: tuple[RepartitionAxe, ...]
 
@@ -180,7 +191,7 @@ class SerieEvolution:
 class DonneesEvolution(_Graphique):
     """Avancement moyen par axe à chaque fin de mois, reconstitué d'après l'historique."""
 
-    type_graphique: ClassVar[str] = "evolution"
+    type_graphique: ClassVar[TypeGraphique] = TypeGraphique.EVOLUTION
     dates: tuple[date, ...]
     libelles_dates: tuple[str, ...]
     series: tuple[SerieEvolution, ...]
@@ -229,7 +240,7 @@ class EtatIndicateur:
 class DonneesIndicateurs(_Graphique):
     """Chaque indicateur : dernière valeur mesurée, en % du chemin entre départ et cible."""
 
-    type_graphique: ClassVar[str] = "indicateurs"
+    type_graphique: ClassVar[TypeGraphique] = TypeGraphique.INDICATEURS
     indicateurs: tuple[EtatIndicateur, ...]
     nb_autres: int
     ou_voir_les_autres: str = "filtrez par axe"
@@ -264,21 +275,12 @@ class Echeance:
         """Échéance dépassée (l'action n'est ni terminée ni abandonnée)."""
         return self.jours < 0
 
-    @property
-    def libelle_delai(self) -> str:
-        """« en retard de 3 j », « aujourd'hui », « dans 12 j »."""
-        if self.jours < 0:
-            return f"en retard de {-self.jours}{NBSP}j"
-        if self.jours == 0:
-            return "aujourd'hui"
-        return f"dans {self.jours}{NBSP}j"
-
 
 @dataclass(frozen=True)
 class DonneesEcheances(_Graphique):
     """Les échéances les plus proches (en retard ou à venir), au plus `MAX_ECHEANCES`."""
 
-    type_graphique: ClassVar[str] = "echeances"
+    type_graphique: ClassVar[TypeGraphique] = TypeGraphique.ECHEANCES
     horizon: date
     porteurs: tuple[Porteur, ...]
     echeances: tuple[Echeance, ...]
@@ -614,7 +616,6 @@ def donnees_echeances(
     if not 1 <= jours <= 3660:
         raise ErreurMetier("La période doit compter entre 1 et 3 660 jours.")
     axes = _axes(session, guild_id, axe)
-    numeros_axes = {a.id: a.numero for a in axes}
     porteurs = _Porteurs(session, guild_id)
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     horizon = aujourd_hui + timedelta(days=jours)
@@ -629,6 +630,30 @@ def donnees_echeances(
     nb_total, nb_en_retard = lire_lignes(
         session, sa.select(func.count(), func.coalesce(func.sum(en_retard), 0)).where(*conditions)
     )[0]
+    gardees = _plus_proches(session, conditions, aujourd_hui, {a.id: a.numero for a in axes}, porteurs)
+    retard_montre = sum(e.en_retard for e in gardees)
+    titre = f"Échéances en retard et à {jours} jours"
+    return DonneesEcheances(
+        titre=_titre(titre, axes, axe, f"au {format_jour(aujourd_hui)}"),
+        au=aujourd_hui,
+        horizon=horizon,
+        porteurs=porteurs.presents({e.porteur.code for e in gardees}),
+        echeances=tuple(gardees),
+        nb_en_retard=int(nb_en_retard),
+        nb_autres=int(nb_total) - len(gardees),
+        nb_autres_en_retard=int(nb_en_retard) - retard_montre,
+    )
+
+
+def _plus_proches(
+    session: Session,
+    conditions: list[Any],
+    aujourd_hui: date,
+    numeros_axes: dict[int | None, int],
+    porteurs: _Porteurs,
+) -> list[Echeance]:
+    """Les `MAX_ECHEANCES` échéances les plus proches d'aujourd'hui, dans l'ordre des dates."""
+    echeance = col(Action.echeance)
     colonnes = (
         col(Action.numero),
         col(Action.titre),
@@ -665,19 +690,7 @@ def donnees_echeances(
         for numero, titre, axe_id, ville, statut, jour in (*passees, *a_venir)
     ]
     toutes.sort(key=lambda e: (abs(e.jours), e.jours >= 0, e.numero))
-    gardees = sorted(toutes[:MAX_ECHEANCES], key=lambda e: (e.echeance, e.numero))
-    retard_montre = sum(e.en_retard for e in gardees)
-    titre = f"Échéances en retard et à {jours} jours"
-    return DonneesEcheances(
-        titre=_titre(titre, axes, axe, f"au {format_jour(aujourd_hui)}"),
-        au=aujourd_hui,
-        horizon=horizon,
-        porteurs=porteurs.presents({e.porteur.code for e in gardees}),
-        echeances=tuple(gardees),
-        nb_en_retard=int(nb_en_retard),
-        nb_autres=int(nb_total) - len(gardees),
-        nb_autres_en_retard=int(nb_en_retard) - retard_montre,
-    )
+    return sorted(toutes[:MAX_ECHEANCES], key=lambda e: (e.echeance, e.numero))
 
 
 # --- Point d'entrée -----------------------------------------------------------------------------
@@ -693,26 +706,33 @@ def preparer(
     mois: int = MOIS_PAR_DEFAUT,
     jours: int = JOURS_PAR_DEFAUT,
 ) -> Donnees:
-    """Prépare les données du graphique demandé, prêtes pour `rendu_graphiques.rendre`.
+    """Prépare les données du graphique demandé, prêtes pour `rendu.graphiques.dessiner_png`.
 
     Lève `ErreurMetier` pour un type inconnu, un axe inconnu, ou s'il n'y a rien à dessiner
     (le message dit comment y remédier). La session vient en premier pour `Base.lire(preparer, …)`.
     """
+    try:
+        choix = TypeGraphique(type_graphique)
+    except ValueError:
+        types = ", ".join(TypeGraphique)
+        raise ErreurMetier(
+            f"Type de graphique inconnu : « {type_graphique[:40]} ». Choisissez : {types}."
+        ) from None
     communs: dict[str, Any] = {"guild_id": guild_id, "maintenant": maintenant, "axe": axe}
     donnees: Donnees
-    if type_graphique == "axes":
-        donnees = donnees_axes(session, **communs)
-    elif type_graphique == "statuts":
-        donnees = donnees_statuts(session, **communs)
-    elif type_graphique == "evolution":
-        donnees = donnees_evolution(session, mois=mois, **communs)
-    elif type_graphique == "indicateurs":
-        donnees = donnees_indicateurs(session, **communs)
-    elif type_graphique == "echeances":
-        donnees = donnees_echeances(session, jours=jours, **communs)
-    else:
-        types = ", ".join(TYPES_GRAPHIQUES)
-        raise ErreurMetier(f"Type de graphique inconnu : « {type_graphique[:40]} ». Choisissez : {types}.")
+    match choix:
+        case TypeGraphique.AXES:
+            donnees = donnees_axes(session, **communs)
+        case TypeGraphique.STATUTS:
+            donnees = donnees_statuts(session, **communs)
+        case TypeGraphique.EVOLUTION:
+            donnees = donnees_evolution(session, mois=mois, **communs)
+        case TypeGraphique.INDICATEURS:
+            donnees = donnees_indicateurs(session, **communs)
+        case TypeGraphique.ECHEANCES:
+            donnees = donnees_echeances(session, jours=jours, **communs)
+        case _:
+            assert_never(choix)
     if donnees.est_vide:
         raise ErreurMetier(_message_vide(session, donnees, guild_id, axe))
     return donnees
@@ -720,20 +740,27 @@ def preparer(
 
 def _message_vide(session: Session, donnees: Donnees, guild_id: int, axe: int | None) -> str:
     dans_axe = f" dans l'axe {chiffre_romain(axe)}" if axe is not None else ""
-    if isinstance(donnees, DonneesIndicateurs):
-        if axe is None:
-            return AUCUN_INDICATEUR
-        return f"Aucun indicateur{dans_axe} pour l'instant : ajoutez-en avec /indicateur ajouter."
-    axes = _axes(session, guild_id, axe)
-    nombre = lire_lignes(session, sa.select(func.count()).where(*_filtre_actions(guild_id, axes, axe)))[0][0]
-    if not nombre:
-        if axe is None:
-            return AUCUNE_ACTION
-        return f"Aucune action{dans_axe} pour l'instant : ajoutez-en avec /action ajouter."
-    if isinstance(donnees, DonneesEcheances):
-        jours = (donnees.horizon - donnees.au).days
-        return (
-            f"Aucune action ouverte{dans_axe} n'a d'échéance dépassée ou dans les {jours} prochains jours : "
-            "fixez-en avec /action modifier."
-        )
-    return f"Aucune action{dans_axe} n'existait encore sur cette période."
+    match donnees:
+        case DonneesIndicateurs():
+            if axe is None:
+                return AUCUN_INDICATEUR
+            return f"Aucun indicateur{dans_axe} pour l'instant : ajoutez-en avec /indicateur ajouter."
+        case _ if not _nombre_actions(session, guild_id, axe):
+            if axe is None:
+                return AUCUNE_ACTION
+            return f"Aucune action{dans_axe} pour l'instant : ajoutez-en avec /action ajouter."
+        case DonneesEcheances():
+            jours = (donnees.horizon - donnees.au).days
+            return (
+                f"Aucune action ouverte{dans_axe} n'a d'échéance dépassée ou dans les {jours} prochains "
+                "jours : fixez-en avec /action modifier."
+            )
+        case DonneesAxes() | DonneesStatuts() | DonneesEvolution():
+            return f"Aucune action{dans_axe} n'existait encore sur cette période."
+        case _:
+            assert_never(donnees)
+
+
+def _nombre_actions(session: Session, guild_id: int, axe: int | None) -> int:
+    conditions = _filtre_actions(guild_id, _axes(session, guild_id, axe), axe)
+    return int(lire_lignes(session, sa.select(func.count()).where(*conditions))[0][0])
