@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.evenements import Evenement
 from metier.publications.livraisons import (
+    TypeLivraison,
     consigner_echec,
     consigner_envoi,
     consigner_saut,
@@ -32,11 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVENEMENT = "livraisons_dues"
 CLE_REVEIL = "livraisons"
 # Les rappels sont créés pour les 35 prochains jours : on repasse deux fois par jour.
 PREPARATION = timedelta(hours=12)
-NOMS = {"rappel": "le rappel", "ecart": "l'avis de changement d'écart", "resume": "le résumé hebdomadaire"}
 
 
 @dataclass
@@ -64,14 +64,14 @@ class Livreur:
 
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
-        self._rendus: dict[str, Rendu] = {}
+        self._rendus: dict[TypeLivraison, Rendu] = {}
         self._verrou = asyncio.Lock()
         self._derniere_preparation: datetime | None = None
-        bot.add_listener(self._on_livraisons_dues, f"on_{EVENEMENT}")
-        bot.add_listener(self._on_reunions_modifiees, "on_reunions_modifiees")
-        bot.add_listener(self._on_reunions_modifiees, "on_configuration_modifiee")
+        bot.add_listener(self._on_livraisons_dues, Evenement.LIVRAISONS_DUES.ecouteur)
+        bot.add_listener(self._on_reunions_modifiees, Evenement.REUNIONS_MODIFIEES.ecouteur)
+        bot.add_listener(self._on_reunions_modifiees, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
 
-    def enregistrer(self, type_livraison: str, rendu: Rendu) -> None:
+    def enregistrer(self, type_livraison: TypeLivraison, rendu: Rendu) -> None:
         """Le cog propriétaire d'un type de publication en fournit le rendu."""
         self._rendus[type_livraison] = rendu
 
@@ -100,7 +100,7 @@ class Livreur:
         prochaine = await self.bot.base.lire(prochaine_echeance)
         preparation = (self._derniere_preparation or self.bot.maintenant()) + PREPARATION
         quand = preparation if prochaine is None else min(prochaine, preparation)
-        self.bot.planificateur.planifier(CLE_REVEIL, quand, EVENEMENT)
+        self.bot.planificateur.planifier(CLE_REVEIL, quand, Evenement.LIVRAISONS_DUES)
 
     async def _on_reunions_modifiees(self, guild_id: int) -> None:
         await self.preparer(guild_id)
@@ -149,7 +149,7 @@ class Livreur:
             return  # déjà prise par un autre passage
         decision = await self.bot.base.lire(partial(decider, livraison=livraison, maintenant=maintenant))
         salon_id = decision.salon_id
-        rendu = self._rendus.get(livraison.type)
+        rendu = self._rendus.get(TypeLivraison(livraison.type))
         publication = await rendu(livraison, decision.en_retard) if decision.publier and rendu else None
         if publication is None:
             raison = decision.raison or "plus rien à publier"
@@ -218,7 +218,7 @@ class Livreur:
         guild = self.bot.get_guild(livraison.guild_id)
         if guild is not None and guild.system_channel is not None:
             salons.append(guild.system_channel.id)
-        quoi = NOMS.get(livraison.type, livraison.type)
+        quoi = TypeLivraison(livraison.type).designation
         message = (
             f"⚠️ {f'<@&{role}> ' if role else ''}Je n'ai pas pu publier {quoi} prévu "
             f"{discord.utils.format_dt(livraison.echeance, 'F')} dans <#{salon_id}>, "

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.evenements import Evenement
+
 log = logging.getLogger(__name__)
 
 # Une minuterie réveille au plus tard après ce délai pour relire l'horloge : si l'heure du
@@ -24,7 +26,7 @@ REVEIL_MAX = timedelta(hours=1)
 class Planificateur:
     """Réveils nommés : `planifier(cle, quand, evenement)` fait `reveiller(evenement)` à `quand`."""
 
-    def __init__(self, horloge: Callable[[], datetime], reveiller: Callable[[str], None]) -> None:
+    def __init__(self, horloge: Callable[[], datetime], reveiller: Callable[[Evenement], None]) -> None:
         self._horloge = horloge
         self._reveiller = reveiller
         self._minuteries: dict[str, asyncio.TimerHandle] = {}
@@ -49,7 +51,7 @@ class Planificateur:
             self._boucle = None
             log.info("Planificateur arrêté")
 
-    def planifier(self, cle: str, quand: datetime, evenement: str) -> None:
+    def planifier(self, cle: str, quand: datetime, evenement: Evenement) -> None:
         """Réveille le bot à `quand` avec `evenement` (remplace un réveil de même clé)."""
         if self._boucle is None:
             raise RuntimeError("planificateur arrêté")
@@ -57,7 +59,7 @@ class Planificateur:
         attente = min(max((quand - self._horloge()).total_seconds(), 0.0), REVEIL_MAX.total_seconds())
         self._minuteries[cle] = self._boucle.call_later(attente, self._echeance, cle, quand, evenement)
 
-    def _echeance(self, cle: str, quand: datetime, evenement: str) -> None:
+    def _echeance(self, cle: str, quand: datetime, evenement: Evenement) -> None:
         self._minuteries.pop(cle, None)
         if self._horloge() < quand:
             self.planifier(cle, quand, evenement)  # réveil intermédiaire : pas encore l'heure
@@ -69,7 +71,3 @@ class Planificateur:
         minuterie = self._minuteries.pop(cle, None)
         if minuterie is not None:
             minuterie.cancel()
-
-    def prevu(self, cle: str) -> bool:
-        """Dit si un réveil de cette clé est prévu."""
-        return cle in self._minuteries

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.arbre import repondre
 from bot.client import Passerelle
+from bot.evenements import Evenement
 from commandes._affichage import ajouter_champ, horodatage, nouvel_embed
 from commandes._completion import completer_ville
 from commandes._droits import exiger_coordination
@@ -63,7 +64,7 @@ class Config(
             )
         )
         self.bot.oublier_configuration(interaction.guild_id)
-        self.bot.dispatch("configuration_modifiee", interaction.guild_id)
+        self.bot.dispatch(Evenement.CONFIGURATION_MODIFIEE, interaction.guild_id)
         return configuration
 
     @app_commands.command(name="voir", description="Affiche la configuration de Passerelle sur ce serveur")

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.arbre import repondre
 from bot.client import Passerelle
+from bot.evenements import Evenement
 from bot.limites import LIMITE_DESCRIPTION, LIMITE_MESSAGE, LIMITE_VALEUR_CHAMP
 from commandes._affichage import ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
@@ -57,7 +58,6 @@ from modeles import Recurrence, Reunion
 
 log = logging.getLogger(__name__)
 
-EVENEMENT_MODIFIEES = "reunions_modifiees"
 CRENEAUX_AFFICHES = 10
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
@@ -305,7 +305,7 @@ class Reunions(
                 maintenant=maintenant,
             )
         )
-        self.bot.dispatch(EVENEMENT_MODIFIEES, guild_id)
+        self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
         message = " ".join(filter(None, [heure_comprise(heure), planifiee.message])) or None
         embed = rendre_reunion(
             planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=message
@@ -388,7 +388,7 @@ class Reunions(
                 maintenant=self.bot.maintenant(),
             )
         )
-        self.bot.dispatch(EVENEMENT_MODIFIEES, guild_id)
+        self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
         texte = annonce_annulation(annulation.reunion, annulation.occurrence, configuration, interaction.user)
         quoi = "La séance est annulée" if annulation.occurrence else f"La réunion #{numero} est annulée"
         publiee = await self._annoncer(

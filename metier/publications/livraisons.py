@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, assert_never, cast
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,19 @@ class TypeLivraison(StrEnum):
     RAPPEL = "rappel"
     ECART = "ecart"
     RESUME = "resume"
+
+    @property
+    def designation(self) -> str:
+        """« le rappel », « l'avis de changement d'écart », « le résumé hebdomadaire »."""
+        match self:
+            case TypeLivraison.RAPPEL:
+                return "le rappel"
+            case TypeLivraison.ECART:
+                return "l'avis de changement d'écart"
+            case TypeLivraison.RESUME:
+                return "le résumé hebdomadaire"
+            case _:
+                assert_never(self)
 
 
 @dataclass(frozen=True)
@@ -364,9 +377,13 @@ def salon_de_livraison(session: Session, *, livraison_id: int) -> int | None:
     livraison = session.get(Livraison, livraison_id)
     assert livraison is not None
     config = configuration_amorcee(session, livraison.guild_id).config
-    if livraison.type == TypeLivraison.RESUME:
-        return config.salon_resume_id
-    if livraison.type == TypeLivraison.RAPPEL and livraison.reunion_id is not None:
-        reunion = session.get(Reunion, livraison.reunion_id)
-        return salon_des_rappels(config.salon_rappels_id, reunion) if reunion else config.salon_rappels_id
-    return config.salon_rappels_id
+    match genre := TypeLivraison(livraison.type):
+        case TypeLivraison.RESUME:
+            return config.salon_resume_id
+        case TypeLivraison.RAPPEL:
+            reunion = session.get(Reunion, livraison.reunion_id) if livraison.reunion_id is not None else None
+            return salon_des_rappels(config.salon_rappels_id, reunion) if reunion else config.salon_rappels_id
+        case TypeLivraison.ECART:
+            return config.salon_rappels_id
+        case _:
+            assert_never(genre)

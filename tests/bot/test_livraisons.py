@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot.client import Passerelle
+from metier.publications.livraisons import TypeLivraison
 from modeles import Livraison, Presence, StatutLivraison
 from tests.outils import redemarrer
 
@@ -233,7 +234,7 @@ async def test_un_rendu_qui_plante_n_arrete_pas_les_autres_livraisons(simcord_en
             raise RuntimeError("bogue de rendu")
         return await originale(livraison, en_retard)
 
-    simcord_env.bot.livreur.enregistrer("rappel", rendu_fragile)
+    simcord_env.bot.livreur.enregistrer(TypeLivraison.RAPPEL, rendu_fragile)
     await simcord_env.advance_time((datetime(2027, 3, 16, 13, 31, tzinfo=UTC) - LUNDI_MIDI).total_seconds())
     assert [m.embeds[0].title for m in _rappels(serveur["salon"])] == ["🔔 Rappel : Seconde"]
     assert "bogue de rendu" in caplog.text

@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
+from bot.evenements import Evenement
 from commandes._affichage import joindre
 from metier.reunions.registre import planifier_reunion
 from modeles import EntreeJournal, OccurrenceAnnulee, Recurrence, Reunion
@@ -52,7 +53,7 @@ def modifications(simcord_env) -> list[int]:
     async def ecouter(guild_id: int) -> None:
         recus.append(guild_id)
 
-    simcord_env.bot.add_listener(ecouter, "on_reunions_modifiees")
+    simcord_env.bot.add_listener(ecouter, Evenement.REUNIONS_MODIFIEES.ecouteur)
     return recus
 
 
