@@ -78,11 +78,6 @@ class Base:
         self.url = normaliser_url(url)
         self.moteur = creer_moteur(self.url)
 
-    @property
-    def est_sqlite(self) -> bool:
-        """Dit si la base est un fichier SQLite."""
-        return self.moteur.dialect.name == "sqlite"
-
     def transaction(
         self,
         fonction: Callable[Concatenate[Session, P], R],

@@ -314,12 +314,6 @@ def format_decalage_utc(decalage: timedelta) -> str:
     return f"UTC{signe}{heures}" + (f":{reste:02d}" if reste else "")
 
 
-def format_instant(instant: datetime, ville: Ville) -> str:
-    """« jeudi 26 novembre 2026, 02 h 15 » dans l'horloge de la ville."""
-    local = ville.heure_locale(instant)
-    return f"{format_date_longue(local.date())}, {format_heure(local)}"
-
-
 def instant_local(jour: date, heure: time, ville: Ville) -> datetime:
     """Rend l'instant UTC de `jour` à `heure` dans l'horloge de la ville.
 

@@ -13,7 +13,7 @@ from metier.temps import (
     citer,
     normaliser,
 )
-from modeles import Recurrence, Reunion
+from modeles import Reunion
 
 LONGUEUR_TITRE = 200
 LONGUEUR_LIEN = 500
@@ -210,13 +210,3 @@ def verifier_lien(texte: str) -> str:
             f"(ou http://) sont acceptées, {exemple}."
         )
     return lien
-
-
-def analyser_recurrence(texte: str) -> Recurrence:
-    """Lit un rythme (« aucune », « hebdomadaire », « bihebdomadaire », « mensuelle »)."""
-    brut = normaliser(texte).replace("-", "")
-    for recurrence in Recurrence:
-        if brut == recurrence.value:
-            return recurrence
-    choix = ", ".join(r.value for r in Recurrence)
-    raise ErreurMetier(f"Récurrence non reconnue : {citer(texte)}. Choisissez : {choix}.")

@@ -80,14 +80,6 @@ class Occurrence:
         """Forme compacte du début en UTC (« 20270316T1400Z »), que `lire_cle_occurrence` relit."""
         return self.debut.strftime("%Y%m%dT%H%MZ")
 
-    def debut_local(self, ville: Ville) -> datetime:
-        """Début dans l'horloge de la ville."""
-        return ville.heure_locale(self.debut)
-
-    def fin_locale(self, ville: Ville) -> datetime:
-        """Fin dans l'horloge de la ville."""
-        return ville.heure_locale(self.fin)
-
 
 def lire_cle_occurrence(cle: str) -> datetime:
     """Rend l'instant UTC d'une clé d'occurrence (« 20270316T1400Z »)."""

@@ -48,9 +48,9 @@ def test_hebdomadaire_garde_10_h_a_terrebonne_a_travers_les_changements_2027() -
     def vues(liste: list[Occurrence]) -> list[tuple[date, time, time, timedelta | None]]:
         return [
             (
-                o.debut_local(TERREBONNE).date(),
-                o.debut_local(TERREBONNE).time(),
-                o.debut_local(NAMUR).time(),
+                TERREBONNE.heure_locale(o.debut).date(),
+                TERREBONNE.heure_locale(o.debut).time(),
+                NAMUR.heure_locale(o.debut).time(),
                 ecart_inhabituel(o.debut, TERREBONNE, NAMUR),
             )
             for o in liste
@@ -85,7 +85,7 @@ def test_ecart_habituel() -> None:
 
 def test_mensuelle_premier_mardi() -> None:
     reunion = serie(date(2027, 1, 5), time(10), Recurrence.MENSUELLE)
-    dates = [o.debut_local(TERREBONNE).date() for o in occurrences(reunion, utc(2027, 1, 1), limite=6)]
+    dates = [TERREBONNE.heure_locale(o.debut).date() for o in occurrences(reunion, utc(2027, 1, 1), limite=6)]
     assert dates == [
         date(2027, 1, 5),
         date(2027, 2, 2),
@@ -98,7 +98,7 @@ def test_mensuelle_premier_mardi() -> None:
 
 def test_mensuelle_cinquieme_mardi_devient_le_dernier() -> None:
     reunion = serie(date(2027, 3, 30), time(10), Recurrence.MENSUELLE)
-    dates = [o.debut_local(TERREBONNE).date() for o in occurrences(reunion, utc(2027, 3, 1), limite=4)]
+    dates = [TERREBONNE.heure_locale(o.debut).date() for o in occurrences(reunion, utc(2027, 3, 1), limite=4)]
     assert dates == [date(2027, 3, 30), date(2027, 4, 27), date(2027, 5, 25), date(2027, 6, 29)]
 
 
@@ -128,7 +128,7 @@ def test_seance_dans_le_saut_d_heure_est_decalee_comme_l_horloge() -> None:
         (utc(2027, 3, 14, 7, 30), True),  # 03 h 30 : l'horloge a sauté d'une heure
         (utc(2027, 3, 21, 6, 30), False),
     ]
-    assert seances[1].debut_local(TERREBONNE).time() == time(3, 30)
+    assert TERREBONNE.heure_locale(seances[1].debut).time() == time(3, 30)
 
 
 @pytest.mark.parametrize(("pli", "debut"), [(0, utc(2027, 11, 7, 5, 30)), (1, utc(2027, 11, 7, 6, 30))])
