@@ -16,7 +16,7 @@ from bot.limites import (
     LIMITE_TOTAL,
     LIMITE_VALEUR_CHAMP,
 )
-from metier.formats import pluriel, tronquer
+from metier.formats import arrondi, pluriel, tronquer
 
 
 def horodatage(instant: datetime, style: str = "F") -> str:
@@ -52,7 +52,7 @@ def texte_saisi(texte: str, limite: int) -> str:
 
 def barre(pourcentage: int) -> str:
     """« ▰▰▰▱▱▱▱▱▱▱ 30 % »."""
-    pleins = round(pourcentage / 10)
+    pleins = arrondi(pourcentage / 10)
     return f"{'▰' * pleins}{'▱' * (10 - pleins)} {pourcentage}\u00a0%"
 
 

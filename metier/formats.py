@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from babel.numbers import format_decimal
 
 from metier.temps import LOCALE, NBSP
@@ -12,9 +14,14 @@ def format_nombre(valeur: float) -> str:
     return format_decimal(valeur, format="#,##0.##", locale=LOCALE)
 
 
+def arrondi(valeur: float) -> int:
+    """Arrondit à l'unité, les demis vers le haut comme on l'apprend à l'école (46,5 → 47), pas au pair."""
+    return int(Decimal(repr(valeur)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def format_pourcentage(valeur: float) -> str:
-    """« 47 % », arrondi à l'unité, espace insécable avant le signe."""
-    return f"{format_decimal(round(valeur), locale=LOCALE)}{NBSP}%"
+    """« 47 % », arrondi à l'unité (demis vers le haut), espace insécable avant le signe."""
+    return f"{format_decimal(arrondi(valeur), locale=LOCALE)}{NBSP}%"
 
 
 def pluriel(nombre: int, singulier: str, forme_plurielle: str | None = None) -> str:

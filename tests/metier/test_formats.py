@@ -2,7 +2,7 @@
 
 import pytest
 
-from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
+from metier.formats import arrondi, format_nombre, format_pourcentage, pluriel, tronquer
 from tests.scenarios import NB
 
 
@@ -73,3 +73,9 @@ def test_tronquer_ne_depasse_jamais_la_limite() -> None:
         assert len(coupe) <= limite
         assert coupe == texte or coupe.endswith("…")
         assert texte.startswith(coupe.removesuffix("…"))
+
+
+@pytest.mark.parametrize(("valeur", "attendu"), [(46.5, 47), (47.5, 48), (0.5, 1), (45.49, 45), (99.5, 100)])
+def test_arrondi_des_demis_vers_le_haut(valeur: float, attendu: int) -> None:
+    assert arrondi(valeur) == attendu
+    assert format_pourcentage(valeur) == f"{attendu}\u00a0%"
