@@ -21,7 +21,6 @@ from commandes._completion import completer_action, completer_axe, completer_vil
 from commandes._droits import est_coordination
 from metier.actions.export import exporter_registre
 from metier.actions.registre import (
-    LIBELLES_STATUT,
     FicheAction,
     Filtres,
     PageActions,
@@ -30,7 +29,6 @@ from metier.actions.registre import (
     changer_statut,
     creer_action,
     echeance_en_mots,
-    est_en_retard,
     fiche_action,
     lire_numero,
     lister_actions,
@@ -42,6 +40,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration
+from metier.statuts import LIBELLES_STATUT, est_en_retard
 from metier.temps import aujourd_hui, format_date_courte, normaliser
 from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
@@ -59,7 +58,7 @@ def nom_ville(configuration: Configuration, code: str) -> str:
 
 def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
     """Une ligne de liste : numéro, titre, avancement, statut, échéance, responsable."""
-    retard = "🔴 " if est_en_retard(action, jour) else ""
+    retard = "🔴 " if est_en_retard(action.statut, action.echeance, jour) else ""
     echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance else ""
     return (
         f"**#{action.numero}** {texte_saisi(action.titre, 90)}\n"
@@ -226,7 +225,7 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
     embed = nouvel_embed(
         f"#{action.numero} — {escape_markdown(action.titre)}",
         texte_saisi(action.description, 1500) if action.description else None,
-        couleur=0xC0392B if est_en_retard(action, jour) else 0x1F5AA6,
+        couleur=0xC0392B if est_en_retard(action.statut, action.echeance, jour) else 0x1F5AA6,
     )
     axe = fiche.axe
     ajouter_champ(embed, "Axe", f"{chiffre_romain(axe.numero)}. {axe.titre_court}", en_ligne=True)

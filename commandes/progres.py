@@ -20,7 +20,6 @@ from bot.livraison import Publication
 from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
 from commandes._completion import completer_axe
 from commandes._seances import ligne_seance
-from metier.actions.registre import LIBELLES_STATUT
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
 from metier.graphiques import Donnees, TypeGraphique, donnees_axes, preparer
 from metier.publications.livraisons import TypeLivraison
@@ -33,6 +32,7 @@ from metier.publications.resume import (
     SeanceResume,
     construire_resume,
 )
+from metier.statuts import LIBELLES_STATUT
 from metier.temps import NBSP, format_date_courte, format_heure
 from modeles import Livraison
 from rendu.graphiques import dessiner_png

@@ -29,6 +29,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
 from metier.serveurs import ville_de_reference
+from metier.statuts import LEGENDE_STATUTS, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
@@ -51,15 +52,6 @@ MOIS_PAR_DEFAUT: Final = 12
 JOURS_PAR_DEFAUT: Final = 90
 COULEUR_TOUTES: Final = "#4D4D4D"
 COULEUR_AUTRE: Final = "#8C8C8C"
-
-LIBELLES_STATUTS: Final = {
-    StatutAction.PROPOSEE: "Proposée",
-    StatutAction.EN_COURS: "En cours",
-    StatutAction.EN_PAUSE: "En pause",
-    StatutAction.TERMINEE: "Terminée",
-    StatutAction.ABANDONNEE: "Abandonnée",
-}
-STATUTS_CLOS: Final = (StatutAction.TERMINEE, StatutAction.ABANDONNEE)
 
 AUCUNE_ACTION: Final = "Aucune action enregistrée pour l'instant : ajoutez-en avec /action ajouter."
 AUCUN_INDICATEUR: Final = "Aucun indicateur enregistré pour l'instant : ajoutez-en avec /indicateur ajouter."
@@ -426,7 +418,7 @@ def donnees_statuts(
         .group_by(col(Action.axe_id), col(Action.statut))
     )
     comptes = {(axe_id, str(statut)): int(n) for axe_id, statut, n in lire_lignes(session, requete)}
-    statuts = tuple(LIBELLES_STATUTS.items())
+    statuts = LEGENDE_STATUTS
     repartitions = []
     for a in axes:
         repartitions.append(
@@ -622,7 +614,7 @@ def donnees_echeances(
     echeance = col(Action.echeance)
     conditions = [
         *_filtre_actions(guild_id, axes, axe),
-        col(Action.statut).not_in([s.value for s in STATUTS_CLOS]),
+        ouverte_sql(),
         echeance.is_not(None),
         echeance <= horizon,
     ]

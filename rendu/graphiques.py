@@ -34,7 +34,7 @@ from metier.graphiques import (
 )
 from metier.protocole import chiffre_romain
 from metier.temps import LOCALE, NBSP
-from modeles import StatutAction
+from rendu.couleurs import COULEUR_ATTEINT, COULEUR_EN_ROUTE, COULEURS_STATUTS, ROUGE_RETARD
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,18 +52,10 @@ TAILLE_PETITE: Final = 12
 ENCRE: Final = "#222222"
 GRIS: Final = "#666666"
 GRILLE: Final = "#DDDDDD"
-ROUGE_RETARD: Final = "#B2182B"
 # Compression zlib légère : ~10 ms de gagnés pour une image à peine plus lourde (50 à 100 Kio).
 COMPRESSION_PNG: Final = 1
 
-# Palette Okabe-Ito : distinguable avec les daltonismes courants.
-COULEURS_STATUTS: Final = {
-    StatutAction.PROPOSEE: "#56B4E9",
-    StatutAction.EN_COURS: "#0072B2",
-    StatutAction.EN_PAUSE: "#E69F00",
-    StatutAction.TERMINEE: "#009E73",
-    StatutAction.ABANDONNEE: "#CC79A7",
-}
+# Palette Okabe-Ito, comme les couleurs qui portent un sens (`rendu.couleurs`).
 COULEURS_SERIES: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARQUEURS_SERIES: Final = ("o", "s", "^", "D", "v", "P", "X")
 # Une valeur nulle (ou en recul) reste une barre : un trait de sa couleur, puis son étiquette.
@@ -74,9 +66,6 @@ LARGEUR_AXE_ECHEANCES_PX: Final = 0.98 * LARGEUR_POUCES * DPI
 DECALAGE_LIBELLE_PT: Final = 9
 MARGE_LIBELLE_PX: Final = 24
 TITRE_ECHEANCE_MAX: Final = 60  # chaque caractère coûte ~0,1 ms à dessiner
-
-COULEUR_ATTEINT: Final = "#009E73"
-COULEUR_EN_ROUTE: Final = "#0072B2"
 
 
 def dessiner_png(donnees: Donnees) -> bytes:

@@ -27,7 +27,6 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from metier.formats import format_nombre, format_pourcentage, pluriel
-from metier.graphiques import LIBELLES_STATUTS
 from metier.protocole import chiffre_romain
 from metier.rapport.donnees import (
     DEFINITION_BONNE_VOIE,
@@ -40,8 +39,10 @@ from metier.rapport.donnees import (
     periode,
 )
 from metier.reunions.series import ecart_inhabituel
+from metier.statuts import LEGENDE_STATUTS, compte_statut, libelle_statut
 from metier.temps import LOCALE, NBSP, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
+from rendu.couleurs import ROUGE_RETARD, VERT_BONNE_VOIE, en_rvb
 from rendu.graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, dessiner_png
 
 MARGE: Final = 18.0  # mm
@@ -50,8 +51,8 @@ ENCRE: Final = (34, 34, 34)
 GRIS: Final = (102, 102, 102)
 GRIS_CLAIR: Final = (242, 244, 247)
 FILET: Final = (200, 205, 212)
-ROUGE: Final = (178, 24, 43)
-VERT: Final = (0, 128, 90)
+ROUGE: Final = en_rvb(ROUGE_RETARD)
+VERT: Final = en_rvb(VERT_BONNE_VOIE)
 BLEU_PAR_DEFAUT: Final = "#1F5AA6"
 POLICE: Final = "dejavu"
 POLICE_REPLI: Final = "dejavurepli"
@@ -172,10 +173,11 @@ def ceder_la_main() -> None:
 
 
 def _couleur(hexa: str) -> tuple[int, int, int]:
+    """La couleur d'une ville (saisie par la coordination) ; le bleu par défaut si elle est illisible."""
     try:
-        return int(hexa[1:3], 16), int(hexa[3:5], 16), int(hexa[5:7], 16)
+        return en_rvb(hexa)
     except ValueError:
-        return _couleur(BLEU_PAR_DEFAUT)
+        return en_rvb(BLEU_PAR_DEFAUT)
 
 
 def identifiant_lisible(identifiant: int) -> str:
@@ -570,7 +572,7 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
     entetes = ["Statut", *(f"Axe {chiffre_romain(s.numero)}" for s in rapport.sections), "Total"]
     lignes: list[list[str | Cellule]] = []
     par_axe = [s.compter() for s in rapport.sections]
-    for statut, libelle in LIBELLES_STATUTS.items():
+    for statut, libelle in LEGENDE_STATUTS:
         lignes.append(
             [
                 libelle,
@@ -677,24 +679,11 @@ def _avancement(action: ActionRapport) -> str:
 
 
 def _statut(action: ActionRapport) -> str:
-    texte = LIBELLES_STATUTS[action.statut]
+    texte = libelle_statut(action.statut, majuscule=True)
     return texte if action.statut == StatutAction.ABANDONNEE else f"{texte}\n{action.avancement}{NBSP}%"
 
 
 LARGEURS_ACTIONS: Final = (11.0, 59.0, 24.0, 27.0, 25.0, 28.0)
-PLURIELS_STATUTS: Final = {
-    StatutAction.PROPOSEE: "proposées",
-    StatutAction.EN_COURS: "en cours",
-    StatutAction.EN_PAUSE: "en pause",
-    StatutAction.TERMINEE: "terminées",
-    StatutAction.ABANDONNEE: "abandonnées",
-}
-
-
-def _compte_statut(statut: StatutAction, nombre: int) -> str:
-    """« 1 terminée », « 3 en cours », « 2 abandonnées »."""
-    mot = PLURIELS_STATUTS[statut] if nombre > 1 else LIBELLES_STATUTS[statut].lower()
-    return f"{format_nombre(nombre)} {mot}"
 
 
 def _indicateurs(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:
@@ -761,7 +750,7 @@ def _section(
 
     comptes = section.compter()
     if section.actions:
-        morceaux = [_compte_statut(s, comptes[s]) for s in LIBELLES_STATUTS if comptes[s]]
+        morceaux = [compte_statut(s, comptes[s]) for s in StatutAction if comptes[s]]
         texte = f"{pluriel(len(section.actions), 'action')} suivie{'s' if len(section.actions) > 1 else ''} "
         texte += f"en {rapport.annee}, état au {format_jour(rapport.au)} : {', '.join(morceaux)}."
         moyenne = section.moyenne_en_cours

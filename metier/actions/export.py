@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from metier.actions.registre import LIBELLES_STATUT
 from metier.protocole import chiffre_romain
+from metier.statuts import LIBELLES_STATUT
 from modeles import Action, Axe, Indicateur, Mesure, Objectif, StatutAction
 
 COLONNES_ACTIONS = (

@@ -15,6 +15,7 @@ from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
+from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, ouverte_sql
 from metier.stockage import ident
 from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
@@ -26,14 +27,6 @@ from modeles.actions import (
     VILLE_TOUTES,
 )
 
-LIBELLES_STATUT = {
-    StatutAction.PROPOSEE: "proposée",
-    StatutAction.EN_COURS: "en cours",
-    StatutAction.EN_PAUSE: "en pause",
-    StatutAction.TERMINEE: "terminée",
-    StatutAction.ABANDONNEE: "abandonnée",
-}
-STATUTS_CLOS = (StatutAction.TERMINEE, StatutAction.ABANDONNEE)
 PAR_PAGE = 10
 LONGUEUR_PARTENAIRE = 40
 
@@ -177,11 +170,6 @@ def lire_action(session: Session, *, guild_id: int, numero: int, pour_modifier: 
     if action.archivee:
         raise ErreurMetier(f"L'action #{numero} est archivée : elle ne peut plus être consultée ni modifiée.")
     return action
-
-
-def est_en_retard(action: Action, jour: date) -> bool:
-    """Une action est en retard si son échéance est passée et qu'elle n'est ni terminée ni abandonnée."""
-    return action.echeance is not None and action.echeance < jour and action.statut not in STATUTS_CLOS
 
 
 def echeance_en_mots(action: Action, jour: date) -> str:
@@ -553,7 +541,7 @@ def lister_actions(
         conditions.append(Action.statut == filtres.statut)
     if filtres.responsable_id is not None:
         conditions.append(Action.responsable_id == filtres.responsable_id)
-    ouverte = col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
+    ouverte = ouverte_sql()
     retard = col(Action.echeance).is_not(None) & (col(Action.echeance) < jour) & ouverte
     segments: list[tuple[Any, tuple[Any, ...]]] = [
         (retard, (col(Action.echeance), col(Action.numero))),

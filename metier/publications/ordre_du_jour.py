@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from metier.actions.registre import STATUTS_CLOS
+from metier.statuts import ouverte_sql
 from modeles import Action, MiseAJour
 
 
@@ -52,7 +52,7 @@ def ordre_du_jour(
 ) -> OrdreDuJour:
     """Actions mises à jour depuis `depuis`, en retard au `jour`, et à échéance d'ici `jusqu_au`."""
     actives = (Action.guild_id == guild_id, col(Action.archivee).is_(False))
-    ouvertes = col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
+    ouvertes = ouverte_sql()
     touchees = (
         select(MiseAJour.action_id)
         .where(MiseAJour.guild_id == guild_id, MiseAJour.quand >= depuis)

@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy import case, false, func
 from sqlmodel import Session, col
 
-from metier.actions.registre import STATUTS_CLOS, lister_axes
+from metier.actions.registre import lister_axes
 from metier.graphiques import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee
+from metier.statuts import ouverte_sql
 from metier.stockage import lire_lignes
 from metier.temps import Ville, aujourd_hui, instant_local, nom_mois
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
@@ -251,7 +252,7 @@ def construire_resume(
     annee, numero_semaine, _ = lundi.isocalendar()
     jour = aujourd_hui(maintenant, ville)
     actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
-    ouvertes = col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
+    ouvertes = ouverte_sql()
 
     # Avancement par axe au début et à la fin de la semaine, d'après l'avancement actuel…
     axes = lister_axes(session, guild_id=guild_id)

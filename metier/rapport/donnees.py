@@ -23,10 +23,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from metier.actions.export import exporter_actions, exporter_mesures
-from metier.actions.registre import STATUTS_CLOS
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
-    LIBELLES_STATUTS,
     MAX_INDICATEURS,
     DonneesIndicateurs,
     DonneesStatuts,
@@ -39,6 +37,7 @@ from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
 from metier.serveurs import REFERENCE_PAR_DEFAUT, lire_configuration
+from metier.statuts import LEGENDE_STATUTS, STATUTS_CLOS, est_en_retard
 from metier.stockage import lire_lignes
 from metier.temps import Ville, aujourd_hui, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
@@ -103,7 +102,7 @@ class ActionRapport:
 
     def en_retard(self, jour: date) -> bool:
         """Échéance dépassée à ce jour, sans être terminée ni abandonnée."""
-        return self.echeance is not None and self.echeance < jour and self.statut not in STATUTS_CLOS
+        return est_en_retard(self.statut, self.echeance, jour)
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ class SectionAxe:
     @property
     def autres(self) -> tuple[ActionRapport, ...]:
         """Actions proposées, en pause ou abandonnées pendant l'année, par statut puis numéro."""
-        ordre = list(LIBELLES_STATUTS)
+        ordre = list(StatutAction)
         return tuple(
             sorted(
                 (a for a in self.actions if a.statut not in {StatutAction.EN_COURS, StatutAction.TERMINEE}),
@@ -620,7 +619,7 @@ def _quand(rapport: Rapport) -> str:
 
 def _comptes(actions: Sequence[ActionRapport]) -> tuple[int, ...]:
     comptes = Counter(a.statut for a in actions)
-    return tuple(comptes.get(statut, 0) for statut in LIBELLES_STATUTS)
+    return tuple(comptes.get(statut, 0) for statut in StatutAction)
 
 
 def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
@@ -629,7 +628,7 @@ def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
     Mêmes types que /progres graphique, mais remplis avec l'état de fin de période : un rapport
     d'une année passée montre l'année, pas aujourd'hui.
     """
-    statuts = tuple(LIBELLES_STATUTS.items())
+    statuts = LEGENDE_STATUTS
     graphiques: list[GraphiqueRapport] = []
     if rapport.actions:
         graphiques.append(
