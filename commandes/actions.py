@@ -40,7 +40,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration
-from metier.statuts import LIBELLES_STATUT, est_en_retard
+from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, est_en_retard
 from metier.temps import aujourd_hui, format_date_courte, normaliser
 from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
@@ -59,7 +59,9 @@ def nom_ville(configuration: Configuration, code: str) -> str:
 def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
     """Une ligne de liste : numéro, titre, avancement, statut, échéance, responsable."""
     retard = "🔴 " if est_en_retard(action.statut, action.echeance, jour) else ""
-    echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance else ""
+    # Une action close dit déjà son statut : son échéance ne le redit pas (« abandonnée · abandonnée »).
+    ouverte = action.statut not in STATUTS_CLOS
+    echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance and ouverte else ""
     return (
         f"**#{action.numero}** {texte_saisi(action.titre, 90)}\n"
         f"\u2003{chiffre_romain(axe_numero)} · {action.avancement}\u00a0% · "
@@ -207,7 +209,9 @@ def rendre_liste(
     lignes = [ligne_action(action, axe, page.jour) for action, axe in page.actions]
     titre = f"Actions — {page.total} au total, page {page.page + 1}/{page.pages}"
     embed = nouvel_embed(titre, "\n".join(lignes))
-    embed.set_footer(text="🔴 en retard · classées par retard puis par échéance")
+    embed.set_footer(
+        text="🔴 en retard · classées par retard puis par échéance ; terminées et abandonnées en dernier"
+    )
     if page.pages == 1:
         return embed, None
     vue = discord.ui.View(timeout=None)

@@ -521,13 +521,30 @@ class PageActions:
     jour: date
 
 
+def _segments(jour: date) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Les segments de la liste et leur ordre : en retard, à échéance, sans échéance, closes.
+
+    Les trois premiers se lisent dans l'index (guild_id, echeance, numero) ; les closes dans l'index
+    unique (guild_id, numero), à rebours.
+    """
+    echeance, numero = col(Action.echeance), col(Action.numero)
+    ouverte = ouverte_sql()
+    return [
+        (ouverte & (echeance < jour), (echeance, numero)),
+        (ouverte & (echeance >= jour), (echeance, numero)),
+        (ouverte & echeance.is_(None), (numero,)),
+        (~ouverte, (numero.desc(),)),
+    ]
+
+
 def lister_actions(
     session: Session, *, guild_id: int, maintenant: datetime, filtres: Filtres, page: int = 0
 ) -> PageActions:
-    """Rend une page d'actions filtrées : en retard d'abord, puis par échéance, puis sans échéance.
+    """Rend une page d'actions filtrées : les ouvertes en retard d'abord, puis par échéance, puis sans
+    échéance ; les terminées et abandonnées en dernier, les plus récentes d'abord.
 
-    Trois segments triés chacun par un index (guild_id, echeance, numero) plutôt qu'un tri calculé
-    sur toutes les lignes : la page se lit sans trier 10 000 actions.
+    Chaque segment est trié par un index plutôt que par un tri calculé sur toutes les lignes : la
+    page se lit sans trier 10 000 actions.
     """
     configuration = configuration_amorcee(session, guild_id)
     jour = aujourd_hui(maintenant, configuration.reference)
@@ -541,13 +558,7 @@ def lister_actions(
         conditions.append(Action.statut == filtres.statut)
     if filtres.responsable_id is not None:
         conditions.append(Action.responsable_id == filtres.responsable_id)
-    ouverte = ouverte_sql()
-    retard = col(Action.echeance).is_not(None) & (col(Action.echeance) < jour) & ouverte
-    segments: list[tuple[Any, tuple[Any, ...]]] = [
-        (retard, (col(Action.echeance), col(Action.numero))),
-        (col(Action.echeance).is_not(None) & ~retard, (col(Action.echeance), col(Action.numero))),
-        (col(Action.echeance).is_(None), (col(Action.numero),)),
-    ]
+    segments = _segments(jour)
     if filtres.en_retard:
         segments = segments[:1]
     comptes = [func.count(case((condition, 1))) for condition, _ in segments]

@@ -200,6 +200,25 @@ async def test_aucune_reponse_ne_depasse_les_limites_des_embeds(simcord_env, ser
     assert len(historique) == 7
 
 
+async def test_liste_met_les_closes_en_dernier_sans_redire_leur_statut(simcord_env, serveur) -> None:
+    await _ajouter(serveur, titre="Ouverte proche", echeance="30/11/2026")
+    await _ajouter(serveur, titre="Ouverte lointaine", echeance="01/06/2027")
+    await _ajouter(serveur, titre="Abandonnée", echeance="15/12/2026")
+    await _ajouter(serveur, titre="Terminée", echeance="01/12/2026")
+    await serveur["alice"].slash(serveur["salon"], "action statut", action="3", statut="abandonnee")
+    await serveur["alice"].slash(serveur["salon"], "action statut", action="4", statut="terminee")
+
+    liste = await serveur["alice"].slash(serveur["salon"], "action liste")
+    lignes = liste.response.embeds[0].description.split("\n")
+    assert [ligne.split("**")[1] for ligne in lignes if ligne.startswith("**#")] == ["#1", "#2", "#4", "#3"]
+    alice = serveur["alice"].mention
+    assert lignes[-1] == f"\u2003I · 0\u00a0% · abandonnée · {alice}"
+    assert lignes[-3] == f"\u2003I · 100\u00a0% · terminée · {alice}"
+    assert lignes[1] == f"\u2003I · 0\u00a0% · proposée · dans 4 jours · {alice}"
+    filtree = await serveur["alice"].slash(serveur["salon"], "action liste", statut="abandonnee")
+    assert filtree.response.embeds[0].description.startswith("**#3** Abandonnée\n")
+
+
 async def test_exporter_joint_deux_csv_lisibles(simcord_env, serveur) -> None:
     await _ajouter(serveur, titre="Forum « emploi » ; Namur")
     resultat = await serveur["alice"].slash(serveur["salon"], "action exporter")

@@ -269,6 +269,37 @@ def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
     assert titres(statut=StatutAction.EN_COURS) == []
 
 
+def test_liste_met_les_actions_closes_en_dernier(serveur: Base) -> None:
+    creer(serveur, "Abandonnée", echeance="2026-12-01")
+    creer(serveur, "Ouverte sans échéance")
+    creer(serveur, "Ouverte", echeance="2027-06-01")
+    creer(serveur, "Terminée")
+    creer(serveur, "En retard", echeance="2026-11-27")
+    for numero, statut in ((1, "abandonnee"), (4, "terminee")):
+        serveur.transaction(
+            partial(
+                changer_statut,
+                guild_id=SERVEUR,
+                numero=numero,
+                auteur_id=ALICE,
+                est_coordination=False,
+                statut=statut,
+                maintenant=MAINTENANT,
+            )
+        )
+    plus_tard = MAINTENANT + timedelta(days=10)
+
+    def lister(**filtres) -> tuple[list[str], int]:
+        page = serveur.lecture(
+            partial(lister_actions, guild_id=SERVEUR, maintenant=plus_tard, filtres=Filtres(**filtres))
+        )
+        return [a.titre for a, _ in page.actions], page.total
+
+    assert lister() == (["En retard", "Ouverte", "Ouverte sans échéance", "Terminée", "Abandonnée"], 5)
+    assert lister(statut=StatutAction.ABANDONNEE) == (["Abandonnée"], 1)
+    assert lister(en_retard=True) == (["En retard"], 1)
+
+
 APRES_MINUIT_A_NAMUR = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # 23 h 30 le 30 novembre à Terrebonne
 
 
