@@ -20,6 +20,7 @@ from commandes._affichage import ajouter_champ, barre, horodatage, nouvel_embed,
 from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
 from commandes._droits import est_coordination
 from metier.actions.export import exporter_registre
+from metier.actions.libelles import Changement, nom_ville_porteuse
 from metier.actions.registre import (
     FicheAction,
     Filtres,
@@ -47,13 +48,6 @@ from modeles.actions import VILLE_TOUTES
 
 T = TypeVar("T")
 CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for s in StatutAction]
-
-
-def nom_ville(configuration: Configuration, code: str) -> str:
-    """Nom affiché de la ville porteuse."""
-    if code == VILLE_TOUTES:
-        return " et ".join(v.nom for v in configuration.villes)
-    return next((v.nom for v in configuration.villes if v.code == code), code)
 
 
 def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
@@ -235,7 +229,9 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
     ajouter_champ(embed, "Axe", f"{chiffre_romain(axe.numero)}. {axe.titre_court}", en_ligne=True)
     if fiche.objectif:
         ajouter_champ(embed, "Objectif", f"{axe.numero}.{fiche.objectif.numero} — {fiche.objectif.libelle}")
-    ajouter_champ(embed, "Ville porteuse", nom_ville(configuration, action.ville), en_ligne=True)
+    ajouter_champ(
+        embed, "Ville porteuse", nom_ville_porteuse(configuration.villes, action.ville), en_ligne=True
+    )
     ajouter_champ(embed, "Responsable", f"<@{action.responsable_id}>", en_ligne=True)
     ajouter_champ(embed, "Statut", LIBELLES_STATUT[StatutAction(action.statut)], en_ligne=True)
     ajouter_champ(embed, "Avancement", barre(action.avancement), en_ligne=True)
@@ -269,20 +265,24 @@ def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -
     return embed
 
 
+def dire_changement(changement: Changement) -> str:
+    """« échéance : 15 déc. 2026 → **31 janv. 2027** » ; un texte saisi est montré sans Markdown actif."""
+
+    def montrer(texte: str) -> str:
+        return texte_saisi(texte, 200) if changement.saisi else texte
+
+    apres = f"**{montrer(changement.apres)}**"
+    if changement.avant is None:
+        return f"{changement.libelle} : {apres}"
+    return f"{changement.libelle} : {montrer(changement.avant)} → {apres}"
+
+
 def annonce(resultat: ResultatMiseAJour, membre: discord.abc.User) -> str:
     """Phrase qui annonce ce qu'une mise à jour a changé."""
     action = resultat.action
-    morceaux = []
-    for champ, (ancien, nouveau) in resultat.changements.items():
-        if champ == "avancement":
-            morceaux.append(f"avancement {ancien}\u00a0% → **{nouveau}\u00a0%**")
-        elif champ == "statut":
-            avant, apres = LIBELLES_STATUT[StatutAction(ancien)], LIBELLES_STATUT[StatutAction(nouveau)]
-            morceaux.append(f"statut {avant} → **{apres}**")
-        else:
-            morceaux.append(champ.replace("_id", "").replace("_", " "))
-    detail = ", ".join(morceaux) if morceaux else "aucun changement"
-    return f"**#{action.numero}** {texte_saisi(action.titre, 200)} : {detail} (par {membre.mention})."
+    morceaux = [dire_changement(c) for c in resultat.en_mots]
+    detail = ", ".join(morceaux) if morceaux else "rien à changer : l'action a déjà ces valeurs"
+    return f"**#{action.numero}** {texte_saisi(action.titre, 200)} — {detail} (par {membre.mention})."
 
 
 @app_commands.guild_only()

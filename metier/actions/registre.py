@@ -11,6 +11,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from metier.actions import evolution
+from metier.actions.libelles import Changement, decrire_changements
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.protocole import chiffre_romain
@@ -301,6 +302,7 @@ class ResultatMiseAJour:
     action: Action
     changements: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     proposer_terminer: bool = False
+    en_mots: tuple[Changement, ...] = ()  # les mêmes changements, dits en français
 
 
 def _appliquer(
@@ -374,6 +376,7 @@ def mettre_a_jour_avancement(
     changements: dict[str, tuple[Any, Any]] = {"avancement": (action.avancement, pourcentage)}
     if action.statut == StatutAction.PROPOSEE and pourcentage > 0:
         changements["statut"] = (action.statut, StatutAction.EN_COURS)
+    en_mots = decrire_changements(session, changements)
     _appliquer(
         session,
         action,
@@ -384,7 +387,10 @@ def mettre_a_jour_avancement(
         historiser=True,
     )
     return ResultatMiseAJour(
-        action, changements, proposer_terminer=pourcentage == 100 and action.statut not in STATUTS_CLOS
+        action,
+        changements,
+        proposer_terminer=pourcentage == 100 and action.statut not in STATUTS_CLOS,
+        en_mots=en_mots,
     )
 
 
@@ -411,6 +417,7 @@ def changer_statut(
     changements: dict[str, tuple[Any, Any]] = {"statut": (action.statut, nouveau)}
     if nouveau == StatutAction.TERMINEE:
         changements["avancement"] = (action.avancement, 100)
+    en_mots = decrire_changements(session, changements)
     _appliquer(
         session,
         action,
@@ -420,7 +427,7 @@ def changer_statut(
         note=note,
         historiser=True,
     )
-    return ResultatMiseAJour(action, changements)
+    return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
 def modifier_action(
@@ -474,8 +481,11 @@ def modifier_action(
         for champ, valeur in nouveaux.items()
         if getattr(action, champ) != valeur
     }
+    if not changements:
+        return ResultatMiseAJour(action)  # rien à écrire : ni journal, ni date de modification
+    en_mots = decrire_changements(session, changements, configuration.villes)
     _appliquer(session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements)
-    return ResultatMiseAJour(action, changements)
+    return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
 def archiver_action(

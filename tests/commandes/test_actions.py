@@ -131,6 +131,41 @@ async def test_droits_sur_les_actions_des_autres(simcord_env, serveur) -> None:
     assert _actions(simcord_env.bot)[0].statut == StatutAction.EN_PAUSE
 
 
+async def test_modifier_dit_l_ancienne_et_la_nouvelle_valeur(simcord_env, serveur) -> None:
+    await _ajouter(serveur, echeance="15/12/2026")
+    alice, bob = serveur["alice"], serveur["bob"]
+
+    echeance = await alice.slash(serveur["salon"], "action modifier", action="1", echeance="31/01/2027")
+    assert echeance.response.content == (
+        "**#1** Plantation de 500 arbres — échéance : 15 déc. 2026 → **31 janv. 2027** "
+        f"(par {alice.mention})."
+    )
+    plusieurs = await alice.slash(
+        serveur["salon"],
+        "action modifier",
+        action="1",
+        titre="Plantation *de 800* arbres",
+        axe=2,
+        responsable=bob,
+    )
+    assert plusieurs.response.content == (
+        "**#1** Plantation \\*de 800\\* arbres — titre : « Plantation de 500 arbres » → "
+        "**« Plantation \\*de 800\\* arbres »**, axe : I → **II**, "
+        f"responsable : {alice.mention} → **{bob.mention}** (par {alice.mention})."
+    )
+
+
+async def test_modifier_sans_changement_le_dit(simcord_env, serveur) -> None:
+    await _ajouter(serveur, echeance="15/12/2026")
+    resultat = await serveur["alice"].slash(
+        serveur["salon"], "action modifier", action="1", echeance="15 décembre 2026", axe=1
+    )
+    assert resultat.response.content == (
+        "**#1** Plantation de 500 arbres — rien à changer : l'action a déjà ces valeurs "
+        f"(par {serveur['alice'].mention})."
+    )
+
+
 @pytest.mark.parametrize(
     ("action", "extrait"), [("99", "Il n'y a pas d'action #99"), ("abc", "n'est pas un numéro d'action")]
 )

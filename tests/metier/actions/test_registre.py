@@ -241,6 +241,76 @@ def test_modifier_journalise_ancien_et_nouveau(serveur: Base) -> None:
         )
 
 
+def test_modifier_dit_chaque_changement_en_francais(serveur: Base) -> None:
+    creer(serveur, objectif="1.1", ville="namur", echeance="15/12/2026", partenaires="UNamur")
+    resultat = serveur.transaction(
+        partial(
+            modifier_action,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            titre="Plantation de 800 arbres",
+            description="Avec les écoles",
+            axe_numero=2,
+            ville="toutes",
+            responsable_id=BOB,
+            echeance="31/01/2027",
+            partenaires="",
+            maintenant=MAINTENANT,
+        )
+    )
+    assert [(c.libelle, c.avant, c.apres) for c in resultat.en_mots] == [
+        ("titre", "« Plantation de 500 arbres »", "« Plantation de 800 arbres »"),
+        ("description", None, "ajoutée"),
+        ("axe", "I", "II"),
+        ("objectif", "1.1", "aucun"),
+        ("ville porteuse", "Namur", "Terrebonne et Namur"),
+        ("responsable", f"<@{ALICE}>", f"<@{BOB}>"),
+        ("échéance", "15 déc. 2026", "31 janv. 2027"),
+        ("partenaires", "« UNamur »", "aucun"),
+    ]
+    assert [c.saisi for c in resultat.en_mots] == [True, False, False, False, False, False, False, True]
+
+
+def test_modifier_sans_changement_n_ecrit_rien(serveur: Base) -> None:
+    creer(serveur, echeance="15/12/2026")
+    resultat = serveur.transaction(
+        partial(
+            modifier_action,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            echeance="15 décembre 2026",
+            maintenant=MAINTENANT + timedelta(days=1),
+        )
+    )
+    assert (resultat.changements, resultat.en_mots) == ({}, ())
+    assert resultat.action.modifie_le == MAINTENANT
+    journal = serveur.lecture(lambda s: [e.champ for e in s.exec(select(EntreeJournal))])
+    assert journal == ["creation"]
+
+
+def test_avancement_et_statut_dits_en_francais(serveur: Base) -> None:
+    creer(serveur)
+    resultat = serveur.transaction(
+        partial(
+            mettre_a_jour_avancement,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            pourcentage=10,
+            maintenant=MAINTENANT,
+        )
+    )
+    assert [(c.libelle, c.avant, c.apres) for c in resultat.en_mots] == [
+        ("avancement", "0\u00a0%", "10\u00a0%"),
+        ("statut", "proposée", "en cours"),
+    ]
+
+
 def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
     creer(serveur, "Sans échéance")
     creer(serveur, "Échéance lointaine", echeance="2027-06-01", ville="terrebonne")
