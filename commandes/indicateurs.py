@@ -27,17 +27,14 @@ from metier.temps import format_date_courte
 
 def ligne_indicateur(etat: EtatIndicateur) -> str:
     """« 12 t → 30 t (cible) : dernière 18 t le 3 nov. 2026 — ▰▰▰▱▱ 33 % »."""
-    indicateur = etat.indicateur
-    unite = texte_saisi(indicateur.unite, 40)
-    debut = (
-        f"départ {format_nombre(indicateur.valeur_depart)} → cible {format_nombre(indicateur.cible)} {unite}"
-    )
-    if etat.derniere_valeur is None or etat.derniere_date is None or etat.progression is None:
+    unite = texte_saisi(etat.unite, 40)
+    debut = f"départ {format_nombre(etat.valeur_depart)} → cible {format_nombre(etat.cible)} {unite}"
+    if etat.valeur is None or etat.date_mesure is None or etat.progression is None:
         return f"{debut}\naucune mesure pour l'instant (`/indicateur mesurer`)"
     progression = round(etat.progression)
     return (
-        f"{debut}\ndernière mesure : **{format_nombre(etat.derniere_valeur)} {unite}** le "
-        f"{format_date_courte(etat.derniere_date)}\n{barre(min(max(progression, 0), 100))}"
+        f"{debut}\ndernière mesure : **{format_nombre(etat.valeur)} {unite}** le "
+        f"{format_date_courte(etat.date_mesure)}\n{barre(min(max(progression, 0), 100))}"
         + (f" (réel : {progression}\u00a0%)" if not 0 <= progression <= 100 else "")
     )
 
@@ -122,7 +119,7 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
     ) -> None:
         """Enregistre une mesure."""
         assert interaction.guild_id is not None
-        trouve, mesure = await self.bot.base.ecrire(
+        etat, mesure = await self.bot.base.ecrire(
             partial(
                 mesurer,
                 guild_id=interaction.guild_id,
@@ -134,11 +131,12 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
                 maintenant=self.bot.maintenant(),
             )
         )
-        etat = EtatIndicateur(trouve, 0, mesure.valeur, mesure.date)
+        saisie = f"{format_nombre(mesure.valeur)} {texte_saisi(etat.unite, 40)}"
         await repondre(
             interaction,
-            f"Mesure enregistrée pour **n° {trouve.numero}** {texte_saisi(trouve.nom, 200)} "
-            f"(par {interaction.user.mention}) :\n{ligne_indicateur(etat)}",
+            f"Mesure du {format_date_courte(mesure.date)} enregistrée pour **n° {etat.numero}** "
+            f"{texte_saisi(etat.nom, 200)} (par {interaction.user.mention}) : {saisie}.\n"
+            f"{ligne_indicateur(etat)}",
         )
 
     @app_commands.command(
@@ -162,7 +160,7 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
         )
         affiches = 0
         for etat in etats:
-            nom = f"{chiffre_romain(etat.axe_numero)} · n° {etat.indicateur.numero} {etat.indicateur.nom}"
+            nom = f"{chiffre_romain(etat.axe_numero)} · n° {etat.numero} {etat.nom}"
             if not ajouter_champ(embed, nom, ligne_indicateur(etat)):
                 break
             affiches += 1

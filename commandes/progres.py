@@ -175,13 +175,15 @@ def _description(resume: Resume, en_retard: bool) -> str:
             f"({horodatage(resume.debut, 'f')} → {horodatage(resume.fin, 'f')})."
         )
     moyenne = resume.moyenne
-    if moyenne is None:
+    if not resume.nb_actions_registre:
         lignes.append("Le registre est vide : ajoutez une première action avec /action ajouter.")
+    elif not resume.nb_actions_existantes:
+        lignes.append("Aucune action n'existait encore à la fin de cette semaine.")
+    elif moyenne is None:
+        lignes.append("Avancement moyen : aucune action non abandonnée.")
     else:
-        lignes.append(
-            f"Avancement moyen : **{format_pourcentage(moyenne)}** "
-            f"sur {pluriel(resume.nb_actions, 'action')}."
-        )
+        comptees = pluriel(resume.nb_actions, "action non abandonnée", "actions non abandonnées")
+        lignes.append(f"Avancement moyen : **{format_pourcentage(moyenne)}** sur {comptees}.")
     if resume.est_calme:
         lignes.append("Semaine calme : rien n'a bougé dans le registre.")
     else:

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ClassVar, Final, assert_never
+from typing import Any, ClassVar, Final, NamedTuple, assert_never
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -25,14 +25,15 @@ from sqlmodel import Session, col, select
 
 from metier import temps
 from metier.actions.evolution import sommes_mensuelles
+from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain
 from metier.serveurs import ville_de_reference
-from metier.statuts import LEGENDE_STATUTS, ouverte_sql
+from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
-from modeles import Action, Axe, Indicateur, Mesure, StatutAction, VillePartenaire
+from modeles import Action, Axe, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
 
@@ -112,12 +113,13 @@ class MoyennePorteur:
 
 @dataclass(frozen=True)
 class AvancementAxe:
-    """Une ligne du graphique `axes`."""
+    """Une ligne du graphique `axes` : `moyenne` et `par_porteur` ne comptent pas les abandonnées."""
 
     numero: int
     libelle: str
     nb_actions: int
     nb_terminees: int
+    nb_abandonnees: int
     moyenne: float | None
     par_porteur: tuple[MoyennePorteur, ...]
 
@@ -193,39 +195,6 @@ class DonneesEvolution(_Graphique):
     def est_vide(self) -> bool:
         """Vrai si aucune action n'existait à aucune des dates."""
         return not any(self.ensemble.nombres)
-
-
-@dataclass(frozen=True)
-class EtatIndicateur:
-    """Dernière mesure d'un indicateur, située entre sa valeur de départ et sa cible."""
-
-    numero: int
-    nom: str
-    axe_numero: int
-    unite: str
-    valeur_depart: float
-    cible: float
-    valeur: float | None
-    date_mesure: date | None
-
-    @property
-    def pourcentage(self) -> float | None:
-        """Chemin parcouru de la valeur de départ vers la cible, en % (peut sortir de 0-100)."""
-        if self.valeur is None:
-            return None
-        if self.cible == self.valeur_depart:
-            return 100.0 if self.valeur == self.cible else 0.0
-        return (self.valeur - self.valeur_depart) / (self.cible - self.valeur_depart) * 100
-
-    @property
-    def libelle_valeurs(self) -> str:
-        """« 130 t (cible 200, départ 0), mesuré le 1 oct. 2026 » ou « aucune mesure (cible 20 t) »."""
-        if self.valeur is None or self.date_mesure is None:
-            return f"aucune mesure (cible {format_nombre(self.cible)} {self.unite})"
-        return (
-            f"{format_nombre(self.valeur)} {self.unite} (cible {format_nombre(self.cible)}, "
-            f"départ {format_nombre(self.valeur_depart)}), mesuré le {format_date_courte(self.date_mesure)}"
-        )
 
 
 @dataclass(frozen=True)
@@ -357,42 +326,68 @@ def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str, *, par_axe: 
 # --- Axes ---------------------------------------------------------------------------------------
 
 
-def donnees_axes(
-    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
-) -> DonneesAxes:
-    """Calcule l'avancement moyen par axe et par ville porteuse, avec les actions terminées."""
-    axes = _axes(session, guild_id, axe)
-    porteurs = _Porteurs(session, guild_id)
-    terminee = case((col(Action.statut) == StatutAction.TERMINEE.value, 1), else_=0)
+class _Groupe(NamedTuple):
+    """Les actions d'un axe portées par une ville : combien, combien comptent dans la moyenne, leur somme."""
+
+    ville: str
+    nombre: int
+    comptees: int
+    somme: int
+    terminees: int
+    abandonnees: int
+
+
+def _groupes_par_axe(session: Session, conditions: list[Any]) -> dict[int, list[_Groupe]]:
+    comptee = dans_la_moyenne_sql()
+
+    def combien(condition: Any, valeur: Any = 1) -> Any:
+        return func.coalesce(func.sum(case((condition, valeur), else_=0)), 0)
+
     requete = (
         sa.select(
             col(Action.axe_id),
             col(Action.ville),
             func.count(),
-            func.coalesce(func.sum(col(Action.avancement)), 0),
-            func.coalesce(func.sum(terminee), 0),
+            combien(comptee),
+            combien(comptee, col(Action.avancement)),
+            combien(col(Action.statut) == StatutAction.TERMINEE.value),
+            combien(col(Action.statut) == StatutAction.ABANDONNEE.value),
         )
-        .where(*_filtre_actions(guild_id, axes, axe))
+        .where(*conditions)
         .group_by(col(Action.axe_id), col(Action.ville))
     )
-    par_axe: dict[int, list[tuple[str, int, int, int]]] = {}
-    for axe_id, ville, nombre, somme, terminees in lire_lignes(session, requete):
-        par_axe.setdefault(axe_id, []).append((ville, int(nombre), int(somme), int(terminees)))
-    codes = {ville for groupes in par_axe.values() for ville, *_ in groupes}
+    par_axe: dict[int, list[_Groupe]] = {}
+    for axe_id, ville, *nombres in lire_lignes(session, requete):
+        par_axe.setdefault(axe_id, []).append(_Groupe(ville, *(int(n) for n in nombres)))
+    return par_axe
+
+
+def donnees_axes(
+    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+) -> DonneesAxes:
+    """Calcule l'avancement moyen par axe et par ville porteuse (hors abandonnées), avec les terminées."""
+    axes = _axes(session, guild_id, axe)
+    porteurs = _Porteurs(session, guild_id)
+    par_axe = _groupes_par_axe(session, _filtre_actions(guild_id, axes, axe))
+    # Une ville dont toutes les actions sont abandonnées n'a pas de barre, ni de place dans la légende.
+    codes = {g.ville for groupes in par_axe.values() for g in groupes if g.comptees}
     ordre = {p.code: i for i, p in enumerate(porteurs.presents(codes))}
     lignes = []
     for a in axes:
-        assert a.id is not None
-        groupes = sorted(par_axe.get(a.id, []), key=lambda g: ordre[g[0]])
-        nombre = sum(g[1] for g in groupes)
+        groupes = par_axe.get(ident(a), [])
+        comptes = sorted((g for g in groupes if g.comptees), key=lambda g: ordre[g.ville])
+        comptees = sum(g.comptees for g in comptes)
         lignes.append(
             AvancementAxe(
                 numero=a.numero,
                 libelle=libelle_axe(a.numero, a.titre_court),
-                nb_actions=nombre,
-                nb_terminees=sum(g[3] for g in groupes),
-                moyenne=sum(g[2] for g in groupes) / nombre if nombre else None,
-                par_porteur=tuple(MoyennePorteur(porteurs(v), n, s / n) for v, n, s, _ in groupes),
+                nb_actions=sum(g.nombre for g in groupes),
+                nb_terminees=sum(g.terminees for g in groupes),
+                nb_abandonnees=sum(g.abandonnees for g in groupes),
+                moyenne=sum(g.somme for g in comptes) / comptees if comptees else None,
+                par_porteur=tuple(
+                    MoyennePorteur(porteurs(g.ville), g.comptees, g.somme / g.comptees) for g in comptes
+                ),
             )
         )
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
@@ -466,9 +461,8 @@ def donnees_evolution(
 ) -> DonneesEvolution:
     """Reconstitue l'avancement moyen par axe à chaque fin de mois, d'après l'historique.
 
-    À chaque date, une action compte si elle existait déjà, avec son dernier avancement connu
-    (0 avant sa première mise à jour d'avancement ; une action sans aucune mise à jour
-    d'avancement garde son avancement actuel). Le dernier point est `maintenant`. Les sommes
+    À chaque date, chaque action compte dans son état d'alors (`metier.actions.etat`), selon la
+    règle de l'avancement moyen (`metier.statuts`). Le dernier point est `maintenant`. Les sommes
     viennent du cumul mensuel tenu par `metier.actions.evolution`.
     """
     if not 1 <= mois <= 120:
@@ -530,58 +524,10 @@ def _moyennes(sommes: list[int], nombres: list[int]) -> tuple[tuple[float | None
 def donnees_indicateurs(
     session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
 ) -> DonneesIndicateurs:
-    """Situe la dernière mesure de chaque indicateur entre sa valeur de départ et sa cible."""
+    """Situe la dernière mesure de chaque indicateur entre son départ et sa cible, comme la liste."""
     axes = _axes(session, guild_id, axe)
-    numeros_axes = {a.id: a.numero for a in axes}
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
-    conditions: list[Any] = [col(Indicateur.guild_id) == guild_id, col(Indicateur.archive) == false()]
-    if axe is not None:
-        conditions.append(col(Indicateur.axe_id) == axes[0].id)
-    rang = (
-        func.row_number()
-        .over(
-            partition_by=col(Mesure.indicateur_id),
-            order_by=(col(Mesure.date).desc(), col(Mesure.quand).desc(), col(Mesure.id).desc()),
-        )
-        .label("rang")
-    )
-    mesures = (
-        sa.select(
-            col(Mesure.indicateur_id).label("indicateur_id"), col(Mesure.date), col(Mesure.valeur), rang
-        )
-        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= aujourd_hui)
-        .subquery()
-    )
-    derniere = sa.select(mesures).where(mesures.c.rang == 1).subquery()
-    requete = (
-        sa.select(
-            col(Indicateur.numero),
-            col(Indicateur.nom),
-            col(Indicateur.axe_id),
-            col(Indicateur.unite),
-            col(Indicateur.valeur_depart),
-            col(Indicateur.cible),
-            derniere.c.valeur,
-            derniere.c.date,
-        )
-        .outerjoin(derniere, derniere.c.indicateur_id == col(Indicateur.id))
-        .where(*conditions)
-        .order_by(col(Indicateur.numero))
-    )
-    etats = [
-        EtatIndicateur(
-            numero=numero,
-            nom=nom,
-            axe_numero=numeros_axes[axe_id],
-            unite=unite,
-            valeur_depart=depart,
-            cible=cible,
-            valeur=valeur,
-            date_mesure=date_mesure,
-        )
-        for numero, nom, axe_id, unite, depart, cible, valeur, date_mesure in lire_lignes(session, requete)
-    ]
-    etats.sort(key=lambda e: (e.axe_numero, e.numero))
+    etats = lister_indicateurs(session, guild_id=guild_id, axe=axe)
     return DonneesIndicateurs(
         titre=_titre("Indicateurs vers leur cible", axes, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,

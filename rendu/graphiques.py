@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, assert_never
 
 from babel.dates import format_date
 
+from metier.actions.indicateurs import EtatIndicateur
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
 from metier.graphiques import (
     AvancementAxe,
@@ -29,11 +30,12 @@ from metier.graphiques import (
     DonneesIndicateurs,
     DonneesStatuts,
     Echeance,
-    EtatIndicateur,
     Porteur,
 )
 from metier.protocole import chiffre_romain
+from metier.statuts import NOM_MOYENNE, compte_statut
 from metier.temps import LOCALE, NBSP
+from modeles import StatutAction
 from rendu.couleurs import COULEUR_ATTEINT, COULEUR_EN_ROUTE, COULEURS_STATUTS, ROUGE_RETARD
 
 if TYPE_CHECKING:
@@ -247,12 +249,18 @@ def _dessiner_axes(figure: Figure, axe: Axes, donnees: DonneesAxes) -> None:
     )
     for i, ligne in enumerate(donnees.axes):
         if ligne.moyenne is None:
-            axe.text(1, i, "aucune action", va="center", fontsize=TAILLE_PETITE, color=GRIS, style="italic")
+            vide = "aucune action non abandonnée" if ligne.nb_actions else "aucune action"
+            axe.text(1, i, vide, va="center", fontsize=TAILLE_PETITE, color=GRIS, style="italic")
     axe.set_yticks(range(len(donnees.axes)), [_libelle_axe(ligne) for ligne in donnees.axes])
     axe.set_ylim(len(donnees.axes) - 0.5, -0.5)
     _echelle_pourcentage(axe, horizontale=True)
-    _sous_titre(axe, f"{pluriel(donnees.nb_actions, 'action')} · entre parenthèses : nombre d'actions")
+    _sous_titre(axe, legende_axes(donnees))
     _legende(figure, len(porteurs) + 1)
+
+
+def legende_axes(donnees: DonneesAxes) -> str:
+    """Le sous-titre du graphique `axes` : la définition de la moyenne, puis ce qui est compté."""
+    return f"{NOM_MOYENNE} · {pluriel(donnees.nb_actions, 'action')} · entre parenthèses : actions comptées"
 
 
 def _libelle_axe(ligne: AvancementAxe) -> str:
@@ -261,6 +269,8 @@ def _libelle_axe(ligne: AvancementAxe) -> str:
     terminees = f"{format_nombre(ligne.nb_terminees)}/{format_nombre(ligne.nb_actions)}"
     accord = "s" if ligne.nb_terminees > 1 else ""
     details = f"moyenne {format_pourcentage(ligne.moyenne)} · {terminees} terminée{accord}"
+    if ligne.nb_abandonnees:
+        details += f" · {compte_statut(StatutAction.ABANDONNEE, ligne.nb_abandonnees)}"
     return f"{tronquer(ligne.libelle, 40)}\n{details}"
 
 
@@ -344,7 +354,7 @@ def _dessiner_evolution(figure: Figure, axe: Axes, donnees: DonneesEvolution) ->
     axe.set_xticks(montres, [_deux_lignes(donnees.libelles_dates[x]) for x in montres])
     axe.set_xlim(-0.3, xs[-1] + 0.3)
     _echelle_pourcentage(axe, horizontale=False)
-    _sous_titre(axe, "Dernier avancement connu en fin de mois (entre parenthèses : nombre d'actions)")
+    _sous_titre(axe, f"{NOM_MOYENNE}, en fin de mois (entre parenthèses : actions comptées)")
     _legende(figure, 2)
 
 
@@ -371,7 +381,7 @@ def _dessiner_indicateurs(figure: Figure, axe: Axes, donnees: DonneesIndicateurs
     etats = donnees.indicateurs
     detaille = len(etats) <= 6
     for y, etat in enumerate(etats):
-        pourcentage = etat.pourcentage
+        pourcentage = etat.progression
         if pourcentage is None:
             axe.text(1, y, "aucune mesure", va="center", fontsize=TAILLE_PETITE, color=GRIS, style="italic")
             continue

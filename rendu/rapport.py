@@ -39,7 +39,7 @@ from metier.rapport.donnees import (
     periode,
 )
 from metier.reunions.series import ecart_inhabituel
-from metier.statuts import LEGENDE_STATUTS, compte_statut, libelle_statut
+from metier.statuts import LEGENDE_STATUTS, NOM_MOYENNE, compte_statut, libelle_statut
 from metier.temps import LOCALE, NBSP, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
 from rendu.couleurs import ROUGE_RETARD, VERT_BONNE_VOIE, en_rvb
@@ -708,8 +708,7 @@ def _ligne_indicateur(indicateur: IndicateurRapport, rapport: Rapport) -> list[s
         if indicateur.valeur is not None and indicateur.date_valeur is not None:
             derniere = format_date_courte(indicateur.date_valeur)
             mesures.append(f"(dernière : {format_nombre(indicateur.valeur)} le {derniere})")
-    pourcentage = indicateur.pourcentage
-    parcouru = "—" if pourcentage is None else format_pourcentage(pourcentage)
+    parcouru = "—" if indicateur.progression is None else format_pourcentage(indicateur.progression)
     attendu = f"attendu {format_pourcentage(indicateur.attendu)}"
     voie: Cellule
     if indicateur.en_bonne_voie is None:
@@ -753,9 +752,8 @@ def _section(
         morceaux = [compte_statut(s, comptes[s]) for s in StatutAction if comptes[s]]
         texte = f"{pluriel(len(section.actions), 'action')} suivie{'s' if len(section.actions) > 1 else ''} "
         texte += f"en {rapport.annee}, état au {format_jour(rapport.au)} : {', '.join(morceaux)}."
-        moyenne = section.moyenne_en_cours
-        if moyenne is not None:
-            texte += f" Avancement moyen des actions en cours : {format_pourcentage(moyenne)}."
+        if section.moyenne_avancement is not None:
+            texte += f" {NOM_MOYENNE} : {format_pourcentage(section.moyenne_avancement)}."
         pdf.paragraphe(texte)
     else:
         pdf.paragraphe(f"Aucune action de cet axe n'a été suivie en {rapport.annee}.")

@@ -1,40 +1,48 @@
 """Avancement des axes mois par mois : un cumul tenu à jour plutôt que l'historique rejoué.
 
-Une action compte dans son axe à partir de sa création, avec son dernier avancement connu : 0
-avant sa première mise à jour d'avancement, son avancement actuel si elle n'en a aucune. Une mise
-à jour antidatée (avant la création : horloge décalée, import) compte à la création. Une action
-archivée ne compte nulle part, même dans le passé.
+À chaque instant, une action compte dans l'avancement moyen de son axe selon son état à cet
+instant (`metier.actions.etat`) et la règle de `metier.statuts` : non archivée, non abandonnée,
+à son avancement d'alors.
 
-Chaque action se résume ainsi à des apports datés : à sa création, une action de plus et sa valeur
-de départ ; à chaque mise à jour, l'écart avec la valeur précédente. La table
-`evolution_mensuelle` en garde la somme par axe et par mois (UTC) : le graphique `evolution` lit
-quelques dizaines de lignes au lieu de rejouer des dizaines de milliers de mises à jour.
+Chaque action se résume ainsi à des apports datés de l'instant effectif de chaque changement : à
+sa création, sa contribution de départ (son avancement et une action de plus, si elle compte) ; à
+chaque mise à jour, l'écart avec sa contribution d'avant (une action abandonnée retire son
+avancement et se retire du nombre). La table `evolution_mensuelle` en garde la somme par axe et par
+mois (UTC) : le graphique `evolution` lit quelques dizaines de lignes au lieu de rejouer des
+dizaines de milliers de mises à jour.
 
 Les règles de `metier.actions.registre` la tiennent à jour : elles relèvent les apports d'une action avant
 de la changer (`apports_action`), puis reportent la différence (`reporter`). `recalculer` la
-reconstruit d'après l'historique : au démarrage après la migration qui l'a créée, ou après un
-chargement en bloc qui passe à côté des règles.
+reconstruit d'après l'historique : au démarrage après une migration qui la marque à refaire, ou
+après un chargement en bloc qui passe à côté des règles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import groupby
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import false
 from sqlmodel import Session, col, select
 
+from metier.actions.etat import (
+    Etat,
+    Trajectoire,
+    borne_de_maintenant,
+    contribution,
+    lire_historiques,
+    lire_trajectoires,
+    trajectoire,
+)
 from metier.stockage import lire_lignes
 from metier.temps import en_utc
-from modeles import Action, ConfigServeur, EvolutionMensuelle, MiseAJour
+from modeles import Action, ConfigServeur, EvolutionMensuelle, MiseAJour, StatutAction
 
 _TABLE = EvolutionMensuelle.__table__  # type: ignore[attr-defined]
 
 Apports = dict[tuple[int, date], tuple[int, int]]
-"""(axe_id, premier jour du mois) → (variation de la somme des avancements, actions apparues)."""
+"""(axe_id, premier jour du mois) → (variation de la somme des avancements, du nombre d'actions comptées)."""
 
 
 def premier_du_mois(instant: datetime) -> date:
@@ -48,60 +56,30 @@ def _ajouter(apports: Apports, cle: tuple[int, date], somme: int, nombre: int) -
     apports[cle] = (ancienne_somme + somme, ancien_nombre + nombre)
 
 
-def _apports_d_une_action(
-    apports: Apports, axe_id: int, cree_le: datetime, actuel: int, etapes: Iterable[Any]
-) -> None:
-    """Ajoute les apports d'une action ; `etapes` : ses mises à jour (instant, avancement), dans l'ordre."""
-    cree = en_utc(cree_le)
-    etapes = [(en_utc(quand), valeur) for quand, valeur in etapes]
-    precedente = 0 if etapes else actuel
-    _ajouter(apports, (axe_id, premier_du_mois(cree)), precedente, 1)
-    for quand, valeur in etapes:
-        _ajouter(apports, (axe_id, premier_du_mois(max(quand, cree))), valeur - precedente, 0)
-        precedente = valeur
+def _apports_d_une_trajectoire(apports: Apports, t: Trajectoire, avant: datetime | None = None) -> None:
+    """Ajoute les apports d'une action, de ses changements antérieurs à `avant` (tous sans borne)."""
+    somme = nombre = 0
+    for quand, etat in t.changements:
+        if avant is not None and quand >= avant:
+            break
+        nouvelle_somme, nouveau_nombre = contribution(etat)
+        if (nouvelle_somme, nouveau_nombre) != (somme, nombre):
+            cle = (t.axe_id, premier_du_mois(quand))
+            _ajouter(apports, cle, nouvelle_somme - somme, nouveau_nombre - nombre)
+            somme, nombre = nouvelle_somme, nouveau_nombre
 
 
 def calculer_apports(
     session: Session,
     guild_id: int,
     *,
-    action_id: int | None = None,
-    jusqu_a: datetime | None = None,
+    avant: datetime | None = None,
     axe_ids: Iterable[int] | None = None,
 ) -> Apports:
-    """Apports des actions non archivées du serveur (ou d'une seule), d'après leur historique.
-
-    Avec `jusqu_a`, seul compte ce qui existait à cet instant (actions créées, mises à jour faites).
-    """
-    actions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
-    historique: list[Any] = [col(MiseAJour.guild_id) == guild_id, col(MiseAJour.avancement).is_not(None)]
-    if action_id is not None:
-        actions.append(col(Action.id) == action_id)
-        historique.append(col(MiseAJour.action_id) == action_id)
-    if jusqu_a is not None:
-        actions.append(col(Action.cree_le) <= jusqu_a)
-        historique.append(col(MiseAJour.quand) <= jusqu_a)
-    if axe_ids is not None:
-        actions.append(col(Action.axe_id).in_(list(axe_ids)))
-    actions_lues = lire_lignes(
-        session,
-        sa.select(col(Action.id), col(Action.axe_id), col(Action.cree_le), col(Action.avancement)).where(
-            *actions
-        ),
-    )
-    etapes = lire_lignes(
-        session,
-        sa.select(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.avancement))
-        .where(*historique)
-        .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id)),
-    )
-    par_action = {
-        ident: [(quand, valeur) for _, quand, valeur in groupe]
-        for ident, groupe in groupby(etapes, key=lambda e: e[0])
-    }
+    """Apports des actions non archivées du serveur d'après leur historique (avant `avant` s'il est donné)."""
     apports: Apports = {}
-    for ident, axe_id, cree_le, actuel in actions_lues:
-        _apports_d_une_action(apports, axe_id, cree_le, actuel, par_action.get(ident, ()))
+    for t in lire_trajectoires(session, guild_id=guild_id, axe_ids=axe_ids):
+        _apports_d_une_trajectoire(apports, t, avant)
     return apports
 
 
@@ -109,14 +87,15 @@ def apports_action(session: Session, action: Action) -> Apports:
     """Ce que cette action apporte au cumul, telle qu'elle est maintenant (à relever avant un changement)."""
     if action.id is None or action.archivee:
         return {}
-    etapes = lire_lignes(
-        session,
-        sa.select(col(MiseAJour.quand), col(MiseAJour.avancement))
-        .where(col(MiseAJour.action_id) == action.id, col(MiseAJour.avancement).is_not(None))
-        .order_by(col(MiseAJour.quand), col(MiseAJour.id)),
+    t = trajectoire(
+        action_id=action.id,
+        axe_id=action.axe_id,
+        cree_le=action.cree_le,
+        actuel=Etat(StatutAction(action.statut), action.avancement),
+        lignes=lire_historiques(session, col(MiseAJour.action_id) == action.id).get(action.id, ()),
     )
     apports: Apports = {}
-    _apports_d_une_action(apports, action.axe_id, action.cree_le, action.avancement, etapes)
+    _apports_d_une_trajectoire(apports, t)
     return apports
 
 
@@ -185,21 +164,17 @@ def recalculer_en_retard(session: Session) -> list[int]:
     return serveurs
 
 
-def _cumul_utilisable(session: Session, guild_id: int, maintenant: datetime) -> bool:
-    """Vrai si le cumul donne l'état à `maintenant` : à jour, et rien d'enregistré après."""
+def _cumul_utilisable(session: Session, guild_id: int, avant: datetime) -> bool:
+    """Vrai si le cumul donne l'état juste avant `avant` : à jour, et rien d'enregistré depuis."""
     config = session.get(ConfigServeur, guild_id)
     if config is None or not config.evolution_a_jour:
         return False
     apres = sa.union_all(
-        sa.select(sa.literal(1)).where(
-            col(MiseAJour.guild_id) == guild_id,
-            col(MiseAJour.quand) > maintenant,
-            col(MiseAJour.avancement).is_not(None),
-        ),
+        sa.select(sa.literal(1)).where(col(MiseAJour.guild_id) == guild_id, col(MiseAJour.quand) >= avant),
         sa.select(sa.literal(1)).where(
             col(Action.guild_id) == guild_id,
             col(Action.archivee) == false(),
-            col(Action.cree_le) > maintenant,
+            col(Action.cree_le) >= avant,
         ),
     )
     return not session.connection().execute(sa.select(sa.exists(apres))).scalar_one()
@@ -208,14 +183,15 @@ def _cumul_utilisable(session: Session, guild_id: int, maintenant: datetime) -> 
 def sommes_mensuelles(
     session: Session, guild_id: int, *, maintenant: datetime, axe_ids: Iterable[int]
 ) -> Apports:
-    """Apports par axe et par mois jusqu'à `maintenant`, lus dans le cumul quand il le permet.
+    """Apports par axe et par mois jusqu'à `maintenant` (compris), lus dans le cumul quand il le permet.
 
     Sinon (cumul pas encore construit, ou instant passé alors que l'historique va plus loin), ils
     sont calculés d'après l'historique : même résultat, en plus lent.
     """
     axe_ids = list(axe_ids)
-    if not _cumul_utilisable(session, guild_id, maintenant):
-        return calculer_apports(session, guild_id, jusqu_a=maintenant, axe_ids=axe_ids)
+    avant = borne_de_maintenant(maintenant)
+    if not _cumul_utilisable(session, guild_id, avant):
+        return calculer_apports(session, guild_id, avant=avant, axe_ids=axe_ids)
     lignes = lire_lignes(
         session,
         sa.select(_TABLE.c.axe_id, _TABLE.c.mois, _TABLE.c.somme, _TABLE.c.nombre).where(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+import sqlalchemy as sa
+from sqlalchemy import false, func
 from sqlmodel import Session, col, select
 
 from metier.actions.registre import lire_action, lire_axe, valider_texte
@@ -14,7 +16,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre
 from metier.journal import journaliser
 from metier.serveurs import configuration_amorcee, reserver_numero
-from metier.stockage import ident
+from metier.stockage import ident, lire_lignes
 from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
 from modeles import Axe, Indicateur, Mesure
 from modeles.actions import LONGUEUR_NOTE, LONGUEUR_TITRE
@@ -115,8 +117,11 @@ def mesurer(
     maintenant: datetime,
     jour: str | None = None,
     note: str | None = None,
-) -> tuple[Indicateur, Mesure]:
-    """Enregistre la valeur d'un indicateur à une date (aujourd'hui par défaut, jamais dans le futur)."""
+) -> tuple[EtatIndicateur, Mesure]:
+    """Enregistre la valeur d'un indicateur à une date (aujourd'hui par défaut, jamais dans le futur).
+
+    Rend l'indicateur situé par sa dernière mesure, qui n'est pas celle-ci si elle rattrape une date passée.
+    """
     configuration = configuration_amorcee(session, guild_id)
     indicateur = lire_indicateur(session, guild_id=guild_id, numero=numero)
     nombre = analyser_nombre(valeur)
@@ -148,48 +153,105 @@ def mesurer(
         quand=maintenant,
     )
     session.flush()
-    return indicateur, mesure
+    [etat] = lister_indicateurs(session, guild_id=guild_id, numero=indicateur.numero)
+    return etat, mesure
 
 
-def progression(indicateur: Indicateur, valeur: float) -> float:
-    """Chemin parcouru de la valeur de départ vers la cible, en % (peut dépasser 100 ou être négatif)."""
-    return (valeur - indicateur.valeur_depart) / (indicateur.cible - indicateur.valeur_depart) * 100
+def progression(valeur_depart: float, cible: float, valeur: float) -> float:
+    """Chemin parcouru de la valeur de départ vers la cible, en % (peut dépasser 100 ou être négatif).
+
+    Une cible égale à la valeur de départ (indicateur importé, base modifiée à la main) : 100 % si la
+    valeur l'atteint, 0 sinon ; jamais de division par zéro.
+    """
+    if cible == valeur_depart:
+        return 100.0 if valeur == cible else 0.0
+    return (valeur - valeur_depart) / (cible - valeur_depart) * 100
 
 
 @dataclass(frozen=True)
 class EtatIndicateur:
-    """Un indicateur et sa dernière mesure."""
+    """Un indicateur et sa dernière mesure, situés entre sa valeur de départ et sa cible."""
 
-    indicateur: Indicateur
+    numero: int
+    nom: str
     axe_numero: int
-    derniere_valeur: float | None
-    derniere_date: date | None
+    unite: str
+    valeur_depart: float
+    cible: float
+    valeur: float | None
+    date_mesure: date | None
 
     @property
     def progression(self) -> float | None:
-        """% du chemin de la valeur de départ vers la cible, selon la dernière mesure."""
-        return None if self.derniere_valeur is None else progression(self.indicateur, self.derniere_valeur)
+        """% du chemin de la valeur de départ vers la cible, selon la dernière mesure ; None sans mesure."""
+        return None if self.valeur is None else progression(self.valeur_depart, self.cible, self.valeur)
+
+    @property
+    def libelle_valeurs(self) -> str:
+        """« 130 t (cible 200, départ 0), mesuré le 1 oct. 2026 » ou « aucune mesure (cible 20 t) »."""
+        if self.valeur is None or self.date_mesure is None:
+            return f"aucune mesure (cible {format_nombre(self.cible)} {self.unite})"
+        return (
+            f"{format_nombre(self.valeur)} {self.unite} (cible {format_nombre(self.cible)}, "
+            f"départ {format_nombre(self.valeur_depart)}), mesuré le {format_date_courte(self.date_mesure)}"
+        )
 
 
-def lister_indicateurs(session: Session, *, guild_id: int, axe: int | None = None) -> list[EtatIndicateur]:
-    """Rend les indicateurs (par axe puis numéro) avec leur dernière mesure."""
-    derniere = (
-        select(Mesure.indicateur_id, func.max(Mesure.id).label("mesure_id"))
-        .where(Mesure.guild_id == guild_id)
-        .group_by(col(Mesure.indicateur_id))
+def ordre_des_mesures() -> tuple[Any, ...]:
+    """La plus récente d'abord : par la date mesurée, puis la dernière saisie (un rattrapage daté
+    d'avant ne passe pas devant)."""
+    return col(Mesure.date).desc(), col(Mesure.quand).desc(), col(Mesure.id).desc()
+
+
+def dernieres_mesures(guild_id: int, *, jusqu_au: date | None = None) -> Any:
+    """Sous-requête (indicateur_id, valeur, date) : la dernière mesure de chaque indicateur, datée au plus
+    tard du `jusqu_au` s'il est donné."""
+    conditions: list[Any] = [col(Mesure.guild_id) == guild_id]
+    if jusqu_au is not None:
+        conditions.append(col(Mesure.date) <= jusqu_au)
+    rang = func.row_number().over(partition_by=col(Mesure.indicateur_id), order_by=ordre_des_mesures())
+    mesures = (
+        sa.select(
+            col(Mesure.indicateur_id).label("indicateur_id"),
+            col(Mesure.valeur).label("valeur"),
+            col(Mesure.date).label("date"),
+            rang.label("rang"),
+        )
+        .where(*conditions)
         .subquery()
     )
+    return sa.select(mesures).where(mesures.c.rang == 1).subquery()
+
+
+def lister_indicateurs(
+    session: Session, *, guild_id: int, axe: int | None = None, numero: int | None = None
+) -> list[EtatIndicateur]:
+    """Rend les indicateurs (par axe puis numéro) avec leur dernière mesure."""
+    derniere = dernieres_mesures(guild_id)
     requete = (
-        select(Indicateur, Axe.numero, col(Mesure.valeur), col(Mesure.date))
+        sa.select(
+            col(Indicateur.numero),
+            col(Indicateur.nom),
+            col(Axe.numero),
+            col(Indicateur.unite),
+            col(Indicateur.valeur_depart),
+            col(Indicateur.cible),
+            derniere.c.valeur,
+            derniere.c.date,
+        )
         .join(Axe, col(Axe.id) == col(Indicateur.axe_id))
-        .outerjoin(derniere, derniere.c.indicateur_id == Indicateur.id)
-        .outerjoin(Mesure, col(Mesure.id) == derniere.c.mesure_id)
-        .where(Indicateur.guild_id == guild_id, col(Indicateur.archive).is_(False))
+        .outerjoin(derniere, derniere.c.indicateur_id == col(Indicateur.id))
+        .where(col(Indicateur.guild_id) == guild_id, col(Indicateur.archive) == false())
         .order_by(col(Axe.numero), col(Indicateur.numero))
     )
     if axe is not None:
-        requete = requete.where(Axe.numero == axe)
-    return [EtatIndicateur(i, n, v, d) for i, n, v, d in session.exec(requete).all()]
+        requete = requete.where(col(Axe.numero) == axe)
+    if numero is not None:
+        requete = requete.where(col(Indicateur.numero) == numero)
+    return [
+        EtatIndicateur(n, nom, axe_numero, unite, float(depart), float(cible), valeur, jour)
+        for n, nom, axe_numero, unite, depart, cible, valeur, jour in lire_lignes(session, requete)
+    ]
 
 
 def rechercher_indicateurs(

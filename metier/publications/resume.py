@@ -1,20 +1,22 @@
 """Résumé hebdomadaire : ce qui a bougé dans la semaine, ce qui est en retard, ce qui arrive.
 
 La semaine est une semaine ISO, du lundi 00 h 00 au lundi suivant dans l'horloge de la ville du
-résumé (/config resume-horaire). Un lundi, c'est la semaine écoulée qui est résumée : à 9 h, la
-semaine qui commence n'a encore rien à dire, et deux résumés du lundi se suivent sans trou ni
-recouvrement. Les autres jours, c'est la semaine en cours, jusqu'à maintenant.
+résumé (/config resume-horaire). Le post du lundi résume la semaine écoulée : à 9 h, la semaine
+qui commence n'a encore rien à dire, et deux posts se suivent sans trou ni recouvrement. À la
+demande (/progres resume), c'est la semaine qui contient maintenant, jusqu'à maintenant : le
+graphique qui l'accompagne montre le même instant.
 
 Tout est agrégé en SQL, colonnes choisies ; les listes sont coupées à `MAX_ELEMENTS` et leurs
-totaux comptés avant la coupe. L'avancement d'il y a une semaine est reconstitué comme pour le
-graphique `evolution` : une action vaut son dernier avancement connu à cet instant, 0 avant sa
-première mise à jour d'avancement, et son avancement actuel si elle n'en a aucune.
+totaux comptés avant la coupe. L'avancement moyen (`metier.statuts`) au début et à la fin de la
+semaine part de l'état actuel des actions ; celles dont l'historique a bougé depuis le début de la
+semaine sont rejouées selon `metier.actions.etat`, comme pour le graphique `evolution` et le
+rapport annuel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, Generic, TypeVar
 
@@ -22,13 +24,15 @@ import sqlalchemy as sa
 from sqlalchemy import case, false, func
 from sqlmodel import Session, col
 
+from metier.actions.etat import Etat, Trajectoire, contribution, etat_a, lire_historiques, trajectoire
+from metier.actions.indicateurs import ordre_des_mesures
 from metier.actions.registre import lister_axes
 from metier.graphiques import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee
-from metier.statuts import ouverte_sql
-from metier.stockage import lire_lignes
+from metier.statuts import dans_la_moyenne_sql, ouverte_sql
+from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, instant_local, nom_mois
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
 
@@ -57,7 +61,7 @@ class Liste(Generic[T]):
 
 @dataclass(frozen=True)
 class AxeResume:
-    """Avancement moyen d'un axe en fin de semaine, et au début de la semaine."""
+    """Avancement moyen d'un axe (actions non abandonnées) en fin de semaine, et au début de la semaine."""
 
     numero: int
     libelle: str
@@ -136,15 +140,17 @@ class Resume:
     echeances: Liste[ActionResume]
     indicateurs: Liste[MesureResume]
     reunions: Liste[SeanceResume]
+    nb_actions_registre: int  # actions non archivées, aujourd'hui
+    nb_actions_existantes: int  # actions non archivées qui existaient à la fin de la semaine
 
     @property
     def nb_actions(self) -> int:
-        """Nombre d'actions (non archivées) en fin de semaine."""
+        """Nombre d'actions comptées dans l'avancement moyen en fin de semaine (non abandonnées)."""
         return sum(a.nb_actions for a in self.axes)
 
     @property
     def moyenne(self) -> float | None:
-        """Avancement moyen de toutes les actions en fin de semaine."""
+        """Avancement moyen des actions non abandonnées en fin de semaine, tous axes confondus."""
         return _moyenne_ponderee((a.moyenne, a.nb_actions) for a in self.axes)
 
     @property
@@ -195,13 +201,16 @@ def periode(premier: date, dernier: date) -> str:
 # --- La semaine ---------------------------------------------------------------------------------
 
 
-def semaine_resumee(reference: datetime, ville: Ville) -> tuple[date, datetime, datetime]:
+def semaine_resumee(
+    reference: datetime, ville: Ville, *, veille: bool = True
+) -> tuple[date, datetime, datetime]:
     """Rend le lundi de la semaine résumée et ses bornes UTC (lundi 00 h 00 → lundi suivant, heure locale).
 
-    C'est la semaine qui contient la veille de `reference` : un lundi, la semaine écoulée.
+    Pour un post, c'est la semaine qui contient la veille de `reference` : un lundi, la semaine
+    écoulée. Sans `veille`, la semaine qui contient `reference` (le résumé à la demande).
     """
-    veille = ville.heure_locale(reference).date() - timedelta(days=1)
-    lundi = veille - timedelta(days=veille.weekday())
+    jour = ville.heure_locale(reference).date() - timedelta(days=1 if veille else 0)
+    lundi = jour - timedelta(days=jour.weekday())
     return (
         lundi,
         instant_local(lundi, time(0), ville),
@@ -212,181 +221,186 @@ def semaine_resumee(reference: datetime, ville: Ville) -> tuple[date, datetime, 
 # --- Lecture ------------------------------------------------------------------------------------
 
 
-def _derniere_valeur(colonne: Any, avant: datetime) -> Any:
-    """La dernière valeur non nulle de `colonne` dans l'historique de l'action, avant l'instant."""
-    return (
-        sa.select(colonne)
-        .where(col(MiseAJour.action_id) == col(Action.id), colonne.is_not(None), col(MiseAJour.quand) < avant)
-        .order_by(col(MiseAJour.quand).desc(), col(MiseAJour.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+@dataclass
+class _Moyenne:
+    """Somme et nombre des avancements qui comptent dans la moyenne d'un axe, à une borne."""
 
+    somme: int = 0
+    nombre: int = 0
 
-def _statut(valeur: str | None) -> StatutAction | None:
-    try:
-        return StatutAction(valeur) if valeur is not None else None
-    except ValueError:
-        return None
+    def corriger(self, socle: tuple[int, int], juste: tuple[int, int]) -> None:
+        """Remplace une contribution comptée d'après la table par celle que dit l'historique."""
+        self.somme += juste[0] - socle[0]
+        self.nombre += juste[1] - socle[1]
+
+    @property
+    def valeur(self) -> float | None:
+        """La moyenne ; None si aucune action n'y compte."""
+        return self.somme / self.nombre if self.nombre else None
 
 
 @dataclass
 class _Axe:
-    nombre_avant: int = 0
-    somme_avant: float = 0.0
-    nombre: int = 0
-    somme: float = 0.0
+    debut: _Moyenne = field(default_factory=_Moyenne)
+    fin: _Moyenne = field(default_factory=_Moyenne)
 
 
-def construire_resume(
-    session: Session, *, guild_id: int, maintenant: datetime, reference: datetime | None = None
-) -> Resume:
-    """Rassemble le résumé de la semaine qui contient la veille de `reference` (par défaut : maintenant).
+@dataclass(frozen=True)
+class _Registre:
+    """Ce que la table dit à elle seule : moyennes par axe d'après l'état actuel, créations, existence."""
 
-    Les listes « en retard », « échéances des 14 prochains jours » et « prochaines réunions »
-    sont lues à `maintenant` : un résumé publié en retard dit l'état du moment.
-    """
-    configuration = configuration_amorcee(session, guild_id)
-    ville = configuration.reference
-    lundi, debut, fin = semaine_resumee(reference or maintenant, ville)
-    annee, numero_semaine, _ = lundi.isocalendar()
-    jour = aujourd_hui(maintenant, ville)
-    actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
-    ouvertes = ouverte_sql()
+    par_axe: dict[int, _Axe]
+    creees: int
+    existantes: int
+    total: int
 
-    # Avancement par axe au début et à la fin de la semaine, d'après l'avancement actuel…
-    axes = lister_axes(session, guild_id=guild_id)
-    par_axe: dict[int, _Axe] = {a.id: _Axe() for a in axes if a.id is not None}
-    avant_debut = case((col(Action.cree_le) < debut, 1), else_=0)
-    avant_fin = case((col(Action.cree_le) < fin, 1), else_=0)
-    for axe_id, nombre_avant, somme_avant, nombre, somme in lire_lignes(
+
+def _lire_registre(
+    session: Session, actives: tuple[Any, ...], axes: list[Axe], debut: datetime, fin: datetime
+) -> _Registre:
+    """Compte chaque action à son état actuel, à chaque borne où elle existait (les corrections suivent)."""
+    comptee = dans_la_moyenne_sql()
+
+    def somme(condition: Any, valeur: Any = 1) -> Any:
+        return func.coalesce(func.sum(case((condition, valeur), else_=0)), 0)
+
+    avant_debut, avant_fin = col(Action.cree_le) < debut, col(Action.cree_le) < fin
+    par_axe = {ident(a): _Axe() for a in axes}
+    creees = existantes = total = 0
+    for axe_id, *nombres in lire_lignes(
         session,
         sa.select(
             col(Action.axe_id),
-            func.coalesce(func.sum(avant_debut), 0),
-            func.coalesce(func.sum(avant_debut * col(Action.avancement)), 0),
-            func.coalesce(func.sum(avant_fin), 0),
-            func.coalesce(func.sum(avant_fin * col(Action.avancement)), 0),
+            somme(sa.and_(avant_debut, comptee), col(Action.avancement)),
+            somme(sa.and_(avant_debut, comptee)),
+            somme(sa.and_(avant_fin, comptee), col(Action.avancement)),
+            somme(sa.and_(avant_fin, comptee)),
+            somme(sa.and_(col(Action.cree_le) >= debut, avant_fin)),
+            somme(avant_fin),
+            func.count(),
         )
         .where(*actives)
         .group_by(col(Action.axe_id)),
     ):
+        somme_debut, nombre_debut, somme_fin, nombre_fin, nouvelles, avant, toutes = (int(n) for n in nombres)
         if axe_id in par_axe:
-            par_axe[axe_id] = _Axe(int(nombre_avant), float(somme_avant), int(nombre), float(somme))
+            par_axe[axe_id] = _Axe(_Moyenne(somme_debut, nombre_debut), _Moyenne(somme_fin, nombre_fin))
+        creees, existantes, total = creees + nouvelles, existantes + avant, total + toutes
+    return _Registre(par_axe, creees, existantes, total)
 
-    # … corrigé par les actions dont l'historique a bougé depuis le début de la semaine : seules
-    # celles-là sont lues une à une (une semaine d'activité, pas tout le registre).
+
+@dataclass(frozen=True)
+class _Touchee:
+    """Une action mise à jour dans la semaine, dans son état aux deux bornes."""
+
+    action_id: int
+    derniere: datetime  # sa dernière mise à jour de la semaine
+    nombre: int  # ses mises à jour dans la semaine
+    resume: ActionResume
+    nouvelle: bool  # créée pendant la semaine
+
+    @property
+    def terminee(self) -> bool:
+        """Vrai si elle a été terminée pendant la semaine (et l'est encore à sa fin)."""
+        fin, debut = self.resume.statut, self.resume.statut_avant
+        return fin == StatutAction.TERMINEE and debut != StatutAction.TERMINEE
+
+
+def _corriger(
+    compte: _Axe, t: Trajectoire, debut: datetime, fin: datetime
+) -> tuple[Etat | None, Etat | None]:
+    """Remplace, aux deux bornes, la contribution de l'état actuel par celle de l'état d'alors."""
+    etats = etat_a(t, debut), etat_a(t, fin)
+    for moyenne, borne, etat in zip((compte.debut, compte.fin), (debut, fin), etats, strict=True):
+        moyenne.corriger(contribution(t.actuel if t.cree_le < borne else None), contribution(etat))
+    return etats
+
+
+def _lire_touchees(
+    session: Session, par_axe: dict[int, _Axe], guild_id: int, debut: datetime, fin: datetime
+) -> list[_Touchee]:
+    """Corrige les moyennes des actions dont l'historique a bougé depuis le début de la semaine.
+
+    Seules celles-là sont rejouées (une semaine d'activité, pas tout le registre) ; rend celles qui
+    ont été mises à jour pendant la semaine.
+    """
     dans_semaine = col(MiseAJour.quand) < fin
-    avance = col(MiseAJour.avancement).is_not(None)
     bouge = (
         sa.select(
             col(MiseAJour.action_id).label("action_id"),
             func.count(case((dans_semaine, 1))).label("nombre"),
             func.max(case((dans_semaine, col(MiseAJour.quand)))).label("derniere"),
-            func.max(case((avance, 1), else_=0)).label("avance_depuis_debut"),
-            func.max(case((sa.and_(avance, col(MiseAJour.quand) >= fin), 1), else_=0)).label(
-                "avance_depuis_fin"
-            ),
         )
         .where(col(MiseAJour.guild_id) == guild_id, col(MiseAJour.quand) >= debut)
         .group_by(col(MiseAJour.action_id))
         .subquery()
     )
-    touchees = lire_lignes(
+    lignes = lire_lignes(
         session,
-        sa.select(
-            col(Action.id),
-            col(Action.numero),
-            col(Action.titre),
-            col(Action.axe_id),
-            col(Action.avancement),
-            col(Action.statut),
-            col(Action.echeance),
-            col(Action.responsable_id),
-            case((col(Action.cree_le) < debut, 0), else_=1),
-            case((col(Action.cree_le) < fin, 1), else_=0),
-            bouge.c.nombre,
-            bouge.c.derniere,
-            bouge.c.avance_depuis_debut,
-            bouge.c.avance_depuis_fin,
-            _derniere_valeur(col(MiseAJour.avancement), debut),
-            _derniere_valeur(col(MiseAJour.avancement), fin),
-            _derniere_valeur(col(MiseAJour.statut), debut),
-            _derniere_valeur(col(MiseAJour.statut), fin),
-        )
+        sa.select(col(Action.id), col(Action.axe_id), col(Action.cree_le), *_COLONNES_ACTION)
+        .add_columns(bouge.c.nombre, bouge.c.derniere)
         .join(bouge, bouge.c.action_id == col(Action.id))
         # Par clé primaire seulement (`bouge` est déjà filtré par serveur) : un filtre indexé de plus
         # sur `action` pousse PostgreSQL, sans statistiques fraîches, vers une boucle imbriquée.
         .where(col(Action.archivee) == false()),
     )
-    terminees: list[tuple[datetime, int, ActionResume]] = []
-    autres: list[tuple[datetime, int, ActionResume]] = []
-    nb_mises_a_jour = 0
-    for (
-        action_id,
-        numero,
-        titre,
-        axe_id,
-        actuel,
-        statut,
-        echeance,
-        responsable_id,
-        nouvelle,
-        existait_a_la_fin,
-        nombre,
-        derniere,
-        avance_depuis_debut,
-        avance_depuis_fin,
-        avancement_debut,
-        avancement_fin,
-        statut_debut,
-        statut_fin,
-    ) in touchees:
-        compte = par_axe.get(axe_id)
-        if compte is None:
+    historiques = lire_historiques(session, col(MiseAJour.action_id).in_(sa.select(bouge.c.action_id)))
+    touchees = []
+    for action_id, axe_id, cree_le, *colonnes, nombre, derniere in lignes:
+        if axe_id not in par_axe:
             continue
-        # Sa valeur à un instant : la dernière connue ; 0 si elle n'en a pas encore ; l'actuelle
-        # si son avancement n'a plus bougé depuis.
-        valeur_debut = (avancement_debut or 0) if avance_depuis_debut else actuel
-        valeur_fin = (avancement_fin or 0) if avance_depuis_fin else actuel
-        if not nouvelle:
-            compte.somme_avant += valeur_debut - actuel
-        if existait_a_la_fin:
-            compte.somme += valeur_fin - actuel
-        if not nombre:
+        resume = _action_resume(*colonnes)
+        actuel = Etat(resume.statut, resume.avancement)
+        lues = historiques.get(action_id, ())
+        t = trajectoire(action_id=action_id, axe_id=axe_id, cree_le=cree_le, actuel=actuel, lignes=lues)
+        etat_debut, etat_fin = _corriger(par_axe[axe_id], t, debut, fin)
+        if not nombre or etat_fin is None:
             continue  # bougée seulement après la fin de la semaine résumée
-        nb_mises_a_jour += int(nombre)
-        etat_avant, etat = _statut(statut_debut), _statut(statut_fin) or StatutAction(statut)
-        resume = ActionResume(
-            numero=numero,
-            titre=titre,
-            avancement=valeur_fin,
-            statut=etat,
-            echeance=echeance,
-            responsable_id=responsable_id,
-            avancement_avant=None if nouvelle else valeur_debut,
-            statut_avant=None if nouvelle else etat_avant,
+        resume = replace(
+            resume,
+            avancement=etat_fin.avancement,
+            statut=etat_fin.statut,
+            avancement_avant=None if etat_debut is None else etat_debut.avancement,
+            statut_avant=None if etat_debut is None else etat_debut.statut,
         )
-        if etat == StatutAction.TERMINEE and etat_avant != StatutAction.TERMINEE:
-            terminees.append((derniere, action_id, resume))
-        elif not nouvelle:
-            autres.append((derniere, action_id, resume))
-    terminees.sort(key=lambda t: t[:2], reverse=True)  # la plus récemment touchée d'abord
-    autres.sort(key=lambda t: t[:2], reverse=True)
-    gardees = [*terminees[:MAX_ELEMENTS], *autres[:MAX_ELEMENTS]]
-    auteurs = _auteurs(session, [action_id for _, action_id, _ in gardees], debut, fin)
+        touchees.append(_Touchee(action_id, derniere, int(nombre), resume, etat_debut is None))
+    return touchees
 
-    def _avec_auteurs(liste: list[tuple[datetime, int, ActionResume]]) -> Liste[ActionResume]:
+
+def construire_resume(
+    session: Session, *, guild_id: int, maintenant: datetime, reference: datetime | None = None
+) -> Resume:
+    """Rassemble le résumé d'une semaine : celle qui contient maintenant, ou celle qu'un post publie.
+
+    `reference` est l'échéance d'un post : c'est la semaine qui contient sa veille (un lundi, la
+    semaine écoulée). Les listes « en retard », « échéances des 14 prochains jours » et « prochaines
+    réunions » sont lues à `maintenant` : un résumé publié en retard dit l'état du moment.
+    """
+    configuration = configuration_amorcee(session, guild_id)
+    ville = configuration.reference
+    lundi, debut, fin = semaine_resumee(reference or maintenant, ville, veille=reference is not None)
+    annee, numero_semaine, _ = lundi.isocalendar()
+    jour = aujourd_hui(maintenant, ville)
+    actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
+
+    # Les moyennes d'après la table, corrigées par l'historique des actions qui ont bougé depuis le
+    # début de la semaine : une semaine d'activité est rejouée, pas tout le registre.
+    axes = lister_axes(session, guild_id=guild_id)
+    registre = _lire_registre(session, actives, axes, debut, fin)
+    touchees = _lire_touchees(session, registre.par_axe, guild_id, debut, fin)
+    # La plus récemment touchée d'abord ; une action créée cette semaine est dans « créées ».
+    terminees = sorted((t for t in touchees if t.terminee), key=_recente, reverse=True)
+    autres = sorted((t for t in touchees if not t.terminee and not t.nouvelle), key=_recente, reverse=True)
+    gardees = [*terminees[:MAX_ELEMENTS], *autres[:MAX_ELEMENTS]]
+    auteurs = _auteurs(session, [t.action_id for t in gardees], debut, fin)
+
+    def _avec_auteurs(liste: list[_Touchee]) -> Liste[ActionResume]:
         return Liste(
-            tuple(
-                replace(resume, auteurs=auteurs.get(action_id, ()))
-                for _, action_id, resume in liste[:MAX_ELEMENTS]
-            ),
+            tuple(replace(t.resume, auteurs=auteurs.get(t.action_id, ())) for t in liste[:MAX_ELEMENTS]),
             len(liste),
         )
 
-    axes_resume = tuple(_axe_resume(a, par_axe[a.id]) for a in axes if a.id is not None)
-    nb_creees = sum(c.nombre - c.nombre_avant for c in par_axe.values())
+    ouvertes = ouverte_sql()
     return Resume(
         annee=annee,
         numero_semaine=numero_semaine,
@@ -398,16 +412,13 @@ def construire_resume(
         aujourd_hui=jour,
         ville=ville,
         villes=configuration.villes,
-        axes=axes_resume,
+        axes=tuple(_axe_resume(a, registre.par_axe[ident(a)]) for a in axes),
         terminees=_avec_auteurs(terminees),
-        creees=Liste(_creees(session, actives, debut, fin), nb_creees),
+        creees=Liste(_creees(session, actives, debut, fin), registre.creees),
         mises_a_jour=_avec_auteurs(autres),
-        nb_mises_a_jour=nb_mises_a_jour,
+        nb_mises_a_jour=sum(t.nombre for t in touchees),
         contributeurs=_contributeurs(session, guild_id, debut, fin),
-        en_retard=_actions(
-            session,
-            (*actives, ouvertes, col(Action.echeance) < jour),
-        ),
+        en_retard=_actions(session, (*actives, ouvertes, col(Action.echeance) < jour)),
         echeances=_actions(
             session,
             (
@@ -419,16 +430,22 @@ def construire_resume(
         ),
         indicateurs=_indicateurs(session, guild_id, debut, fin),
         reunions=_reunions(session, configuration, guild_id, maintenant),
+        nb_actions_registre=registre.total,
+        nb_actions_existantes=registre.existantes,
     )
+
+
+def _recente(touchee: _Touchee) -> tuple[datetime, int]:
+    return touchee.derniere, touchee.action_id
 
 
 def _axe_resume(axe: Axe, compte: _Axe) -> AxeResume:
     return AxeResume(
         numero=axe.numero,
         libelle=libelle_axe(axe.numero, axe.titre_court),
-        nb_actions=compte.nombre,
-        moyenne=compte.somme / compte.nombre if compte.nombre else None,
-        moyenne_avant=compte.somme_avant / compte.nombre_avant if compte.nombre_avant else None,
+        nb_actions=compte.fin.nombre,
+        moyenne=compte.fin.valeur,
+        moyenne_avant=compte.debut.valeur,
     )
 
 
@@ -465,6 +482,13 @@ _COLONNES_ACTION: Final = (
 )
 
 
+def _action_resume(
+    numero: int, titre: str, avancement: int, statut: str, echeance: date | None, responsable_id: int
+) -> ActionResume:
+    """Une action citée, d'après les colonnes `_COLONNES_ACTION` (son état actuel)."""
+    return ActionResume(numero, titre, avancement, StatutAction(statut), echeance, responsable_id)
+
+
 def _creees(
     session: Session, actives: tuple[Any, ...], debut: datetime, fin: datetime
 ) -> tuple[ActionResume, ...]:
@@ -475,10 +499,7 @@ def _creees(
         .order_by(col(Action.cree_le).desc(), col(Action.numero).desc())
         .limit(MAX_ELEMENTS),
     )
-    return tuple(
-        ActionResume(numero, titre, avancement, StatutAction(statut), echeance, responsable, (auteur,))
-        for numero, titre, avancement, statut, echeance, responsable, auteur in lignes
-    )
+    return tuple(replace(_action_resume(*colonnes), auteurs=(auteur,)) for *colonnes, auteur in lignes)
 
 
 def _actions(session: Session, conditions: tuple[Any, ...]) -> Liste[ActionResume]:
@@ -491,13 +512,7 @@ def _actions(session: Session, conditions: tuple[Any, ...]) -> Liste[ActionResum
         .order_by(col(Action.echeance), col(Action.numero))
         .limit(MAX_ELEMENTS),
     )
-    return Liste(
-        tuple(
-            ActionResume(numero, titre, avancement, StatutAction(statut), echeance, responsable)
-            for numero, titre, avancement, statut, echeance, responsable in lignes
-        ),
-        int(total),
-    )
+    return Liste(tuple(_action_resume(*colonnes) for colonnes in lignes), int(total))
 
 
 def _contributeurs(session: Session, guild_id: int, debut: datetime, fin: datetime) -> Liste[tuple[int, int]]:
@@ -526,7 +541,7 @@ def _indicateurs(session: Session, guild_id: int, debut: datetime, fin: datetime
         return (
             sa.select(colonne)
             .where(col(Mesure.indicateur_id) == col(Indicateur.id), col(Mesure.quand) < avant)
-            .order_by(col(Mesure.date).desc(), col(Mesure.quand).desc(), col(Mesure.id).desc())
+            .order_by(*ordre_des_mesures())
             .limit(1)
             .scalar_subquery()
         )

@@ -5,10 +5,11 @@ performance liés à chaque thème ». `rassembler` lit tout en une transaction 
 le `Rapport` (valeurs figées, prêtes pour `rendu.rapport`) et les deux CSV de l'année, au
 format de /action exporter.
 
-L'état d'une action à une date est reconstitué d'après son historique (chaque mise à jour note
-l'avancement et le statut) : le rapport 2025 montre les actions telles qu'au 31 décembre 2025,
-même si elles ont bougé depuis. Comme pour les graphiques, les jours sont comptés en UTC. Les
-actions archivées n'y figurent pas (elles restent dans le CSV et le journal).
+L'état d'une action à une date est reconstitué d'après son historique, selon la règle de
+`metier.actions.etat` (comme le résumé et le graphique `evolution`) : le rapport 2025 montre les
+actions telles qu'au 31 décembre 2025, même si elles ont bougé depuis. Comme pour les graphiques,
+les jours sont comptés en UTC. Les actions archivées n'y figurent pas (elles restent dans le CSV
+et le journal).
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lignes_entre, lire_historiques, termine_le
+from metier.actions.etat import trajectoire as trajectoire_de
 from metier.actions.export import exporter_actions, exporter_mesures
+from metier.actions.indicateurs import EtatIndicateur, dernieres_mesures, progression
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     MAX_INDICATEURS,
     DonneesIndicateurs,
     DonneesStatuts,
-    EtatIndicateur,
     RepartitionAxe,
     libelle_axe,
 )
@@ -37,8 +40,8 @@ from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
 from metier.serveurs import REFERENCE_PAR_DEFAUT, lire_configuration
-from metier.statuts import LEGENDE_STATUTS, STATUTS_CLOS, est_en_retard
-from metier.stockage import lire_lignes
+from metier.statuts import LEGENDE_STATUTS, STATUTS_CLOS, est_en_retard, moyenne_avancement
+from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
@@ -130,19 +133,15 @@ class IndicateurRapport:
     attendu: float  # % du chemin attendu à la fin de la période (voir DEFINITION_BONNE_VOIE)
 
     @property
-    def pourcentage(self) -> float | None:
+    def progression(self) -> float | None:
         """Chemin parcouru de la valeur de départ vers la cible, en % (peut sortir de 0-100)."""
-        if self.valeur is None:
-            return None
-        if self.cible == self.valeur_depart:
-            return 100.0 if self.valeur == self.cible else 0.0
-        return (self.valeur - self.valeur_depart) / (self.cible - self.valeur_depart) * 100
+        return None if self.valeur is None else progression(self.valeur_depart, self.cible, self.valeur)
 
     @property
     def en_bonne_voie(self) -> bool | None:
         """Vrai si le chemin parcouru atteint le chemin attendu ; None sans aucune mesure."""
-        pourcentage = self.pourcentage
-        return None if pourcentage is None else pourcentage >= self.attendu - 1e-9
+        parcouru = self.progression
+        return None if parcouru is None else parcouru >= self.attendu - 1e-9
 
 
 @dataclass(frozen=True)
@@ -155,6 +154,9 @@ class SectionAxe:
     objectifs: tuple[tuple[str, str], ...]  # (« 1.2 », libellé)
     actions: tuple[ActionRapport, ...]
     indicateurs: tuple[IndicateurRapport, ...]
+    # Avancement moyen (metier.statuts) à la fin de la période : toutes les actions qui existaient,
+    # même closes avant l'année et absentes de `actions`, comme le graphique `evolution` à cette date.
+    moyenne_avancement: float | None
 
     @property
     def libelle(self) -> str:
@@ -190,12 +192,6 @@ class SectionAxe:
                 key=lambda a: (ordre.index(a.statut), a.numero),
             )
         )
-
-    @property
-    def moyenne_en_cours(self) -> float | None:
-        """Avancement moyen des actions en cours, ou None s'il n'y en a pas."""
-        en_cours = self.en_cours
-        return sum(a.avancement for a in en_cours) / len(en_cours) if en_cours else None
 
 
 @dataclass(frozen=True)
@@ -307,71 +303,34 @@ class Dossier:
 # --- Lecture ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Historique:
-    """Les mises à jour d'une action, dans l'ordre : (instant, avancement, statut)."""
+@dataclass(frozen=True)
+class _ActionsDeLAxe:
+    """Les actions suivies d'un axe, et l'état à la fin de la période de toutes celles qui existaient."""
 
-    etapes: list[tuple[datetime, int | None, str | None]] = field(default_factory=list)
-
-    def etat(self, borne: datetime, actuel: tuple[StatutAction, int]) -> tuple[StatutAction, int]:
-        """Statut et avancement juste avant `borne`.
-
-        Sans historique, l'action a toujours été dans son état actuel ; avec un historique qui
-        commence après `borne`, elle était encore proposée, à 0 %.
-        """
-        # Chaque champ à part : un historique qui ne note que l'avancement garde le statut actuel.
-        statut = StatutAction.PROPOSEE if any(e[2] is not None for e in self.etapes) else actuel[0]
-        avancement = 0 if any(e[1] is not None for e in self.etapes) else actuel[1]
-        for quand, valeur, etat in self.etapes:
-            if quand >= borne:
-                break
-            if valeur is not None:
-                avancement = valeur
-            if etat is not None:
-                statut = StatutAction(etat)
-        return statut, avancement
-
-    def terminee_le(self, borne: datetime) -> datetime | None:
-        """Instant du dernier passage à « terminée » avant `borne` (None s'il n'est plus terminé)."""
-        depuis: datetime | None = None
-        precedent: str | None = None
-        for quand, _, etat in self.etapes:
-            if quand >= borne:
-                break
-            if etat is None:
-                continue
-            if etat == StatutAction.TERMINEE and precedent != StatutAction.TERMINEE:
-                depuis = quand
-            elif etat != StatutAction.TERMINEE:
-                depuis = None
-            precedent = etat
-        return depuis
-
-    def compter(self, debut: datetime, fin: datetime) -> int:
-        """Nombre de mises à jour entre `debut` et `fin`."""
-        return sum(1 for quand, _, _ in self.etapes if debut <= quand < fin)
+    suivies: list[ActionRapport] = field(default_factory=list)
+    etats: list[Etat] = field(default_factory=list)
 
 
 def _actions(
     session: Session, guild_id: int, debut: datetime, fin: datetime, objectifs: dict[int, str]
-) -> dict[int, list[ActionRapport]]:
-    """Actions suivies pendant la période, par identifiant d'axe."""
+) -> dict[int, _ActionsDeLAxe]:
+    """Actions de la période par identifiant d'axe, dans leur état d'alors (`metier.actions.etat`)."""
     lignes = lire_lignes(
         session,
         sa.select(
             col(Action.id),
+            col(Action.axe_id),
+            col(Action.statut),
+            col(Action.avancement),
+            col(Action.cree_le),
+            col(Action.modifie_le),
             col(Action.numero),
             col(Action.titre),
-            col(Action.axe_id),
             col(Action.objectif_id),
             col(Action.ville),
             col(Action.responsable_id),
             col(Action.partenaires),
-            col(Action.statut),
-            col(Action.avancement),
             col(Action.echeance),
-            col(Action.cree_le),
-            col(Action.modifie_le),
         )
         .where(
             col(Action.guild_id) == guild_id,
@@ -380,66 +339,59 @@ def _actions(
         )
         .order_by(col(Action.numero)),
     )
-    historiques: dict[int, _Historique] = {}
-    for action_id, quand, avancement, statut in lire_lignes(
-        session,
-        sa.select(
-            col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.avancement), col(MiseAJour.statut)
+    historiques = lire_historiques(session, col(MiseAJour.guild_id) == guild_id)
+    par_axe: dict[int, _ActionsDeLAxe] = {}
+    for action_id, axe_id, statut, avancement, cree_le, modifie_le, *colonnes in lignes:
+        t = trajectoire_de(
+            action_id=action_id,
+            axe_id=axe_id,
+            cree_le=cree_le,
+            actuel=Etat(StatutAction(statut), int(avancement)),
+            lignes=historiques.get(action_id, ()),
         )
-        .where(col(MiseAJour.guild_id) == guild_id)
-        .order_by(col(MiseAJour.action_id), col(MiseAJour.quand), col(MiseAJour.id)),
-    ):
-        historiques.setdefault(action_id, _Historique()).etapes.append((en_utc(quand), avancement, statut))
-
-    par_axe: dict[int, list[ActionRapport]] = {}
-    for (
-        action_id,
-        numero,
-        titre,
-        axe_id,
-        objectif_id,
-        ville,
-        responsable_id,
-        partenaires,
-        statut_actuel,
-        avancement_actuel,
-        echeance,
-        cree_le,
-        modifie_le,
-    ) in lignes:
-        historique = historiques.get(action_id, _Historique())
-        actuel = (StatutAction(statut_actuel), int(avancement_actuel))
-        cree_le, modifie_le = en_utc(cree_le), en_utc(modifie_le)
-        existait = cree_le < debut
-        statut_debut, avancement_debut = historique.etat(debut, actuel) if existait else (None, None)
-        statut, avancement = historique.etat(fin, actuel)
-        if statut_debut in STATUTS_CLOS and statut == statut_debut:
+        etat_debut, etat = etat_a(t, debut), etat_a(t, fin)
+        assert etat is not None  # créée avant `fin`
+        axe = par_axe.setdefault(axe_id, _ActionsDeLAxe())
+        axe.etats.append(etat)
+        if etat_debut is not None and etat_debut.statut in STATUTS_CLOS and etat.statut == etat_debut.statut:
             continue  # close avant l'année et restée close : elle n'appartient pas à ce rapport
-        terminee: datetime | None = None
-        if statut == StatutAction.TERMINEE:
-            terminee = historique.terminee_le(fin)
-            if terminee is None and not historique.etapes:
-                terminee = modifie_le if debut <= modifie_le < fin else None
-            if terminee is not None and terminee < debut:
-                terminee = None
-        par_axe.setdefault(axe_id, []).append(
-            ActionRapport(
-                numero=numero,
-                titre=titre,
-                objectif=objectifs.get(objectif_id) if objectif_id is not None else None,
-                ville=ville,
-                responsable_id=responsable_id,
-                partenaires=partenaires or "",
-                statut=statut,
-                avancement=avancement,
-                avancement_debut=avancement_debut,
-                echeance=echeance,
-                cree_le=cree_le.date(),
-                terminee_le=terminee.date() if terminee else None,
-                mises_a_jour=historique.compter(debut, fin),
-            )
+        terminee = termine_le(t, fin) if etat.statut == StatutAction.TERMINEE else None
+        if terminee is not None and len(t.changements) == 1:
+            terminee = en_utc(modifie_le)  # sans historique : sa dernière modification
+        if terminee is not None and not debut <= terminee < fin:
+            terminee = None
+        mises_a_jour = lignes_entre(t, debut, fin)
+        axe.suivies.append(
+            _action_rapport(colonnes, objectifs, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
         )
     return par_axe
+
+
+def _action_rapport(
+    colonnes: Sequence[Any],
+    objectifs: dict[int, str],
+    etat: Etat,
+    etat_debut: Etat | None,
+    cree_le: datetime,
+    terminee: datetime | None,
+    mises_a_jour: int,
+) -> ActionRapport:
+    numero, titre, objectif_id, ville, responsable_id, partenaires, echeance = colonnes
+    return ActionRapport(
+        numero=numero,
+        titre=titre,
+        objectif=objectifs.get(objectif_id) if objectif_id is not None else None,
+        ville=ville,
+        responsable_id=responsable_id,
+        partenaires=partenaires or "",
+        statut=etat.statut,
+        avancement=etat.avancement,
+        avancement_debut=None if etat_debut is None else etat_debut.avancement,
+        echeance=echeance,
+        cree_le=cree_le.date(),
+        terminee_le=terminee.date() if terminee else None,
+        mises_a_jour=mises_a_jour,
+    )
 
 
 def part_attendue(cree_le: date, au: date) -> float:
@@ -456,6 +408,8 @@ def _indicateurs(
     session: Session, guild_id: int, du: date, au: date, fin: datetime
 ) -> dict[int, list[IndicateurRapport]]:
     """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
+    fin_annee = date(du.year, 12, 31)
+    derniere = dernieres_mesures(guild_id, jusqu_au=fin_annee)  # la même règle que /indicateur liste
     indicateurs = lire_lignes(
         session,
         sa.select(
@@ -467,7 +421,10 @@ def _indicateurs(
             col(Indicateur.valeur_depart),
             col(Indicateur.cible),
             col(Indicateur.cree_le),
+            derniere.c.valeur,
+            derniere.c.date,
         )
+        .outerjoin(derniere, derniere.c.indicateur_id == col(Indicateur.id))
         .where(
             col(Indicateur.guild_id) == guild_id,
             col(Indicateur.archive) == sa.false(),
@@ -475,19 +432,16 @@ def _indicateurs(
         )
         .order_by(col(Indicateur.numero)),
     )
-    fin_annee = date(du.year, 12, 31)
-    mesures: dict[int, list[tuple[date, float, str | None]]] = {}
+    mesures: dict[int, list[MesureRapport]] = {}
     for indicateur_id, jour, valeur, note in lire_lignes(
         session,
         sa.select(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.valeur), col(Mesure.note))
-        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) <= fin_annee)
+        .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) >= du, col(Mesure.date) <= fin_annee)
         .order_by(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.quand), col(Mesure.id)),
     ):
-        mesures.setdefault(indicateur_id, []).append((jour, float(valeur), note))
+        mesures.setdefault(indicateur_id, []).append(MesureRapport(jour, float(valeur), note))
     par_axe: dict[int, list[IndicateurRapport]] = {}
-    for indicateur_id, numero, nom, axe_id, unite, depart, cible, cree_le in indicateurs:
-        connues = mesures.get(indicateur_id, [])
-        derniere = connues[-1] if connues else None
+    for indicateur_id, numero, nom, axe_id, unite, depart, cible, cree_le, valeur, jour in indicateurs:
         cree = en_utc(cree_le).date()
         par_axe.setdefault(axe_id, []).append(
             IndicateurRapport(
@@ -497,9 +451,9 @@ def _indicateurs(
                 valeur_depart=float(depart),
                 cible=float(cible),
                 cree_le=cree,
-                mesures=tuple(MesureRapport(j, v, n) for j, v, n in connues if j >= du),
-                valeur=derniere[1] if derniere else None,
-                date_valeur=derniere[0] if derniere else None,
+                mesures=tuple(mesures.get(indicateur_id, ())),
+                valeur=None if valeur is None else float(valeur),
+                date_valeur=jour,
                 attendu=part_attendue(cree, au),
             )
         )
@@ -558,8 +512,9 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
     verifier_annee(annee, maintenant, configuration.reference)
     debut = datetime(annee, 1, 1, tzinfo=UTC)
     # Les bornes de l'année restent en UTC ; le 1er janvier déjà commencé dans la ville de référence
-    # mais pas encore en UTC donne une période vide, pas à l'envers.
-    fin = max(debut, min(datetime(annee + 1, 1, 1, tzinfo=UTC), maintenant))
+    # mais pas encore en UTC donne une période vide, pas à l'envers. Pour l'année en cours, l'état
+    # est celui de maintenant : ce qui vient d'être enregistré compte déjà.
+    fin = max(debut, min(datetime(annee + 1, 1, 1, tzinfo=UTC), borne_de_maintenant(maintenant)))
     du = debut.date()
     au = max(du, min(date(annee, 12, 31), aujourd_hui(maintenant, configuration.reference)))
 
@@ -576,17 +531,20 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
     actions = _actions(session, guild_id, debut, fin, codes_objectifs)
     indicateurs = _indicateurs(session, guild_id, du, au, fin)
-    sections = tuple(
-        SectionAxe(
-            numero=axe.numero,
-            titre=axe.titre,
-            titre_court=axe.titre_court,
-            objectifs=tuple(objectifs.get(axe.id, [])) if axe.id is not None else (),
-            actions=tuple(actions.get(axe.id, [])) if axe.id is not None else (),
-            indicateurs=tuple(indicateurs.get(axe.id, [])) if axe.id is not None else (),
+    sections = []
+    for axe in axes:
+        de_l_axe = actions.get(ident(axe), _ActionsDeLAxe())
+        sections.append(
+            SectionAxe(
+                numero=axe.numero,
+                titre=axe.titre,
+                titre_court=axe.titre_court,
+                objectifs=tuple(objectifs.get(ident(axe), [])),
+                actions=tuple(de_l_axe.suivies),
+                indicateurs=tuple(indicateurs.get(ident(axe), [])),
+                moyenne_avancement=moyenne_avancement(de_l_axe.etats),
+            )
         )
-        for axe in axes
-    )
     return Rapport(
         annee=annee,
         guild_id=guild_id,
@@ -594,7 +552,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         du=du,
         au=au,
         villes=configuration.villes,
-        sections=sections,
+        sections=tuple(sections),
         seances=_seances(session, guild_id, annee, maintenant),
     )
 

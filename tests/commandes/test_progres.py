@@ -157,7 +157,7 @@ async def test_resume_a_la_demande(simcord_env, serveur) -> None:
     # Jeudi 26 novembre 2026 : la semaine en cours, depuis lundi 23 novembre.
     assert embed.title == "📊 Résumé hebdomadaire — Semaine 48 : du 23 au 29 novembre 2026"
     assert "Semaine en cours, depuis lundi 00\u00a0h\u00a000 heure de Terrebonne" in embed.description
-    assert "Avancement moyen : **20\u00a0%** sur 2 actions." in embed.description
+    assert "Avancement moyen : **20\u00a0%** sur 2 actions non abandonnées." in embed.description
     champs = {c.name: c.value for c in embed.fields}
     assert "**I. Climat et transition écologique** : 40\u00a0% · 1 action" in champs["Avancement par axe"]
     assert champs["🆕 Créées (2)"].splitlines() == [
@@ -186,6 +186,29 @@ async def test_resume_d_un_registre_vide(simcord_env, serveur) -> None:
     assert resultat.response.attachments == []  # pas de graphique sans action
 
 
+async def test_resume_a_la_demande_un_lundi_montre_ce_qui_vient_d_etre_ajoute(
+    simcord_env, serveur, horloge
+) -> None:
+    # Lundi 8 mars 2027, 9 h à Terrebonne : le graphique montre les douze actions ajoutées le matin…
+    horloge.instant = LUNDI_9H
+    alice, salon = serveur["alice"], serveur["salon"]
+    for numero in range(1, 13):
+        echeance = {1: "2027-03-12", 2: "2027-03-15"}.get(numero)
+        options = {"echeance": echeance} if echeance else {}
+        await alice.slash(salon, "action ajouter", titre=f"Action {numero}", axe=1 + numero % 3, **options)
+    resultat = await serveur["bob"].slash(salon, "progres resume")
+    embed = resultat.response.embeds[0]
+    champs = {c.name: c.value for c in embed.fields}
+    assert len(resultat.response.attachments) == 1
+    assert "📅 Échéances d'ici le 22 mars 2027 (2)" in champs
+    # … et le texte dit la même chose : la semaine qui commence, pas la semaine écoulée.
+    assert embed.title == TITRE_SEMAINE_10
+    assert "Le registre est vide" not in embed.description
+    assert "Semaine calme" not in embed.description
+    assert "sur 12 actions" in embed.description
+    assert "🆕 Créées (12)" in champs
+
+
 async def test_resume_neutralise_le_texte_des_membres(simcord_env, serveur) -> None:
     await serveur["alice"].slash(serveur["salon"], "action ajouter", titre="@everyone **urgent**", axe=1)
     resultat = await serveur["bob"].slash(serveur["salon"], "progres resume")
@@ -202,10 +225,14 @@ async def test_resume_de_10_000_actions_dans_les_limites(simcord_env, serveur, r
     embed = resultat.response.embeds[0]
     verifier_limites(embed)
     champs = {c.name.split(" (")[0]: c.value for c in embed.fields}
-    assert "sur 10\u00a0000 actions" in embed.description
+    # `peupler` tire les statuts au hasard : un cinquième des actions environ est abandonné.
+    assert "sur 7\u00a0999 actions non abandonnées" in embed.description
     # Les mesures de `peupler` datent d'un autre jour : pas de section « Indicateurs mesurés ».
+    # `peupler` écrit des historiques « en cours » pour des actions déjà terminées : rejouées jusqu'au
+    # bout, elles rejoignent leur état actuel à leur dernière mise à jour (metier.actions.etat).
     assert list(champs) == [
         "Avancement par axe",
+        "✅ Terminées",
         "✏️ Mises à jour",
         "🔴 En retard",
         "📅 Échéances d'ici le 3 déc. 2026",
@@ -285,6 +312,8 @@ def _resume_plein() -> Resume:
         echeances=actions,
         indicateurs=mesures,
         reunions=seances,
+        nb_actions_registre=12_000,
+        nb_actions_existantes=12_000,
     )
 
 
@@ -433,3 +462,16 @@ async def test_sans_salon_de_resume_rien_n_est_publie(simcord_env, serveur, horl
     assert _resumes(serveur["salon"]) == []
     livraison = _livraison(simcord_env.bot, "resume:2027-S10")
     assert (livraison.statut, livraison.erreur) == (StatutLivraison.SAUTEE, "aucun salon choisi")
+
+
+async def test_resume_publie_le_lundi_n_appelle_pas_vide_un_registre_qui_ne_l_est_pas(
+    simcord_env, serveur, horloge
+) -> None:
+    # Le post du lundi résume la semaine écoulée ; l'action ajoutée lundi matin n'y existait pas.
+    await _a_partir_de(simcord_env, serveur, horloge, LUNDI_9H - timedelta(hours=2))
+    await simcord_env.advance_time(2 * 3600 + 5)
+    [message] = _resumes(serveur["resume"])
+    description = message.embeds[0].description
+    assert message.embeds[0].title == TITRE_SEMAINE_9
+    assert "Le registre est vide" not in description
+    assert "Aucune action n'existait encore à la fin de cette semaine." in description

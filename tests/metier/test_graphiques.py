@@ -195,7 +195,7 @@ def _scenario(session: Session) -> None:
     co2 = _indicateur(session, 1, axe[1], nom="Tonnes de CO₂ évitées", unite="t", valeur_depart=0, cible=200)
     _mesure(session, co2, "2026-03-01", 50, "2026-03-01")
     _mesure(session, co2, "2026-10-01", 130, "2026-10-02")
-    _mesure(session, co2, "2026-12-15", 190, "2026-11-25")  # datée du futur : ignorée
+    _mesure(session, co2, "2026-09-15", 110, "2026-11-25")  # rattrapage daté d'avant : pas la dernière
     # Cible à la baisse : de 100 à 50. Deux mesures le même jour : la dernière saisie compte.
     baisse = _indicateur(
         session, 2, axe[2], nom="Délai de réponse", unite="jours", valeur_depart=100, cible=50
@@ -249,6 +249,7 @@ def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: Base) -> N
             a.libelle,
             a.nb_actions,
             a.nb_terminees,
+            a.nb_abandonnees,
             a.moyenne,
             [(m.porteur.code, m.nb_actions, m.moyenne) for m in a.par_porteur],
         )
@@ -259,11 +260,13 @@ def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: Base) -> N
             "I. Climat et transition écologique",
             3,
             1,
+            0,
             50.0,
             [("terrebonne", 1, 40.0), ("namur", 1, 100.0), ("toutes", 1, 10.0)],
         ),
-        ("II. Développement social et économique", 2, 0, 40.0, [("namur", 2, 40.0)]),
-        ("III. Échanges universitaires", 1, 0, 0.0, [("terrebonne", 1, 0.0)]),
+        # L'action 5, abandonnée, est comptée à part mais pas dans la moyenne (ni dans la barre de Namur).
+        ("II. Développement social et économique", 2, 0, 1, 60.0, [("namur", 1, 60.0)]),
+        ("III. Échanges universitaires", 1, 0, 0, 0.0, [("terrebonne", 1, 0.0)]),
     ]
     assert donnees.nb_actions == 6
     assert donnees.nom_fichier == "progres-axes-2026-11-26.png"
@@ -275,7 +278,7 @@ def test_axes_filtre_par_axe(scenario: Base) -> None:
         donnees.titre
         == "Avancement moyen — Axe II\u00a0: Développement social et économique — au 26 novembre 2026"
     )
-    assert [(a.numero, a.nb_actions, a.moyenne) for a in donnees.axes] == [(2, 2, 40.0)]
+    assert [(a.numero, a.nb_actions, a.moyenne) for a in donnees.axes] == [(2, 2, 60.0)]
     assert [p.code for p in donnees.porteurs] == ["namur"]
 
 
@@ -330,12 +333,13 @@ def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: 
     # jusqu'à sa première mise à jour), l'action 3 (sans historique : son avancement actuel, 10).
     assert series[1].moyennes == (30.0, 15.0, 27.5, 27.5, 62.5, 70.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0)
     assert series[1].nombres == (1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3)
-    # Axe II : la mise à jour du 30 septembre à 23 h 59 compte pour septembre.
-    assert series[2].moyennes == (None, None, 0.0, 15.0, 15.0, 15.0, 15.0, 25.0, 25.0, 40.0, 40.0, 40.0)
+    # Axe II : l'action 5, abandonnée, n'y compte jamais ; la mise à jour du 30 septembre à 23 h 59
+    # compte pour septembre.
+    assert series[2].moyennes == (None, None, None, 30.0, 30.0, 30.0, 30.0, 30.0, 30.0, 60.0, 60.0, 60.0)
     assert series[3].moyennes == (None,) * 11 + (0.0,)
-    assert donnees.ensemble.nombres == (1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 6)
+    assert donnees.ensemble.nombres == (1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 5)
     assert donnees.ensemble.moyennes == pytest.approx(
-        [30.0, 15.0, 55 / 3, 21.25, 38.75, 42.5, 36.0, 40.0, 40.0, 46.0, 46.0, 230 / 6]
+        [30.0, 15.0, 27.5, 85 / 3, 155 / 3, 170 / 3, 45.0, 45.0, 45.0, 52.5, 52.5, 42.0]
     )
     # Le dernier point rejoint le graphique `axes`.
     axes = scenario.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)
@@ -350,13 +354,13 @@ def test_evolution_filtre_et_periode_courte(scenario_evolution: Base) -> None:
         "de septembre 2026 au 26 novembre 2026"
     )
     assert list(donnees.dates) == FINS_DE_MOIS[-3:]
-    assert [(s.numero, s.moyennes) for s in donnees.series] == [(2, (40.0, 40.0, 40.0))]
-    assert donnees.ensemble.moyennes == (40.0, 40.0, 40.0)
+    assert [(s.numero, s.moyennes) for s in donnees.series] == [(2, (60.0, 60.0, 60.0))]
+    assert donnees.ensemble.moyennes == (60.0, 60.0, 60.0)
     avant = scenario.lecture(
         donnees_evolution, guild_id=SERVEUR, maintenant=_instant("2026-09-30 12:00"), axe=2, mois=1
     )
     assert avant.dates == (date(2026, 9, 30),)
-    assert avant.series[0].moyennes == (25.0,)  # la mise à jour de 23 h 59 n'a pas encore eu lieu
+    assert avant.series[0].moyennes == (30.0,)  # la mise à jour de 23 h 59 n'a pas encore eu lieu
 
 
 def test_evolution_une_mise_a_jour_antidatee_compte_a_la_creation(base: Base) -> None:
@@ -382,7 +386,7 @@ def test_indicateurs_derniere_mesure_en_pourcentage_du_chemin(scenario: Base) ->
     donnees = scenario.lecture(donnees_indicateurs, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Indicateurs vers leur cible — au 26 novembre 2026"
     assert [
-        (e.numero, e.axe_numero, e.valeur, e.date_mesure, e.pourcentage) for e in donnees.indicateurs
+        (e.numero, e.axe_numero, e.valeur, e.date_mesure, e.progression) for e in donnees.indicateurs
     ] == [
         (1, 1, 130.0, date(2026, 10, 1), 65.0),
         (2, 2, 70.0, date(2026, 6, 1), 60.0),

@@ -1,11 +1,21 @@
-"""Statuts des actions : leurs noms, ceux qui ferment une action, ceux qui comptent dans la moyenne."""
+"""Statuts des actions : leurs noms, ceux qui ferment une action, et l'unique « avancement moyen »."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from functools import partial
 
 import pytest
+from pypdf import PdfReader
+from sqlmodel import Session
 
+from bot.base import Base
+from metier.actions.evolution import recalculer
+from metier.graphiques import donnees_axes, donnees_evolution
+from metier.publications.resume import construire_resume
+from metier.rapport.donnees import rassembler_rapport
+from metier.serveurs import amorcer_serveur
 from metier.statuts import (
     LEGENDE_STATUTS,
     STATUTS_CLOS,
@@ -16,6 +26,11 @@ from metier.statuts import (
     moyenne_avancement,
 )
 from modeles import StatutAction
+from rendu.graphiques import legende_axes
+from rendu.rapport import produire_pdf
+from tests.scenarios import SERVEUR, Scenario, a_utc
+
+MAINTENANT = a_utc("2026-11-26T12:00")
 
 
 def test_libelles_au_singulier_avec_majuscule_et_au_pluriel() -> None:
@@ -52,3 +67,54 @@ def test_clos_en_retard_et_moyenne() -> None:
     assert moyenne_avancement(etats) == pytest.approx(77.5)
     assert moyenne_avancement([(StatutAction.ABANDONNEE, 40)]) is None
     assert moyenne_avancement([]) is None
+
+
+def _trois_actions(session: Session) -> None:
+    """Axe I : A en cours à 55 %, B abandonnée à 0 %, C terminée (100 %)."""
+    amorcer_serveur(session, SERVEUR)
+    s = Scenario(session, SERVEUR, 5)
+    a, b, c = (s.action("2026-11-23T12:00", titre, 1) for titre in ("A", "B", "C"))
+    s.avancer(a, "2026-11-23T13:00", 55)
+    s.statut(b, "2026-11-23T14:00", "abandonnee")
+    s.statut(c, "2026-11-23T15:00", "terminee")
+
+
+@pytest.mark.parametrize("cumul", ["tenu par les règles", "reconstruit"])
+def test_une_seule_moyenne_d_avancement(base: Base, cumul: str) -> None:
+    base.transaction(_trois_actions)
+    if cumul == "reconstruit":
+        base.transaction(recalculer, SERVEUR)
+    lire = partial(base.lecture, guild_id=SERVEUR, maintenant=MAINTENANT)
+    axes = lire(donnees_axes).axes[0]
+    moyennes = {
+        "axes": axes.moyenne,
+        "résumé": lire(construire_resume).axes[0].moyenne,
+        "évolution": lire(donnees_evolution).series[0].moyennes[-1],
+        "rapport": lire(rassembler_rapport, annee=2026).sections[0].moyenne_avancement,
+    }
+    assert moyennes == pytest.approx(dict.fromkeys(moyennes, (55 + 100) / 2))
+    # L'abandonnée est comptée à part, pas oubliée ; le graphique dit quelle moyenne il montre.
+    assert (axes.nb_actions, axes.nb_terminees, axes.nb_abandonnees) == (3, 1, 1)
+    assert legende_axes(lire(donnees_axes)) == (
+        "Avancement moyen des actions non abandonnées · 3 actions · entre parenthèses : actions comptées"
+    )
+
+
+def test_le_rapport_nomme_sa_moyenne(base: Base) -> None:
+    base.transaction(_trois_actions)
+    rapport = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    texte = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(produire_pdf(rapport))).pages
+    )
+    assert "Avancement moyen des actions non abandonnées : 78 %" in texte.replace("\u00a0", " ")
+
+
+def test_avancement_moyen_d_un_axe_dont_tout_est_abandonne(base: Base) -> None:
+    def ecrire(session: Session) -> None:
+        amorcer_serveur(session, SERVEUR)
+        s = Scenario(session, SERVEUR, 5)
+        s.statut(s.action("2026-11-23T12:00", "Seule", 2), "2026-11-23T14:00", "abandonnee")
+
+    base.transaction(ecrire)
+    axe = base.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2).axes[0]
+    assert (axe.nb_actions, axe.nb_abandonnees, axe.moyenne, axe.par_porteur) == (1, 1, None, ())

@@ -184,3 +184,26 @@ def test_apres_la_migration_le_cumul_est_a_construire(url_base: str) -> None:
         assert base.lecture(_table) == base.lecture(_d_apres_l_historique) != {}
     finally:
         base.fermer()
+
+
+def test_la_migration_0006_fait_reconstruire_le_cumul_sans_les_abandonnees(url_base: str) -> None:
+    """Un cumul construit avec l'ancienne règle (abandonnées comprises) est refait au démarrage."""
+    base = Base(url_base)
+    try:
+        base.transaction(amorcer_serveur, SERVEUR)
+        for titre in ("Forum", "Atelier"):
+            base.transaction(
+                creer_action, guild_id=SERVEUR, auteur_id=AUTEUR, titre=titre, axe_numero=1, maintenant=DEBUT
+            )
+        base.fermer()
+        _migrer(url_base, "0005", "downgrade")
+        moteur = creer_moteur(url_base)
+        with moteur.begin() as connexion:  # à 0005, le cumul était construit et marqué à jour
+            connexion.execute(text("UPDATE config_serveur SET evolution_a_jour = :vrai"), {"vrai": True})
+        moteur.dispose()
+        _migrer(url_base, "head")
+        base = Base(url_base)
+        assert base.lecture(lambda s: s.get(ConfigServeur, SERVEUR).evolution_a_jour) is False
+        assert base.transaction(evolution.recalculer_en_retard) == [SERVEUR]
+    finally:
+        base.fermer()

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
+from sqlmodel import Session, select
 
 from bot.base import Base
 from metier.actions.indicateurs import (
@@ -11,10 +12,16 @@ from metier.actions.indicateurs import (
     creer_indicateur,
     lister_indicateurs,
     mesurer,
+    progression,
     rechercher_indicateurs,
 )
 from metier.erreurs import ErreurMetier
+from metier.graphiques import donnees_indicateurs
+from metier.rapport.donnees import rassembler_rapport
 from metier.serveurs import amorcer_serveur
+from metier.stockage import ident
+from modeles import Axe, Indicateur, Mesure
+from tests.scenarios import Scenario, a_utc
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 SERVEUR, ALICE = 1, 100
@@ -112,15 +119,62 @@ def test_mesures_et_progression(serveur: Base) -> None:
     mesure(serveur, "15", "2026-10-01")
     mesure(serveur, "18", "2026-11-20")
     etats = serveur.lecture(partial(lister_indicateurs, guild_id=SERVEUR))
-    assert [(e.indicateur.numero, e.derniere_valeur, e.derniere_date) for e in etats] == [
+    assert [(e.numero, e.valeur, e.date_mesure) for e in etats] == [
         (1, 18.0, date(2026, 11, 20)),
         (2, None, None),
     ]
     assert etats[0].progression == pytest.approx(100 * (18 - 12) / (30 - 12))
     assert etats[1].progression is None
-    assert [
-        e.indicateur.numero for e in serveur.lecture(partial(lister_indicateurs, guild_id=SERVEUR, axe=3))
-    ] == [2]
+    assert [e.numero for e in serveur.lecture(partial(lister_indicateurs, guild_id=SERVEUR, axe=3))] == [2]
+
+
+def _rattrapage_et_indicateur_importe(session: Session) -> None:
+    """Un rattrapage daté d'avant la dernière mesure ; un indicateur importé dont la cible est le départ."""
+    amorcer_serveur(session, SERVEUR)
+    s = Scenario(session, SERVEUR, ALICE)
+    s.indicateur("2026-11-01T12:00", "Arbres", 1, "arbres", "500")
+    s.mesurer(1, "2026-11-20", "300")
+    s.mesurer(1, "2026-11-01", "100")  # rattrapage : ce n'est pas la dernière mesure
+    axe = session.exec(select(Axe).where(Axe.guild_id == SERVEUR, Axe.numero == 1)).one()
+    plat = Indicateur(
+        guild_id=SERVEUR,
+        numero=2,
+        nom="Plat",
+        axe_id=ident(axe),
+        unite="u",
+        valeur_depart=5,
+        cible=5,
+        auteur_id=5,
+        cree_le=a_utc("2026-11-01T12:00"),
+    )
+    session.add(plat)
+    session.flush()
+    session.add(
+        Mesure(guild_id=SERVEUR, indicateur_id=ident(plat), date=date(2026, 11, 2), valeur=5, auteur_id=5)
+    )
+
+
+def test_progression_d_un_indicateur_partout_la_meme(base: Base) -> None:
+    base.transaction(_rattrapage_et_indicateur_importe)
+    graphique = base.lecture(donnees_indicateurs, guild_id=SERVEUR, maintenant=MAINTENANT)
+    liste = base.lecture(lister_indicateurs, guild_id=SERVEUR)
+    rapport = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    vues = {
+        "graphique": {e.numero: e.progression for e in graphique.indicateurs},
+        "liste": {e.numero: e.progression for e in liste},
+        "rapport": {i.numero: i.progression for i in rapport.indicateurs},
+    }
+    assert vues == {vue: {1: 60.0, 2: 100.0} for vue in vues}
+    assert progression(5, 5, 5) == 100.0
+    assert progression(5, 5, 4) == 0.0
+
+
+def test_mesurer_rend_la_derniere_mesure_et_pas_le_rattrapage(serveur: Base) -> None:
+    indicateur(serveur)
+    mesure(serveur, "18", "2026-11-20")
+    etat, saisie = mesure(serveur, "15", "2026-10-01")
+    assert (saisie.valeur, saisie.date) == (15.0, date(2026, 10, 1))
+    assert (etat.numero, etat.valeur, etat.date_mesure) == (1, 18.0, date(2026, 11, 20))
 
 
 @pytest.mark.parametrize(

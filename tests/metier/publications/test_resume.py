@@ -192,7 +192,8 @@ def test_terminees_creees_et_mises_a_jour_avec_leurs_auteurs(serveur: Base) -> N
         60,
         (7,),
     )
-    assert (mises_a_jour[5].avancement_avant, mises_a_jour[5].statut_avant) == (0, None)
+    # Avant sa première ligne d'historique, la n° 5 était proposée, à 0 % (metier.actions.etat).
+    assert (mises_a_jour[5].avancement_avant, mises_a_jour[5].statut_avant) == (0, StatutAction.PROPOSEE)
     assert mises_a_jour[5].statut == StatutAction.EN_PAUSE
     # Le membre 7 : n° 1, n° 5 et l'archivée (le travail a été fait) ; pas l'autre serveur.
     assert dict(resume.contributeurs.elements) == {7: 3, 8: 1, 9: 1}
@@ -215,8 +216,9 @@ def test_semaine_ecoulee_vue_le_lundi_sans_ce_qui_a_suivi(serveur: Base) -> None
         _action(session, 8, 1, avancement=0, cree_le=_instant("2027-03-15 12:00"))
 
     serveur.transaction(lundi_matin)
-    # Lundi 15 mars, 9 h à Terrebonne : la semaine du 8 au 14, arrêtée à dimanche minuit.
-    resume = _resume(serveur, _instant("2027-03-15 13:00"))
+    # Le post du lundi 15 mars, 9 h à Terrebonne : la semaine du 8 au 14, arrêtée à dimanche minuit.
+    lundi_9h = _instant("2027-03-15 13:00")
+    resume = _resume(serveur, lundi_9h, reference=lundi_9h)
     assert (resume.lundi, resume.en_cours) == (date(2027, 3, 8), False)
     axes = {a.numero: a for a in resume.axes}
     assert (axes[1].nb_actions, axes[1].moyenne, axes[1].moyenne_avant) == (2, 55, 35)

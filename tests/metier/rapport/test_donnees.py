@@ -92,7 +92,7 @@ def test_indicateurs_mesures_de_l_annee_et_bonne_voie(rempli: Base) -> None:
     ]
     assert (arbres.valeur, arbres.date_valeur) == (1100.0, date(2026, 9, 30))
     # 1 100 / 1 500 = 73 % du chemin ; 2024-01-01 → 2026-11-26 = 1 060 jours sur 1 095, soit 97 % attendus.
-    assert arbres.pourcentage == pytest.approx(73.33, abs=0.01)
+    assert arbres.progression == pytest.approx(73.33, abs=0.01)
     assert arbres.attendu == pytest.approx(1060 / 1095 * 100)
     assert arbres.en_bonne_voie is False
     entreprises = _section(rapport, 2).indicateurs[0]
