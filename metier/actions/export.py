@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -53,7 +54,8 @@ def _cellule(valeur: object) -> str:
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, float):
-        return f"{valeur:g}".replace(".", ",")
+        # Tous les chiffres, sans exposant : « 1,23457e+06 » serait relu 1 234 570 par le tableur.
+        return format(Decimal(repr(valeur)).normalize(), "f").replace(".", ",")
     texte = str(valeur)
     # Une cellule qui commence par = + - @ serait une formule pour le tableur : on la neutralise.
     return "'" + texte if texte[:1] in {"=", "+", "-", "@"} else texte

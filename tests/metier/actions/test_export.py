@@ -123,3 +123,10 @@ def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: Base)
         ("1", "2026-03-31", "700"),
         ("2", "2026-05-01", "10"),
     ]
+
+
+def test_une_grande_mesure_exportee_sans_perte() -> None:
+    # analyser_nombre accepte jusqu'à 1e12 : un budget de 1 234 567 $ est une mesure valide.
+    contenu = ecrire_csv(("valeur",), [(1234567.0,), (2500000.0,), (0.00001,), (12.5,), (1e12,)])
+    lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+    assert [ligne["valeur"] for ligne in lignes] == ["1234567", "2500000", "0,00001", "12,5", "1000000000000"]
