@@ -40,7 +40,7 @@ from metier.rapport.donnees import (
 )
 from metier.reunions.series import ecart_inhabituel
 from metier.statuts import LEGENDE_STATUTS, NOM_MOYENNE, compte_statut, libelle_statut
-from metier.temps import LOCALE, NBSP, format_date_courte, format_duree, format_heure, format_jour
+from metier.temps import LOCALE, NBSP, Ville, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
 from rendu.couleurs import ROUGE_RETARD, VERT_BONNE_VOIE, en_rvb
 from rendu.graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, dessiner_png
@@ -439,23 +439,7 @@ def _couverture(pdf: _Document, rapport: Rapport) -> None:
     pdf.police(24, "B")
     pdf.multi_cell(0, 11, TITRE_PROTOCOLE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(14)
-    # Une pastille par ville partenaire, à sa couleur.
-    villes = rapport.villes
-    if villes:
-        ecart = 6.0
-        largeur = (LARGEUR_UTILE - ecart * (len(villes) - 1)) / len(villes)
-        y = pdf.get_y()
-        for i, ville in enumerate(villes):
-            x = MARGE + i * (largeur + ecart)
-            pdf.set_fill_color(*_couleur(ville.couleur))
-            pdf.rect(x, y, largeur, 26, style="F", round_corners=True, corner_radius=3)
-            pdf.set_xy(x, y + 5)
-            pdf.police(9, couleur=(255, 255, 255))
-            pdf.cell(largeur, 5, "Ville de", align="C")
-            pdf.set_xy(x, y + 11)
-            pdf.police(17 if len(villes) <= 2 else 12, "B", (255, 255, 255))
-            pdf.cell(largeur, 9, texte_sur(ville.nom), align="C")
-        pdf.set_y(y + 26 + 22)
+    _pastilles_des_villes(pdf, rapport.villes)
     pdf.police(36, "B", pdf.accent)
     pdf.cell(0, 16, f"Rapport annuel {rapport.annee}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
@@ -496,6 +480,25 @@ def _couverture(pdf: _Document, rapport: Rapport) -> None:
     pdf.lisere(287, 10)
 
 
+def _pastilles_des_villes(pdf: _Document, villes: Sequence[Ville]) -> None:
+    """Une pastille par ville partenaire, à sa couleur."""
+    if villes:
+        ecart = 6.0
+        largeur = (LARGEUR_UTILE - ecart * (len(villes) - 1)) / len(villes)
+        y = pdf.get_y()
+        for i, ville in enumerate(villes):
+            x = MARGE + i * (largeur + ecart)
+            pdf.set_fill_color(*_couleur(ville.couleur))
+            pdf.rect(x, y, largeur, 26, style="F", round_corners=True, corner_radius=3)
+            pdf.set_xy(x, y + 5)
+            pdf.police(9, couleur=(255, 255, 255))
+            pdf.cell(largeur, 5, "Ville de", align="C")
+            pdf.set_xy(x, y + 11)
+            pdf.police(17 if len(villes) <= 2 else 12, "B", (255, 255, 255))
+            pdf.cell(largeur, 9, texte_sur(ville.nom), align="C")
+        pdf.set_y(y + 26 + 22)
+
+
 def _produit_le(rapport: Rapport) -> str:
     """« Produit le jeudi 26 novembre 2026 — 07 h 00 à Terrebonne, 13 h 00 à Namur »."""
     if not rapport.villes:
@@ -529,26 +532,39 @@ def _chiffres_cles(pdf: _Document, chiffres: Sequence[tuple[str, str]]) -> None:
 def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> None:
     pdf.titre_section(f"Synthèse de l'année {rapport.annee}")
     if rapport.est_vide:
-        pdf.paragraphe(
-            f"Aucune activité n'est enregistrée pour {rapport.annee} ({periode(rapport)}) : aucune action "
-            "suivie, aucune mesure d'indicateur, aucune séance de réunion.",
-            taille=11,
-        )
-        pdf.paragraphe(
-            "Le registre se remplit depuis Discord : /action ajouter pour les projets et activités, "
-            "/indicateur ajouter et /indicateur mesurer pour les indicateurs de performance, "
-            "/reunion planifier pour les réunions de suivi.",
-            couleur=GRIS,
-        )
-        pdf.sous_titre("Axes du protocole", signet=False)
-        for section in rapport.sections:
-            pdf.paragraphe(section.libelle)
+        _synthese_sans_activite(pdf, rapport)
         return
+    _chiffres_de_l_annee(pdf, rapport)
+    _tableau_des_statuts(pdf, rapport)
+    pdf.sous_titre("Réunions de suivi", signet=False)
+    pdf.paragraphe(_texte_reunions(rapport))
+    pdf.sous_titre("Indicateurs de performance", signet=False)
+    _bilan_des_indicateurs(pdf, rapport)
+    if "synthese" in images:
+        pdf.sous_titre("Vue d'ensemble", signet=False, suite=pdf.hauteur_image * REDUCTION_MAX)
+        pdf.image_png(images["synthese"])
 
-    comptes = rapport.compter()
+
+def _synthese_sans_activite(pdf: _Document, rapport: Rapport) -> None:
+    pdf.paragraphe(
+        f"Aucune activité n'est enregistrée pour {rapport.annee} ({periode(rapport)}) : aucune action "
+        "suivie, aucune mesure d'indicateur, aucune séance de réunion.",
+        taille=11,
+    )
+    pdf.paragraphe(
+        "Le registre se remplit depuis Discord : /action ajouter pour les projets et activités, "
+        "/indicateur ajouter et /indicateur mesurer pour les indicateurs de performance, "
+        "/reunion planifier pour les réunions de suivi.",
+        couleur=GRIS,
+    )
+    pdf.sous_titre("Axes du protocole", signet=False)
+    for section in rapport.sections:
+        pdf.paragraphe(section.libelle)
+
+
+def _chiffres_de_l_annee(pdf: _Document, rapport: Rapport) -> None:
     indicateurs = rapport.indicateurs
-    mesures = [i for i in indicateurs if i.en_bonne_voie is not None]
-    bonne_voie = sum(1 for i in mesures if i.en_bonne_voie)
+    bonne_voie = rapport.nb_en_bonne_voie
     tenues = rapport.seances_tenues
     _chiffres_cles(
         pdf,
@@ -568,8 +584,11 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
         "figurent pas (elles restent dans le fichier CSV joint)."
     )
 
+
+def _tableau_des_statuts(pdf: _Document, rapport: Rapport) -> None:
     pdf.sous_titre("Actions par statut et par axe", signet=False)
     entetes = ["Statut", *(f"Axe {chiffre_romain(s.numero)}" for s in rapport.sections), "Total"]
+    comptes = rapport.compter()
     lignes: list[list[str | Cellule]] = []
     par_axe = [s.compter() for s in rapport.sections]
     for statut, libelle in LEGENDE_STATUTS:
@@ -600,12 +619,11 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
         couleur=GRIS,
     )
 
-    pdf.sous_titre("Réunions de suivi", signet=False)
-    pdf.paragraphe(_texte_reunions(rapport))
 
-    pdf.sous_titre("Indicateurs de performance", signet=False)
+def _bilan_des_indicateurs(pdf: _Document, rapport: Rapport) -> None:
+    indicateurs = rapport.indicateurs
+    bonne_voie, sans_mesure = rapport.nb_en_bonne_voie, rapport.nb_sans_mesure
     if indicateurs:
-        sans_mesure = len(indicateurs) - len(mesures)
         texte = (
             f"{format_nombre(bonne_voie)} indicateur{'s' if bonne_voie > 1 else ''} sur "
             f"{format_nombre(len(indicateurs))} en bonne voie au {format_jour(rapport.au)}"
@@ -618,10 +636,6 @@ def _synthese(pdf: _Document, rapport: Rapport, images: Mapping[str, bytes]) -> 
         pdf.paragraphe(DEFINITION_BONNE_VOIE, taille=8.5, couleur=GRIS)
     else:
         pdf.paragraphe("Aucun indicateur de performance n'est défini (/indicateur ajouter).")
-
-    if "synthese" in images:
-        pdf.sous_titre("Vue d'ensemble", signet=False, suite=pdf.hauteur_image * REDUCTION_MAX)
-        pdf.image_png(images["synthese"])
 
 
 def _texte_reunions(rapport: Rapport) -> str:
@@ -737,16 +751,40 @@ def _section(
 ) -> None:
     pdf.titre_section(section.libelle)
     if section.objectifs:
-        pdf.police(10, "B")
-        pdf.cell(0, 6, "Objectifs du protocole", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        for code, libelle in section.objectifs:
-            pdf.police(9, "B", pdf.accent)
-            pdf.cell(10, 4.8, code)
-            pdf.police(9)
-            pdf.multi_cell(0, 4.8, texte_sur(libelle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(0.8)
-        pdf.ln(2)
+        _objectifs(pdf, section)
+    _bilan_de_l_axe(pdf, section, rapport)
+    _tableaux_des_actions(pdf, section, rapport, noms)
 
+    pdf.sous_titre(f"Indicateurs de performance ({format_nombre(len(section.indicateurs))})")
+    if section.indicateurs:
+        _indicateurs(pdf, section, rapport)
+    else:
+        pdf.paragraphe("Aucun indicateur n'est défini pour cet axe.", couleur=GRIS)
+
+    graphiques = [
+        images[c]
+        for c in (f"axe-{section.numero}-statuts", f"axe-{section.numero}-indicateurs")
+        if c in images
+    ]
+    if graphiques:
+        pdf.sous_titre("Graphiques", signet=False, suite=pdf.hauteur_image * REDUCTION_MAX)
+        for png in graphiques:
+            pdf.image_png(png)
+
+
+def _objectifs(pdf: _Document, section: SectionAxe) -> None:
+    pdf.police(10, "B")
+    pdf.cell(0, 6, "Objectifs du protocole", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for code, libelle in section.objectifs:
+        pdf.police(9, "B", pdf.accent)
+        pdf.cell(10, 4.8, code)
+        pdf.police(9)
+        pdf.multi_cell(0, 4.8, texte_sur(libelle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(0.8)
+    pdf.ln(2)
+
+
+def _bilan_de_l_axe(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:
     comptes = section.compter()
     if section.actions:
         morceaux = [compte_statut(s, comptes[s]) for s in StatutAction if comptes[s]]
@@ -758,6 +796,10 @@ def _section(
     else:
         pdf.paragraphe(f"Aucune action de cet axe n'a été suivie en {rapport.annee}.")
 
+
+def _tableaux_des_actions(
+    pdf: _Document, section: SectionAxe, rapport: Rapport, noms: Mapping[int, str]
+) -> None:
     terminees = section.terminees
     pdf.sous_titre(f"Actions terminées en {rapport.annee} ({format_nombre(len(terminees))})")
     if terminees:
@@ -792,22 +834,6 @@ def _section(
             [_ligne_action(a, rapport, noms, _statut(a)) for a in autres],
             LARGEURS_ACTIONS,
         )
-
-    pdf.sous_titre(f"Indicateurs de performance ({format_nombre(len(section.indicateurs))})")
-    if section.indicateurs:
-        _indicateurs(pdf, section, rapport)
-    else:
-        pdf.paragraphe("Aucun indicateur n'est défini pour cet axe.", couleur=GRIS)
-
-    graphiques = [
-        images[c]
-        for c in (f"axe-{section.numero}-statuts", f"axe-{section.numero}-indicateurs")
-        if c in images
-    ]
-    if graphiques:
-        pdf.sous_titre("Graphiques", signet=False, suite=pdf.hauteur_image * REDUCTION_MAX)
-        for png in graphiques:
-            pdf.image_png(png)
 
 
 def _horaire(seance: SeanceRapport, rapport: Rapport) -> list[str]:

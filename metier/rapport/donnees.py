@@ -245,6 +245,16 @@ class Rapport:
         return tuple(i for s in self.sections for i in s.indicateurs)
 
     @property
+    def nb_en_bonne_voie(self) -> int:
+        """Nombre d'indicateurs en bonne voie à la fin de la période."""
+        return sum(1 for i in self.indicateurs if i.en_bonne_voie)
+
+    @property
+    def nb_sans_mesure(self) -> int:
+        """Nombre d'indicateurs qui n'ont aucune mesure à la fin de la période."""
+        return sum(1 for i in self.indicateurs if i.en_bonne_voie is None)
+
+    @property
     def nb_mesures(self) -> int:
         """Nombre de mesures d'indicateurs relevées pendant l'année."""
         return sum(len(i.mesures) for i in self.indicateurs)
