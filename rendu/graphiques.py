@@ -260,7 +260,8 @@ def _dessiner_axes(figure: Figure, axe: Axes, donnees: DonneesAxes) -> None:
 
 def legende_axes(donnees: DonneesAxes) -> str:
     """Le sous-titre du graphique `axes` : la définition de la moyenne, puis ce qui est compté."""
-    return f"{NOM_MOYENNE} · {pluriel(donnees.nb_actions, 'action')} · entre parenthèses : actions comptées"
+    # Sur deux lignes : les libellés des axes prennent la moitié gauche, une seule ligne déborderait.
+    return f"{NOM_MOYENNE}\n{pluriel(donnees.nb_actions, 'action')} · entre parenthèses : actions comptées"
 
 
 def _libelle_axe(ligne: AvancementAxe) -> str:

@@ -96,7 +96,7 @@ def test_une_seule_moyenne_d_avancement(base: Base, cumul: str) -> None:
     # L'abandonnée est comptée à part, pas oubliée ; le graphique dit quelle moyenne il montre.
     assert (axes.nb_actions, axes.nb_terminees, axes.nb_abandonnees) == (3, 1, 1)
     assert legende_axes(lire(donnees_axes)) == (
-        "Avancement moyen des actions non abandonnées · 3 actions · entre parenthèses : actions comptées"
+        "Avancement moyen des actions non abandonnées\n3 actions · entre parenthèses : actions comptées"
     )
 
 
