@@ -33,10 +33,14 @@ LONGUEUR_CITEE: Final = 80
 
 
 def nom_ville_porteuse(villes: Sequence[Ville], code: str) -> str:
-    """« Namur », ou « Terrebonne et Namur » pour une action portée par toutes les villes."""
+    """« Namur », ou « Terrebonne et Namur » (« A, B et C ») pour une action portée par toutes les villes.
+
+    Une ville qui n'est plus partenaire garde son nom d'après son code.
+    """
     if code == VILLE_TOUTES:
-        return " et ".join(v.nom for v in villes)
-    return next((v.nom for v in villes if v.code == code), code)
+        noms = [v.nom for v in villes]
+        return " et ".join([", ".join(noms[:-1]), noms[-1]]) if len(noms) > 1 else "".join(noms) or "Toutes"
+    return next((v.nom for v in villes if v.code == code), code.capitalize())
 
 
 @dataclass(frozen=True)

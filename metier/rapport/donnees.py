@@ -27,6 +27,7 @@ from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lignes_entre,
 from metier.actions.etat import trajectoire as trajectoire_de
 from metier.actions.export import exporter_actions, exporter_mesures
 from metier.actions.indicateurs import EtatIndicateur, dernieres_mesures, progression
+from metier.actions.libelles import nom_ville_porteuse
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     MAX_INDICATEURS,
@@ -288,12 +289,7 @@ class Rapport:
 
     def nom_ville(self, code: str) -> str:
         """Nom de la ville porteuse ; « Terrebonne et Namur » pour une action conjointe."""
-        for ville in self.villes:
-            if ville.code == code:
-                return ville.nom
-        if code == "toutes":
-            return " et ".join(v.nom for v in self.villes) if len(self.villes) <= 2 else "Toutes"
-        return code.capitalize()
+        return nom_ville_porteuse(self.villes, code)
 
     @property
     def graphiques(self) -> tuple[GraphiqueRapport, ...]:
