@@ -197,7 +197,7 @@ def planifier_resume(session: Session, *, guild_id: int, maintenant: datetime) -
     """
     configuration = configuration_amorcee(session, guild_id)
     config = configuration.config
-    ville = configuration.ville(config.resume_ville)
+    ville = configuration.reference  # la ville du résumé, ou la première si elle a été retirée
     local = ville.heure_locale(maintenant).date()
     creees = 0
     for semaine in (0, 1):

@@ -2,12 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.base import Base
-from metier.publications.livraisons import TypeLivraison, planifier_avis_ecart
+from metier.publications.livraisons import TypeLivraison, planifier_avis_ecart, planifier_resume
 from metier.serveurs import amorcer_serveur
-from modeles import Livraison
+from modeles import ConfigServeur, Livraison
 from tests.scenarios import SERVEUR
 
 # À l'automne, Namur passe à l'heure normale le dernier dimanche d'octobre, Terrebonne le premier
@@ -51,3 +51,17 @@ def test_avis_d_un_changement_deja_dans_la_semaine_part_tout_de_suite(base: Base
     maintenant = datetime(2027, 10, 28, 9, tzinfo=UTC)  # serveur configuré trois jours avant
     base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=maintenant)
     assert _avis(base) == [("ecart:namur:20271031T0100Z", maintenant), AUTOMNE_2027[1]]
+
+
+def test_resume_d_une_ville_retiree_suit_la_ville_de_reference(base: Base) -> None:
+    def planifier(session: Session) -> list[datetime]:
+        amorcer_serveur(session, SERVEUR)
+        config = session.exec(select(ConfigServeur).where(ConfigServeur.guild_id == SERVEUR)).one()
+        config.resume_ville = "liege"  # une ville qui n'est plus partenaire
+        session.add(config)
+        planifier_resume(session, guild_id=SERVEUR, maintenant=datetime(2026, 11, 26, 12, tzinfo=UTC))
+        requete = select(Livraison.echeance).where(Livraison.type == TypeLivraison.RESUME)
+        return sorted(session.exec(requete.order_by(col(Livraison.echeance))).all())
+
+    # Lundi 9 h dans la première ville partenaire (Terrebonne, UTC−5 en hiver), semaine suivante.
+    assert base.transaction(planifier)[-1].replace(tzinfo=UTC) == datetime(2026, 11, 30, 14, tzinfo=UTC)
