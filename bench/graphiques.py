@@ -1,6 +1,6 @@
 """Graphiques de `/progres` et résumé hebdomadaire, avec 10 000 actions et 100 000 mises à jour.
 
-Comme dans le bot : données lues dans un thread (`Base.lire`), PNG dessiné dans le processus de
+Comme dans le bot : données lues dans un thread (`BaseDonnees.lire`), PNG dessiné dans le processus de
 l'atelier ; une sonde mesure pendant ce temps le plus long blocage de la boucle.
 """
 
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
 from bot.atelier import Atelier
-from bot.base import Base
+from bot.base import BaseDonnees
 from bot.client import geler_memoire
 from commandes.progres import embed_resume
 from metier.actions.evolution import recalculer_en_retard
@@ -49,14 +49,14 @@ async def mesurer(choix_base: str) -> None:
         debut = time.perf_counter()
         peupler(url, SERVEUR)
         print(f"base peuplée en {time.perf_counter() - debut:.1f} s (10 000 actions, 100 000 mises à jour)")
-        base = Base(url)
+        base = BaseDonnees(url)
         try:
             await _mesurer(base)
         finally:
             base.fermer()
 
 
-async def _mesurer(base: Base) -> None:
+async def _mesurer(base: BaseDonnees) -> None:
     # Premier dessin à part : il paie l'import de matplotlib (~0,3 s), une fois par processus.
     donnees = await base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT))
     with SondeBoucle() as sonde:
@@ -123,7 +123,7 @@ def _oublier_cumul(session: Session) -> None:
     session.add(config)
 
 
-async def _resume_complet(base: Base) -> float:
+async def _resume_complet(base: BaseDonnees) -> float:
     """Ce que fait le cog pour publier : données et graphique lus ensemble, PNG dans un thread, embed."""
     debut = time.perf_counter()
     semaine, axes = await asyncio.gather(
@@ -136,7 +136,7 @@ async def _resume_complet(base: Base) -> float:
     return time.perf_counter() - debut
 
 
-async def _graphiques(base: Base, *, afficher: bool) -> dict[str, float]:
+async def _graphiques(base: BaseDonnees, *, afficher: bool) -> dict[str, float]:
     """Chronomètre chaque graphique ; rend le plus long blocage de la boucle (lecture, dessin)."""
     blocages = {"pendant la lecture des données": 0.0, "pendant le dessin": 0.0}
     for type_graphique in TypeGraphique:

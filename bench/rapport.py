@@ -1,6 +1,6 @@
 """Rapport annuel avec 2 000 actions et 20 000 mises à jour, produit comme le fait `/rapport annuel`.
 
-Données lues dans un thread (`Base.lire`), chaque graphique puis le PDF dans le processus de
+Données lues dans un thread (`BaseDonnees.lire`), chaque graphique puis le PDF dans le processus de
 l'atelier (comme le bot) ; pendant ce temps une sonde mesure le plus long blocage de la boucle d'événements.
 Budgets : rapport ≤ 10 s, boucle jamais bloquée plus de 20 ms.
 """
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from bench.commun import SondeBoucle, base_de_mesure, peupler, resume
 from bot.atelier import Atelier
-from bot.base import Base
+from bot.base import BaseDonnees
 from bot.client import geler_memoire
 from metier.rapport.donnees import rassembler
 from rendu.graphiques import dessiner_png
@@ -30,7 +30,7 @@ BUDGET_BOUCLE_MS = 20
 ATELIER = Atelier()
 
 
-async def produire(base: Base, annee: int) -> dict[str, float]:
+async def produire(base: BaseDonnees, annee: int) -> dict[str, float]:
     """Produit le rapport de l'année comme le cog ; rend durée et plus long blocage de chaque étape."""
     mesure: dict[str, float] = {}
     debut = time.perf_counter()
@@ -84,7 +84,7 @@ async def _references() -> None:
     )
 
 
-async def _serie(base: Base, annee: int, etiquette: str, *, verdict: bool = True) -> None:
+async def _serie(base: BaseDonnees, annee: int, etiquette: str, *, verdict: bool = True) -> None:
     """Trois rapports de suite : durée de chaque étape, résumé, plus long blocage de la boucle par étape."""
     totaux: list[float] = []
     blocages = {"donnees": 0.0, "graphiques": 0.0, "pdf": 0.0}
@@ -120,7 +120,7 @@ async def mesurer(choix_base: str) -> None:
         debut = time.perf_counter()
         peupler(url, SERVEUR, actions=2000, mises_a_jour=20_000)
         print(f"base peuplée en {time.perf_counter() - debut:.1f} s (2 000 actions, 20 000 mises à jour)")
-        base = Base(url)
+        base = BaseDonnees(url)
         try:
             await _references()
             froid = await produire(base, 2026)

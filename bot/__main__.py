@@ -81,14 +81,14 @@ def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
     """Écrit le rapport annuel (PDF, et CSV si demandé) ; rend le code de sortie."""
     from sqlalchemy.engine import make_url
 
-    from bot.base import Base
+    from bot.base import BaseDonnees
     from metier.erreurs import ErreurMetier
     from metier.rapport.donnees import rassembler
     from rendu.rapport import produire_pdf
 
     annee: int = arguments.annee
     sortie: Path = arguments.sortie or Path(f"rapport-{annee}.pdf")
-    base = Base(reglages.database_url)
+    base = BaseDonnees(reglages.database_url)
     adresse = make_url(base.url).render_as_string(hide_password=True)
     try:
         base.migrer()

@@ -71,7 +71,7 @@ def appliquer_migrations(moteur: Engine, cible: str = "head") -> None:
         command.upgrade(config, cible)
 
 
-class Base:
+class BaseDonnees:
     """Accès à la base : une fonction de règles = une transaction, exécutée hors de la boucle."""
 
     def __init__(self, url: str) -> None:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.arbre import ArbreCommandes
 from bot.atelier import Atelier
-from bot.base import Base
+from bot.base import BaseDonnees
 from bot.livraison import Livreur
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
@@ -79,7 +79,7 @@ class Passerelle(commands.Bot):
         self.reglages = reglages
         self.horloge = horloge
         self.forcer_synchro = forcer_synchro
-        self.base = Base(reglages.database_url)
+        self.base = BaseDonnees(reglages.database_url)
         self.planificateur = Planificateur(self.maintenant, self.dispatch)
         self.livreur = Livreur(self)
         self.debut = time.perf_counter()

@@ -143,7 +143,7 @@ class BoutonPage(
                 page=self.page,
             )
         )
-        embed, vue = rendre_liste(page, configuration, self.membre_id, self.filtres)
+        embed, vue = embed_liste(page, configuration, self.membre_id, self.filtres)
         await interaction.response.edit_message(embed=embed, view=vue)
 
 
@@ -192,7 +192,7 @@ class BoutonTerminer(BoutonPersistant, template=r"act:fin:(?P<numero>\d+):(?P<me
         )
 
 
-def rendre_liste(
+def embed_liste(
     page: PageActions, configuration: Configuration, membre_id: int, filtres: str
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """Embed d'une page de la liste, et ses boutons de navigation."""
@@ -217,7 +217,7 @@ def rendre_liste(
     return embed, vue
 
 
-def rendre_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -> discord.Embed:
+def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) -> discord.Embed:
     """Embed complet d'une action, avec son historique récent."""
     action = fiche.action
     embed = nouvel_embed(
@@ -386,7 +386,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         await repondre(
             interaction,
             f"Action **#{action.numero}** ajoutée par {interaction.user.mention}.",
-            embed=rendre_fiche(fiche, configuration, jour),
+            embed=embed_fiche(fiche, configuration, jour),
         )
 
     @app_commands.command(name="avancement", description="Met à jour l'avancement d'une action")
@@ -497,7 +497,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         guild_id, configuration, _ = await contexte(interaction)
         fiche = await self.bot.base.lire(partial(fiche_action, guild_id=guild_id, numero=lire_numero(action)))
         jour = aujourd_hui(self.bot.maintenant(), configuration.reference)
-        await repondre(interaction, embed=rendre_fiche(fiche, configuration, jour))
+        await repondre(interaction, embed=embed_fiche(fiche, configuration, jour))
 
     @app_commands.command(name="liste", description="Liste les actions, filtrées et paginées")
     @app_commands.describe(
@@ -531,7 +531,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         page = await self.bot.base.lire(
             partial(lister_actions, guild_id=guild_id, maintenant=self.bot.maintenant(), filtres=filtres)
         )
-        embed, vue = rendre_liste(page, configuration, interaction.user.id, coder_filtres(filtres))
+        embed, vue = embed_liste(page, configuration, interaction.user.id, coder_filtres(filtres))
         if vue is None:
             await repondre(interaction, embed=embed)
         else:

@@ -263,7 +263,7 @@ class Progres(
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
         super().__init__()
-        bot.livreur.enregistrer(TypeLivraison.RESUME, self.rendre_resume)
+        bot.livreur.enregistrer(TypeLivraison.RESUME, self.publication_resume)
 
     @app_commands.command(
         name="graphique", description="Dessine un graphique de progrès du protocole (image PNG)"
@@ -330,7 +330,7 @@ class Progres(
         embed = embed_resume(resume, en_retard=en_retard, image=axes.nom_fichier)
         return embed, [fichier_png(axes, image)]
 
-    async def rendre_resume(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+    async def publication_resume(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """Le résumé publié chaque semaine : celui de la semaine de son échéance (un lundi, l'écoulée)."""
         embed, fichiers = await self.composer_resume(
             livraison.guild_id, reference=livraison.echeance, en_retard=en_retard

@@ -112,10 +112,10 @@ class Rappels(commands.Cog):
 
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
-        bot.livreur.enregistrer(TypeLivraison.RAPPEL, self.rendre_rappel)
-        bot.livreur.enregistrer(TypeLivraison.ECART, self.rendre_avis_ecart)
+        bot.livreur.enregistrer(TypeLivraison.RAPPEL, self.publication_rappel)
+        bot.livreur.enregistrer(TypeLivraison.ECART, self.publication_avis_ecart)
 
-    async def rendre_rappel(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+    async def publication_rappel(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """Le rappel d'une séance : heure dans chaque ville, lien, ordre du jour, boutons de présence."""
         contexte = await self.bot.base.lire(
             partial(contexte_rappel, livraison_id=livraison.id or 0, maintenant=self.bot.maintenant())
@@ -152,7 +152,7 @@ class Rappels(commands.Cog):
         embed.set_footer(text=f"Réunion #{reunion.numero} · /reunion voir {reunion.numero}")
         return Publication(embed=embed, vue=vue_presences(reunion.id or 0, seance.cle))
 
-    async def rendre_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+    async def publication_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """L'avis, une semaine avant, que l'écart entre villes change, et les séances qui bougent."""
         contexte = await self.bot.base.lire(partial(contexte_avis_ecart, livraison_id=livraison.id or 0))
         if contexte is None:

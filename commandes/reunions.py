@@ -100,7 +100,7 @@ def rappels_sautes(reunion: Reunion, premiere: Occurrence, maintenant: datetime)
     return lignes
 
 
-def rendre_reunion(
+def embed_reunion(
     reunion: Reunion,
     prochaines: Sequence[Occurrence],
     configuration: Configuration,
@@ -307,7 +307,7 @@ class Reunions(
         )
         self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
         message = " ".join(filter(None, [heure_comprise(heure), planifiee.message])) or None
-        embed = rendre_reunion(
+        embed = embed_reunion(
             planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=message
         )
         await repondre(
@@ -354,7 +354,7 @@ class Reunions(
         )
         maintenant = self.bot.maintenant()
         prochaines = occurrences(serie.reunion, maintenant, limite=PROCHAINES, annulees=serie.annulees)
-        embed = rendre_reunion(
+        embed = embed_reunion(
             serie.reunion, prochaines, configuration, maintenant, annulees=len(serie.annulees)
         )
         await repondre(interaction, embed=embed)

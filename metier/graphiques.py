@@ -647,7 +647,7 @@ def preparer(
     """Prépare les données du graphique demandé, prêtes pour `rendu.graphiques.dessiner_png`.
 
     Lève `ErreurMetier` pour un type inconnu, un axe inconnu, ou s'il n'y a rien à dessiner
-    (le message dit comment y remédier). La session vient en premier pour `Base.lire(preparer, …)`.
+    (le message dit comment y remédier). La session vient en premier pour `BaseDonnees.lire(preparer, …)`.
     """
     try:
         choix = TypeGraphique(type_graphique)

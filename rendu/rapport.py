@@ -139,7 +139,7 @@ def typographie(texte: str) -> str:
     )
 
 
-def texte_sur(texte: str | None) -> str:
+def texte_imprimable(texte: str | None) -> str:
     """Rend un texte que la police sait écrire : émojis retirés, autres caractères inconnus remplacés."""
     if not texte:
         return ""
@@ -190,7 +190,9 @@ def identifiant_lisible(identifiant: int) -> str:
 def _responsable(identifiant: int, noms: Mapping[int, str]) -> str:
     nom = noms.get(identifiant)
     return (
-        f"{texte_sur(nom)}\n{identifiant_lisible(identifiant)}" if nom else identifiant_lisible(identifiant)
+        f"{texte_imprimable(nom)}\n{identifiant_lisible(identifiant)}"
+        if nom
+        else identifiant_lisible(identifiant)
     )
 
 
@@ -267,7 +269,7 @@ class _Document(FPDF):
         self.add_page()
         self.start_section(texte, level=0)
         self.police(16, "B", self.accent)
-        self.multi_cell(0, 8, texte_sur(texte), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 8, texte_imprimable(texte), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*self.accent)
         self.set_line_width(0.6)
         self.line(MARGE, self.get_y() + 1.5, MARGE + 40, self.get_y() + 1.5)
@@ -284,7 +286,7 @@ class _Document(FPDF):
         if signet:
             self.start_section(texte, level=1)
         self.police(12, "B")
-        self.multi_cell(0, 6, texte_sur(texte), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 6, texte_imprimable(texte), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1.5)
 
     def paragraphe(
@@ -495,7 +497,7 @@ def _pastilles_des_villes(pdf: _Document, villes: Sequence[Ville]) -> None:
             pdf.cell(largeur, 5, "Ville de", align="C")
             pdf.set_xy(x, y + 11)
             pdf.police(17 if len(villes) <= 2 else 12, "B", (255, 255, 255))
-            pdf.cell(largeur, 9, texte_sur(ville.nom), align="C")
+            pdf.cell(largeur, 9, texte_imprimable(ville.nom), align="C")
         pdf.set_y(y + 26 + 22)
 
 
@@ -506,7 +508,8 @@ def _produit_le(rapport: Rapport) -> str:
     reference = rapport.villes[0].heure_locale(rapport.produit_le)
     jour = format_date(reference.date(), "EEEE", locale=LOCALE) + " " + format_jour(reference.date())
     heures = ", ".join(
-        f"{format_heure(v.heure_locale(rapport.produit_le))} à {texte_sur(v.nom)}" for v in rapport.villes
+        f"{format_heure(v.heure_locale(rapport.produit_le))} à {texte_imprimable(v.nom)}"
+        for v in rapport.villes
     )
     return f"Produit le {jour}\n({heures})"
 
@@ -667,8 +670,8 @@ def _ligne_action(
 ) -> list[str | Cellule]:
     details = [f"Objectif {action.objectif}" if action.objectif else None]
     if action.partenaires:
-        details.append(f"Partenaires : {texte_sur(action.partenaires)}")
-    titre = texte_sur(action.titre)
+        details.append(f"Partenaires : {texte_imprimable(action.partenaires)}")
+    titre = texte_imprimable(action.titre)
     if any(details):
         titre += "\n" + " · ".join(d for d in details if d)
     echeance = format_date_courte(action.echeance) if action.echeance else "—"
@@ -678,7 +681,7 @@ def _ligne_action(
     return [
         f"#{action.numero}",
         titre,
-        texte_sur(rapport.nom_ville(action.ville)),
+        texte_imprimable(rapport.nom_ville(action.ville)),
         _responsable(action.responsable_id, noms),
         derniere,
         _cellule_retard(echeance, en_retard),
@@ -713,7 +716,7 @@ def _indicateurs(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:
 
 
 def _ligne_indicateur(indicateur: IndicateurRapport, rapport: Rapport) -> list[str | Cellule]:
-    unite = texte_sur(indicateur.unite)
+    unite = texte_imprimable(indicateur.unite)
     mesures = [f"{format_date_courte(m.date)} : {format_nombre(m.valeur)}" for m in indicateur.mesures[-8:]]
     if len(indicateur.mesures) > 8:
         mesures.insert(0, f"… {format_nombre(len(indicateur.mesures) - 8)} plus anciennes")
@@ -733,7 +736,7 @@ def _ligne_indicateur(indicateur: IndicateurRapport, rapport: Rapport) -> list[s
         voie = Cellule("✗ non", "B", ROUGE)
     return [
         f"n°{NBSP}{indicateur.numero}",
-        f"{texte_sur(indicateur.nom)}\n({unite})",
+        f"{texte_imprimable(indicateur.nom)}\n({unite})",
         format_nombre(indicateur.valeur_depart),
         "\n".join(mesures),
         format_nombre(indicateur.cible),
@@ -779,7 +782,7 @@ def _objectifs(pdf: _Document, section: SectionAxe) -> None:
         pdf.police(9, "B", pdf.accent)
         pdf.cell(10, 4.8, code)
         pdf.police(9)
-        pdf.multi_cell(0, 4.8, texte_sur(libelle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4.8, texte_imprimable(libelle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(0.8)
     pdf.ln(2)
 
@@ -863,7 +866,7 @@ def _annexe(pdf: _Document, rapport: Rapport) -> None:
         taille=8.5,
         couleur=GRIS,
     )
-    villes = [texte_sur(v.nom) for v in rapport.villes]
+    villes = [texte_imprimable(v.nom) for v in rapport.villes]
     largeur_ville = 30.0 if len(villes) <= 2 else 84 / len(villes)
     reste = LARGEUR_UTILE - largeur_ville * len(villes) - 40
     lignes: list[list[str | Cellule]] = []
@@ -872,7 +875,11 @@ def _annexe(pdf: _Document, rapport: Rapport) -> None:
         if not seance.tenue:
             presences = Cellule(_presences(seance), "I", GRIS)
         lignes.append(
-            [f"#{seance.reunion_numero} {texte_sur(seance.titre)}", *_horaire(seance, rapport), presences]
+            [
+                f"#{seance.reunion_numero} {texte_imprimable(seance.titre)}",
+                *_horaire(seance, rapport),
+                presences,
+            ]
         )
     pdf.tableau(["Réunion", *villes, "Présences"], lignes, [reste, *([largeur_ville] * len(villes)), 40])
 

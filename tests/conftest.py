@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 import modeles  # noqa: F401  (tables)
 from bot.arbre import message_pour
-from bot.base import Base, appliquer_migrations, creer_moteur
+from bot.base import BaseDonnees, appliquer_migrations, creer_moteur
 from bot.client import Passerelle
 from bot.reglages import Reglages
 
@@ -82,9 +82,9 @@ def url_base(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def base(url_base: str) -> Iterator[Base]:
+def base(url_base: str) -> Iterator[BaseDonnees]:
     """Accès à la base de test."""
-    acces = Base(url_base)
+    acces = BaseDonnees(url_base)
     yield acces
     acces.fermer()
 

@@ -227,7 +227,7 @@ async def test_un_rendu_qui_plante_n_arrete_pas_les_autres_livraisons(simcord_en
     await _planifier(serveur, titre="Première", rappels="1h")
     await _planifier(serveur, titre="Seconde", heure="10:30", rappels="1h")
     cog = simcord_env.bot.get_cog("Rappels")
-    originale = cog.rendre_rappel
+    originale = cog.publication_rappel
 
     async def rendu_fragile(livraison, en_retard):
         if livraison.cle.startswith("rappel:1:"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from tests.scenarios import SERVEUR, remplir
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ def url_remplie(modele_sqlite: Path, tmp_path: Path) -> str:
     chemin = tmp_path / "passerelle.db"
     shutil.copy(modele_sqlite, chemin)
     url = f"sqlite:///{chemin}"
-    base = Base(url)
+    base = BaseDonnees(url)
     base.transaction(remplir)
     base.fermer()
     return url

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from modeles import Livraison, StatutLivraison
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def _reprendre(url: str, instant: str) -> list[dict[str, str]]:
 
 
 def _rappels(url: str) -> list[Livraison]:
-    base = Base(url)
+    base = BaseDonnees(url)
     try:
         return base.lecture(lambda s: list(s.exec(select(Livraison).where(Livraison.type == "rappel"))))
     finally:

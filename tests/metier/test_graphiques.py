@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.evolution import recalculer
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
@@ -213,7 +213,7 @@ def _scenario(session: Session) -> None:
 
 
 @pytest.fixture
-def scenario(base: Base) -> Base:
+def scenario(base: BaseDonnees) -> BaseDonnees:
     base.transaction(_scenario)
     return base
 
@@ -226,7 +226,7 @@ def _sans_cumul(session: Session) -> None:
 
 
 @pytest.fixture(params=["cumul", "historique"])
-def scenario_evolution(request: pytest.FixtureRequest, scenario: Base) -> Base:
+def scenario_evolution(request: pytest.FixtureRequest, scenario: BaseDonnees) -> BaseDonnees:
     """Le scénario lu dans le cumul mensuel, puis en rejouant l'historique : mêmes résultats."""
     if request.param == "historique":
         scenario.transaction(_sans_cumul)
@@ -236,7 +236,7 @@ def scenario_evolution(request: pytest.FixtureRequest, scenario: Base) -> Base:
 # --- Axes ---------------------------------------------------------------------------------------
 
 
-def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: Base) -> None:
+def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: BaseDonnees) -> None:
     donnees = scenario.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Avancement moyen par axe — au 26 novembre 2026"
     assert [(p.code, p.nom, p.couleur) for p in donnees.porteurs] == [
@@ -272,7 +272,7 @@ def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: Base) -> N
     assert donnees.nom_fichier == "progres-axes-2026-11-26.png"
 
 
-def test_axes_filtre_par_axe(scenario: Base) -> None:
+def test_axes_filtre_par_axe(scenario: BaseDonnees) -> None:
     donnees = scenario.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2)
     assert (
         donnees.titre
@@ -285,7 +285,7 @@ def test_axes_filtre_par_axe(scenario: Base) -> None:
 # --- Statuts ------------------------------------------------------------------------------------
 
 
-def test_statuts_comptes_empiles_par_axe(scenario: Base) -> None:
+def test_statuts_comptes_empiles_par_axe(scenario: BaseDonnees) -> None:
     donnees = scenario.lecture(donnees_statuts, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert [libelle for _, libelle in donnees.statuts] == [
         "Proposée",
@@ -321,7 +321,7 @@ FINS_DE_MOIS = [
 ]
 
 
-def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: Base) -> None:
+def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: BaseDonnees) -> None:
     scenario = scenario_evolution
     donnees = scenario.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Évolution de l'avancement — de décembre 2025 au 26 novembre 2026"
@@ -346,7 +346,7 @@ def test_evolution_reconstituee_fin_de_mois_par_fin_de_mois(scenario_evolution: 
     assert [s.moyennes[-1] for s in donnees.series] == [a.moyenne for a in axes.axes]
 
 
-def test_evolution_filtre_et_periode_courte(scenario_evolution: Base) -> None:
+def test_evolution_filtre_et_periode_courte(scenario_evolution: BaseDonnees) -> None:
     scenario = scenario_evolution
     donnees = scenario.lecture(donnees_evolution, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2, mois=3)
     assert donnees.titre == (
@@ -363,7 +363,7 @@ def test_evolution_filtre_et_periode_courte(scenario_evolution: Base) -> None:
     assert avant.series[0].moyennes == (30.0,)  # la mise à jour de 23 h 59 n'a pas encore eu lieu
 
 
-def test_evolution_une_mise_a_jour_antidatee_compte_a_la_creation(base: Base) -> None:
+def test_evolution_une_mise_a_jour_antidatee_compte_a_la_creation(base: BaseDonnees) -> None:
     def remplir(session: Session) -> None:
         amorcer_serveur(session, SERVEUR)
         axe = _axes(session, SERVEUR)[1]
@@ -382,7 +382,7 @@ def test_evolution_une_mise_a_jour_antidatee_compte_a_la_creation(base: Base) ->
 # --- Indicateurs --------------------------------------------------------------------------------
 
 
-def test_indicateurs_derniere_mesure_en_pourcentage_du_chemin(scenario: Base) -> None:
+def test_indicateurs_derniere_mesure_en_pourcentage_du_chemin(scenario: BaseDonnees) -> None:
     donnees = scenario.lecture(donnees_indicateurs, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Indicateurs vers leur cible — au 26 novembre 2026"
     assert [
@@ -411,7 +411,7 @@ def test_indicateurs_derniere_mesure_en_pourcentage_du_chemin(scenario: Base) ->
 # --- Échéances ----------------------------------------------------------------------------------
 
 
-def test_echeances_ouvertes_en_retard_et_a_venir(scenario: Base) -> None:
+def test_echeances_ouvertes_en_retard_et_a_venir(scenario: BaseDonnees) -> None:
     donnees = scenario.lecture(donnees_echeances, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert donnees.titre == "Échéances en retard et à 90 jours — au 26 novembre 2026"
     # Terminée, abandonnée, archivée ou au-delà de 90 jours : absentes.
@@ -428,7 +428,7 @@ def test_echeances_ouvertes_en_retard_et_a_venir(scenario: Base) -> None:
     assert [e.numero for e in filtre.echeances] == [4]
 
 
-def test_echeances_gardent_les_plus_proches_et_comptent_les_autres(base: Base) -> None:
+def test_echeances_gardent_les_plus_proches_et_comptent_les_autres(base: BaseDonnees) -> None:
     def remplir(session: Session) -> None:
         amorcer_serveur(session, SERVEUR)
         axe = _axes(session, SERVEUR)[1]
@@ -458,7 +458,7 @@ def test_echeances_gardent_les_plus_proches_et_comptent_les_autres(base: Base) -
         ("echeances", DonneesEcheances),
     ],
 )
-def test_preparer_aiguille_vers_chaque_type(scenario: Base, type_graphique: str, classe: type) -> None:
+def test_preparer_aiguille_vers_chaque_type(scenario: BaseDonnees, type_graphique: str, classe: type) -> None:
     donnees = scenario.lecture(
         preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT, axe=1
     )
@@ -477,14 +477,14 @@ def test_preparer_aiguille_vers_chaque_type(scenario: Base, type_graphique: str,
         (donnees_echeances, "Échéances en retard et à 90 jours"),
     ],
 )
-def test_titre_filtre_par_axe_se_lit_naturellement(scenario: Base, fonction: Any, quoi: str) -> None:
+def test_titre_filtre_par_axe_se_lit_naturellement(scenario: BaseDonnees, fonction: Any, quoi: str) -> None:
     filtre = scenario.lecture(fonction, guild_id=SERVEUR, maintenant=MAINTENANT, axe=3).titre
     # « Avancement moyen par axe — axe III » disait deux fois « axe » sans dire lequel.
     assert filtre.startswith(f"{quoi} — Axe III\u00a0: Échanges universitaires — ")
     assert filtre.endswith(" au 26 novembre 2026")
 
 
-def test_preparer_refuse_type_et_axe_inconnus(scenario: Base) -> None:
+def test_preparer_refuse_type_et_axe_inconnus(scenario: BaseDonnees) -> None:
     with pytest.raises(ErreurMetier, match=r"Type de graphique inconnu : « camembert »\. Choisissez : axes,"):
         scenario.lecture(preparer, type_graphique="camembert", guild_id=SERVEUR, maintenant=MAINTENANT)
     with pytest.raises(ErreurMetier) as erreur:
@@ -496,7 +496,7 @@ def test_preparer_refuse_type_et_axe_inconnus(scenario: Base) -> None:
 
 
 @pytest.mark.parametrize("type_graphique", ["axes", "statuts", "evolution", "echeances"])
-def test_registre_vide_message_clair(base: Base, type_graphique: str) -> None:
+def test_registre_vide_message_clair(base: BaseDonnees, type_graphique: str) -> None:
     with pytest.raises(ErreurMetier) as jamais_amorce:
         base.lecture(preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert jamais_amorce.value.message == AUCUNE_ACTION
@@ -511,7 +511,7 @@ def test_registre_vide_message_clair(base: Base, type_graphique: str) -> None:
     assert archivee.value.message == AUCUNE_ACTION
 
 
-def test_registre_vide_indicateurs_et_axe_sans_rien(scenario: Base) -> None:
+def test_registre_vide_indicateurs_et_axe_sans_rien(scenario: BaseDonnees) -> None:
     with pytest.raises(ErreurMetier) as aucun:
         scenario.lecture(
             preparer, type_graphique="indicateurs", guild_id=AUTRE_SERVEUR, maintenant=MAINTENANT
@@ -549,7 +549,7 @@ def _couleurs(png: bytes) -> set[tuple[int, int, int]]:
 
 
 @pytest.mark.parametrize("type_graphique", ["axes", "statuts", "evolution", "indicateurs", "echeances"])
-def test_rendu_png_au_format_de_discord(scenario: Base, type_graphique: str) -> None:
+def test_rendu_png_au_format_de_discord(scenario: BaseDonnees, type_graphique: str) -> None:
     donnees = scenario.lecture(
         preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT
     )
@@ -560,7 +560,7 @@ def test_rendu_png_au_format_de_discord(scenario: Base, type_graphique: str) -> 
         assert {BLEU_TERREBONNE, OR_NAMUR} <= _couleurs(png)  # une couleur par ville partenaire
 
 
-def test_rendu_sans_matplotlib_au_demarrage_et_dans_des_threads(scenario: Base) -> None:
+def test_rendu_sans_matplotlib_au_demarrage_et_dans_des_threads(scenario: BaseDonnees) -> None:
     # Importer les règles des graphiques ne doit pas coûter l'import de matplotlib (~0,3 s).
     code = "import sys, metier.graphiques, rendu.graphiques; print('matplotlib' in sys.modules)"
     sortie = subprocess.run(

@@ -5,7 +5,7 @@ from functools import partial
 
 from sqlmodel import Session, col, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.journal import journaliser
 from modeles import EntreeJournal
 from tests.scenarios import ALICE, AUTRE_SERVEUR, BOB, SERVEUR, a_utc
@@ -17,7 +17,7 @@ def _entrees(session: Session) -> list[EntreeJournal]:
     return list(session.exec(select(EntreeJournal).order_by(col(EntreeJournal.id))))
 
 
-def test_chaque_champ_modifie_est_relu_avec_ancien_et_nouveau(base: Base) -> None:
+def test_chaque_champ_modifie_est_relu_avec_ancien_et_nouveau(base: BaseDonnees) -> None:
     ecrites = base.transaction(
         partial(
             journaliser,
@@ -47,7 +47,7 @@ def test_chaque_champ_modifie_est_relu_avec_ancien_et_nouveau(base: Base) -> Non
     }
 
 
-def test_un_champ_inchange_n_est_pas_journalise(base: Base) -> None:
+def test_un_champ_inchange_n_est_pas_journalise(base: BaseDonnees) -> None:
     ecrites = base.transaction(
         partial(
             journaliser,
@@ -65,7 +65,7 @@ def test_un_champ_inchange_n_est_pas_journalise(base: Base) -> None:
     ]
 
 
-def test_une_valeur_trop_longue_est_coupee_a_la_taille_de_la_colonne(base: Base) -> None:
+def test_une_valeur_trop_longue_est_coupee_a_la_taille_de_la_colonne(base: BaseDonnees) -> None:
     description = "é" * 2500  # PostgreSQL refuserait plus de 2 000 caractères
     base.transaction(
         partial(

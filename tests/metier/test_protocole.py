@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.protocole import AXES_DU_PROTOCOLE, chiffre_romain
 from metier.serveurs import amorcer_serveur
 from modeles import Axe, Objectif
@@ -38,7 +38,7 @@ def test_les_engagements_annoncent_les_memes_axes() -> None:
     assert annonces == [(chiffre_romain(a.numero), a.titre) for a in AXES_DU_PROTOCOLE]
 
 
-def test_un_serveur_amorce_tient_le_texte_du_protocole(base: Base) -> None:
+def test_un_serveur_amorce_tient_le_texte_du_protocole(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
 
     def lire(session: Session) -> list[tuple[str, str, list[str]]]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 import pytest
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
 from metier.serveurs import (
     amorcer_serveur,
@@ -22,7 +22,7 @@ MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SERVEUR, AUTRE_SERVEUR, AUTEUR = 111, 222, 42
 
 
-def test_amorcer_cree_axes_objectifs_et_villes(base: Base) -> None:
+def test_amorcer_cree_axes_objectifs_et_villes(base: BaseDonnees) -> None:
     assert base.transaction(amorcer_serveur, SERVEUR) is True
     assert base.transaction(amorcer_serveur, SERVEUR) is False  # idempotent
 
@@ -47,7 +47,7 @@ def test_amorcer_cree_axes_objectifs_et_villes(base: Base) -> None:
     assert configuration.config.resume_ville == "terrebonne"
 
 
-def test_deux_serveurs_ont_des_donnees_separees(base: Base) -> None:
+def test_deux_serveurs_ont_des_donnees_separees(base: BaseDonnees) -> None:
     assert base.transaction(amorcer_serveurs, [SERVEUR, AUTRE_SERVEUR]) == [SERVEUR, AUTRE_SERVEUR]
     assert base.transaction(amorcer_serveurs, [SERVEUR, AUTRE_SERVEUR]) == []
     base.transaction(
@@ -64,7 +64,7 @@ def test_deux_serveurs_ont_des_donnees_separees(base: Base) -> None:
     assert nb_axes == 3
 
 
-def _journal(base: Base) -> list[tuple[str, str | None, str | None]]:
+def _journal(base: BaseDonnees) -> list[tuple[str, str | None, str | None]]:
     return base.lecture(
         lambda s: [
             (e.champ, e.ancien, e.nouveau)
@@ -73,7 +73,7 @@ def _journal(base: Base) -> list[tuple[str, str | None, str | None]]:
     )
 
 
-def test_chaque_changement_est_journalise_avec_ancien_et_nouveau(base: Base) -> None:
+def test_chaque_changement_est_journalise_avec_ancien_et_nouveau(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     for salon in (10, 20, 20):  # le troisième ne change rien : pas d'entrée
         base.transaction(
@@ -109,7 +109,7 @@ def test_chaque_changement_est_journalise_avec_ancien_et_nouveau(base: Base) -> 
     assert config.modifie_le == MAINTENANT
 
 
-def test_horaire_refuse_une_ville_inconnue_sans_rien_changer(base: Base) -> None:
+def test_horaire_refuse_une_ville_inconnue_sans_rien_changer(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     with pytest.raises(ErreurMetier, match="n'est pas une ville partenaire"):
         base.transaction(
@@ -124,7 +124,7 @@ def test_horaire_refuse_une_ville_inconnue_sans_rien_changer(base: Base) -> None
     assert _journal(base) == []
 
 
-def test_ville_trouvee_par_son_nom_sans_accents(base: Base) -> None:
+def test_ville_trouvee_par_son_nom_sans_accents(base: BaseDonnees) -> None:
     assert base.lecture(lire_configuration, SERVEUR) is None  # la lecture n'amorce rien
     configuration = base.transaction(configuration_amorcee, SERVEUR)
     assert configuration.ville("NAMUR").code == "namur"

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.evolution import recalculer
 from metier.graphiques import donnees_axes, donnees_evolution
 from metier.publications.resume import construire_resume
@@ -80,7 +80,7 @@ def _trois_actions(session: Session) -> None:
 
 
 @pytest.mark.parametrize("cumul", ["tenu par les règles", "reconstruit"])
-def test_une_seule_moyenne_d_avancement(base: Base, cumul: str) -> None:
+def test_une_seule_moyenne_d_avancement(base: BaseDonnees, cumul: str) -> None:
     base.transaction(_trois_actions)
     if cumul == "reconstruit":
         base.transaction(recalculer, SERVEUR)
@@ -100,7 +100,7 @@ def test_une_seule_moyenne_d_avancement(base: Base, cumul: str) -> None:
     )
 
 
-def test_le_rapport_nomme_sa_moyenne(base: Base) -> None:
+def test_le_rapport_nomme_sa_moyenne(base: BaseDonnees) -> None:
     base.transaction(_trois_actions)
     rapport = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
     texte = " ".join(
@@ -109,7 +109,7 @@ def test_le_rapport_nomme_sa_moyenne(base: Base) -> None:
     assert "Avancement moyen des actions non abandonnées : 78 %" in texte.replace("\u00a0", " ")
 
 
-def test_avancement_moyen_d_un_axe_dont_tout_est_abandonne(base: Base) -> None:
+def test_avancement_moyen_d_un_axe_dont_tout_est_abandonne(base: BaseDonnees) -> None:
     def ecrire(session: Session) -> None:
         amorcer_serveur(session, SERVEUR)
         s = Scenario(session, SERVEUR, 5)

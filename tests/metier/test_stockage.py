@@ -3,7 +3,7 @@
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.stockage import LOT_DE_LIGNES, ident, lire_lignes
 from modeles import EntreeJournal
 from tests.scenarios import ALICE, SERVEUR, a_utc
@@ -23,7 +23,7 @@ def _entree(numero: int) -> EntreeJournal:
     )
 
 
-def test_lire_lignes_rend_toutes_les_lignes_par_dela_les_lots(base: Base) -> None:
+def test_lire_lignes_rend_toutes_les_lignes_par_dela_les_lots(base: BaseDonnees) -> None:
     nombre = 2 * LOT_DE_LIGNES + 1  # deux lots pleins et un lot d'une ligne
     lignes = [_entree(n).model_dump(exclude={"id"}) for n in range(nombre)]
     base.transaction(lambda session: session.execute(insert(EntreeJournal), lignes))
@@ -33,7 +33,7 @@ def test_lire_lignes_rend_toutes_les_lignes_par_dela_les_lots(base: Base) -> Non
     assert len({identifiant for identifiant, _ in lues}) == nombre
 
 
-def test_lire_lignes_voit_ce_que_la_session_n_a_pas_encore_ecrit(base: Base) -> None:
+def test_lire_lignes_voit_ce_que_la_session_n_a_pas_encore_ecrit(base: BaseDonnees) -> None:
     def ajouter_puis_lire(session: Session) -> list[str]:
         session.add(_entree(1))
         session.add(_entree(2))
@@ -42,7 +42,7 @@ def test_lire_lignes_voit_ce_que_la_session_n_a_pas_encore_ecrit(base: Base) -> 
     assert sorted(base.transaction(ajouter_puis_lire)) == ["1", "2"]
 
 
-def test_ident_exige_une_ligne_ecrite(base: Base) -> None:
+def test_ident_exige_une_ligne_ecrite(base: BaseDonnees) -> None:
     def sans_puis_avec_flush(session: Session) -> tuple[str, int]:
         entree = _entree(1)
         session.add(entree)

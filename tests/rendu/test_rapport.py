@@ -9,21 +9,21 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.rapport.donnees import Rapport, rassembler_rapport
 from metier.serveurs import amorcer_serveur
-from rendu.rapport import identifiant_lisible, produire_pdf, texte_sur
+from rendu.rapport import identifiant_lisible, produire_pdf, texte_imprimable
 from tests.scenarios import ALICE, MAINTENANT, SERVEUR, Scenario, remplir
 
 
 @pytest.fixture
-def rempli(base: Base) -> Base:
+def rempli(base: BaseDonnees) -> BaseDonnees:
     """La base avec le scénario de deux années."""
     base.transaction(remplir)
     return base
 
 
-def _rapport(base: Base, annee: int = 2026, maintenant: datetime = MAINTENANT) -> Rapport:
+def _rapport(base: BaseDonnees, annee: int = 2026, maintenant: datetime = MAINTENANT) -> Rapport:
     return base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=annee, maintenant=maintenant)
 
 
@@ -33,7 +33,7 @@ def _texte(pdf: bytes) -> tuple[PdfReader, list[str]]:
     return lecteur, [" ".join(page.extract_text().split()) for page in lecteur.pages]
 
 
-def test_le_pdf_se_relit(rempli: Base) -> None:
+def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
     rapport = _rapport(rempli)
     pdf = produire_pdf(rapport, noms={ALICE: "Alice Tremblay"})
     assert pdf.startswith(b"%PDF-")
@@ -63,7 +63,7 @@ def test_le_pdf_se_relit(rempli: Base) -> None:
     assert lecteur.metadata.title == "Protocole de coopération 2024-2026 — Rapport annuel 2026"
 
 
-def test_une_annee_sans_activite_donne_un_rapport_court(base: Base) -> None:
+def test_une_annee_sans_activite_donne_un_rapport_court(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     rapport = _rapport(base, 2024)
     assert rapport.est_vide
@@ -74,7 +74,7 @@ def test_une_annee_sans_activite_donne_un_rapport_court(base: Base) -> None:
     assert "Aucune activité n'est enregistrée pour 2024" in pages[1]
 
 
-def test_textes_hors_latin_1_ne_font_pas_echouer_le_pdf(base: Base) -> None:
+def test_textes_hors_latin_1_ne_font_pas_echouer_le_pdf(base: BaseDonnees) -> None:
     def scenario(session: Session) -> None:
         amorcer_serveur(session, SERVEUR)
         s = Scenario(session, SERVEUR, ALICE)
@@ -98,9 +98,9 @@ def test_identifiant_lisible() -> None:
 
 
 def test_texte_sur() -> None:
-    assert texte_sur("Plantation 🌳 d'arbres") == "Plantation d'arbres"
-    assert texte_sur("👩🏽‍🔬 Recherche") == "Recherche"
-    assert texte_sur("Cœur — « œuvre »") == "Cœur — « œuvre »"
-    assert texte_sur("日本") == "□□"
+    assert texte_imprimable("Plantation 🌳 d'arbres") == "Plantation d'arbres"
+    assert texte_imprimable("👩🏽‍🔬 Recherche") == "Recherche"
+    assert texte_imprimable("Cœur — « œuvre »") == "Cœur — « œuvre »"
+    assert texte_imprimable("日本") == "□□"
     # L'arabe est écrit de droite à gauche : remis dans l'ordre d'affichage, le reste en place.
-    assert texte_sur("Ville مدينة 2026") == "Ville ةنيدم 2026"
+    assert texte_imprimable("Ville مدينة 2026") == "Ville ةنيدم 2026"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lire_trajectoires, termine_le, trajectoire
 from metier.actions.registre import archiver_action, lister_axes, modifier_action
 from metier.graphiques import donnees_axes, donnees_evolution
@@ -132,7 +132,7 @@ def _histoire(session: Session) -> None:
 
 
 @pytest.fixture
-def histoire(base: Base) -> Base:
+def histoire(base: BaseDonnees) -> BaseDonnees:
     base.transaction(_histoire)
     return base
 
@@ -142,7 +142,7 @@ def histoire(base: Base) -> Base:
     [pytest.param(t, a, id=t.date().isoformat()) for t, a in zip(INSTANTS, ATTENDUS, strict=True)],
 )
 def test_resume_evolution_et_rapport_lisent_le_meme_etat(
-    histoire: Base, instant: datetime, attendu: dict[int, float]
+    histoire: BaseDonnees, instant: datetime, attendu: dict[int, float]
 ) -> None:
     # Le post du lundi 9 h résume la semaine qui finit à `instant` ; le graphique et le rapport sont
     # lus au dernier instant de cette semaine.
@@ -176,7 +176,7 @@ def test_resume_evolution_et_rapport_lisent_le_meme_etat(
     [pytest.param(t, a, id=t.date().isoformat()) for t, a in zip(INSTANTS[1:], ATTENDUS, strict=False)],
 )
 def test_le_resume_lit_le_debut_de_semaine_comme_la_fin_de_la_precedente(
-    histoire: Base, instant: datetime, avant: dict[int, float]
+    histoire: BaseDonnees, instant: datetime, avant: dict[int, float]
 ) -> None:
     resume = histoire.lecture(
         construire_resume,
@@ -189,7 +189,7 @@ def test_le_resume_lit_le_debut_de_semaine_comme_la_fin_de_la_precedente(
     )
 
 
-def _selon_la_regle(base: Base, instant: datetime) -> dict[int, float]:
+def _selon_la_regle(base: BaseDonnees, instant: datetime) -> dict[int, float]:
     numeros = {a.id: a.numero for a in base.lecture(lister_axes, guild_id=SERVEUR)}
     par_axe: dict[int, list[int]] = {}
     for t in base.lecture(lire_trajectoires, guild_id=SERVEUR):
@@ -199,7 +199,7 @@ def _selon_la_regle(base: Base, instant: datetime) -> dict[int, float]:
     return {numero: sum(valeurs) / len(valeurs) for numero, valeurs in par_axe.items()}
 
 
-def test_le_rapport_termine_une_action_a_son_dernier_passage(histoire: Base) -> None:
+def test_le_rapport_termine_une_action_a_son_dernier_passage(histoire: BaseDonnees) -> None:
     rapport = histoire.lecture(
         rassembler_rapport, guild_id=SERVEUR, annee=2027, maintenant=a_utc("2027-03-15T12:00")
     )

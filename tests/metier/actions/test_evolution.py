@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bot.base import DOSSIER_MIGRATIONS, Base, creer_moteur
+from bot.base import DOSSIER_MIGRATIONS, BaseDonnees, creer_moteur
 from metier.actions import evolution
 from metier.actions.registre import (
     archiver_action,
@@ -45,7 +45,7 @@ def _axe_id(session: Session, numero: int) -> int:
     return axe.id
 
 
-def test_les_regles_tiennent_le_cumul_comme_l_historique_le_dit(base: Base) -> None:
+def test_les_regles_tiennent_le_cumul_comme_l_historique_le_dit(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     assert base.lecture(_table) == {}
     regles = {"guild_id": SERVEUR, "auteur_id": AUTEUR}
@@ -89,7 +89,7 @@ def test_les_regles_tiennent_le_cumul_comme_l_historique_le_dit(base: Base) -> N
     assert par_axe.ensemble.nombres[-1] == 11
 
 
-def test_le_graphique_lit_le_cumul_quand_il_est_a_jour(base: Base) -> None:
+def test_le_graphique_lit_le_cumul_quand_il_est_a_jour(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     base.transaction(
         creer_action, guild_id=SERVEUR, auteur_id=AUTEUR, titre="Forum", axe_numero=1, maintenant=DEBUT
@@ -127,7 +127,7 @@ def test_le_graphique_lit_le_cumul_quand_il_est_a_jour(base: Base) -> None:
     assert lire() == (0.0,) + (40.0,) * 11
 
 
-def test_recalcule_au_demarrage_les_serveurs_sans_cumul(base: Base) -> None:
+def test_recalcule_au_demarrage_les_serveurs_sans_cumul(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     base.transaction(
         creer_action, guild_id=SERVEUR, auteur_id=AUTEUR, titre="Forum", axe_numero=2, maintenant=DEBUT
@@ -162,7 +162,7 @@ def _migrer(url: str, cible: str, sens: str = "upgrade") -> None:
 
 def test_apres_la_migration_le_cumul_est_a_construire(url_base: str) -> None:
     """Des données d'avant la révision 0005 : le cumul est marqué à construire, puis construit."""
-    base = Base(url_base)
+    base = BaseDonnees(url_base)
     try:
         base.transaction(amorcer_serveur, SERVEUR)
         for numero in (1, 2):
@@ -177,7 +177,7 @@ def test_apres_la_migration_le_cumul_est_a_construire(url_base: str) -> None:
         base.fermer()
         _migrer(url_base, "0004", "downgrade")
         _migrer(url_base, "head")
-        base = Base(url_base)
+        base = BaseDonnees(url_base)
         assert base.lecture(lambda s: s.get(ConfigServeur, SERVEUR).evolution_a_jour) is False
         assert base.lecture(_table) == {}
         assert base.transaction(evolution.recalculer_en_retard) == [SERVEUR]
@@ -188,7 +188,7 @@ def test_apres_la_migration_le_cumul_est_a_construire(url_base: str) -> None:
 
 def test_la_migration_0006_fait_reconstruire_le_cumul_sans_les_abandonnees(url_base: str) -> None:
     """Un cumul construit avec l'ancienne règle (abandonnées comprises) est refait au démarrage."""
-    base = Base(url_base)
+    base = BaseDonnees(url_base)
     try:
         base.transaction(amorcer_serveur, SERVEUR)
         for titre in ("Forum", "Atelier"):
@@ -202,7 +202,7 @@ def test_la_migration_0006_fait_reconstruire_le_cumul_sans_les_abandonnees(url_b
             connexion.execute(text("UPDATE config_serveur SET evolution_a_jour = :vrai"), {"vrai": True})
         moteur.dispose()
         _migrer(url_base, "head")
-        base = Base(url_base)
+        base = BaseDonnees(url_base)
         assert base.lecture(lambda s: s.get(ConfigServeur, SERVEUR).evolution_a_jour) is False
         assert base.transaction(evolution.recalculer_en_retard) == [SERVEUR]
     finally:

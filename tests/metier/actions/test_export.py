@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 from sqlmodel import Session
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.export import ecrire_csv, exporter_actions, exporter_mesures
 from metier.serveurs import amorcer_serveur
 from tests.scenarios import ALICE, SERVEUR, Scenario, a_utc, remplir
@@ -84,7 +84,7 @@ def _action_et_mesure(session: Session) -> None:
     s.mesurer(1, "2026-11-01", "12,5")
 
 
-def test_exports_csv_relisibles(base: Base) -> None:
+def test_exports_csv_relisibles(base: BaseDonnees) -> None:
     base.transaction(_action_et_mesure)
     actions = _lire_csv(base.lecture(partial(exporter_actions, guild_id=SERVEUR)))
     assert len(actions) == 1
@@ -103,7 +103,7 @@ def test_exports_csv_relisibles(base: Base) -> None:
     ]
 
 
-def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: Base) -> None:
+def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: BaseDonnees) -> None:
     base.transaction(remplir)
 
     def numeros(**options: object) -> list[str]:

@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.indicateurs import (
     analyser_nombre,
     creer_indicateur,
@@ -28,12 +28,12 @@ SERVEUR, ALICE = 1, 100
 
 
 @pytest.fixture
-def serveur(base: Base) -> Base:
+def serveur(base: BaseDonnees) -> BaseDonnees:
     base.transaction(amorcer_serveur, SERVEUR)
     return base
 
 
-def indicateur(base: Base, **options):
+def indicateur(base: BaseDonnees, **options):
     valeurs = {
         "nom": "Émissions évitées",
         "axe_numero": 1,
@@ -47,7 +47,7 @@ def indicateur(base: Base, **options):
     )
 
 
-def mesure(base: Base, valeur: str, jour: str | None = None, numero: int = 1):
+def mesure(base: BaseDonnees, valeur: str, jour: str | None = None, numero: int = 1):
     return base.transaction(
         partial(
             mesurer,
@@ -106,12 +106,12 @@ def test_analyser_nombre_refuse(saisie: str, extrait: str) -> None:
         ({"action_numero": 99}, "Il n'y a pas d'action #99"),
     ],
 )
-def test_creer_indicateur_refuse(serveur: Base, options: dict, extrait: str) -> None:
+def test_creer_indicateur_refuse(serveur: BaseDonnees, options: dict, extrait: str) -> None:
     with pytest.raises(ErreurMetier, match=extrait):
         indicateur(serveur, **options)
 
 
-def test_mesures_et_progression(serveur: Base) -> None:
+def test_mesures_et_progression(serveur: BaseDonnees) -> None:
     indicateur(serveur)
     indicateur(
         serveur, nom="Étudiants en mobilité", axe_numero=3, unite="étudiants", cible="40", valeur_depart=None
@@ -154,7 +154,7 @@ def _rattrapage_et_indicateur_importe(session: Session) -> None:
     )
 
 
-def test_progression_d_un_indicateur_partout_la_meme(base: Base) -> None:
+def test_progression_d_un_indicateur_partout_la_meme(base: BaseDonnees) -> None:
     base.transaction(_rattrapage_et_indicateur_importe)
     graphique = base.lecture(donnees_indicateurs, guild_id=SERVEUR, maintenant=MAINTENANT)
     liste = base.lecture(lister_indicateurs, guild_id=SERVEUR)
@@ -169,7 +169,7 @@ def test_progression_d_un_indicateur_partout_la_meme(base: Base) -> None:
     assert progression(5, 5, 4) == 0.0
 
 
-def test_mesurer_rend_la_derniere_mesure_et_pas_le_rattrapage(serveur: Base) -> None:
+def test_mesurer_rend_la_derniere_mesure_et_pas_le_rattrapage(serveur: BaseDonnees) -> None:
     indicateur(serveur)
     mesure(serveur, "18", "2026-11-20")
     etat, saisie = mesure(serveur, "15", "2026-10-01")
@@ -186,18 +186,18 @@ def test_mesurer_rend_la_derniere_mesure_et_pas_le_rattrapage(serveur: Base) -> 
         ("5", "31/02/2026", "février 2026 compte 28 jours"),
     ],
 )
-def test_mesure_refusee(serveur: Base, valeur: str, jour: str | None, extrait: str) -> None:
+def test_mesure_refusee(serveur: BaseDonnees, valeur: str, jour: str | None, extrait: str) -> None:
     indicateur(serveur)
     with pytest.raises(ErreurMetier, match=extrait):
         mesure(serveur, valeur, jour)
 
 
-def test_mesure_d_un_indicateur_inconnu(serveur: Base) -> None:
+def test_mesure_d_un_indicateur_inconnu(serveur: BaseDonnees) -> None:
     with pytest.raises(ErreurMetier, match="Il n'y a pas d'indicateur n° 3"):
         mesure(serveur, "1", numero=3)
 
 
-def test_recherche_indicateurs_sans_accents(serveur: Base) -> None:
+def test_recherche_indicateurs_sans_accents(serveur: BaseDonnees) -> None:
     indicateur(serveur)
     indicateur(serveur, nom="Participants aux ateliers", cible="100", valeur_depart=None)
     assert serveur.lecture(partial(rechercher_indicateurs, guild_id=SERVEUR, saisie="emissions")) == [

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.libelles import Changement, decrire_changements, nom_ville_porteuse
 from metier.serveurs import amorcer_serveur
 from metier.temps import Ville
@@ -29,7 +29,7 @@ def test_nom_ville_porteuse(villes: tuple[Ville, ...], code: str, attendu: str) 
     assert nom_ville_porteuse(villes, code) == attendu
 
 
-def test_chaque_changement_en_mots_francais(base: Base) -> None:
+def test_chaque_changement_en_mots_francais(base: BaseDonnees) -> None:
     def decrire(session: Session) -> tuple[Changement, ...]:
         amorcer_serveur(session, SERVEUR)
         axes = {a.numero: a.id for a in session.exec(select(Axe).where(Axe.guild_id == SERVEUR))}

@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 from sqlmodel import select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.registre import (
     Filtres,
     archiver_action,
@@ -31,20 +31,20 @@ SERVEUR, AUTRE, ALICE, BOB, COORD = 1, 2, 100, 200, 300
 
 
 @pytest.fixture
-def serveur(base: Base) -> Base:
+def serveur(base: BaseDonnees) -> BaseDonnees:
     base.transaction(amorcer_serveur, SERVEUR)
     base.transaction(amorcer_serveur, AUTRE)
     return base
 
 
-def creer(base: Base, titre: str = "Plantation de 500 arbres", **options) -> Action:
+def creer(base: BaseDonnees, titre: str = "Plantation de 500 arbres", **options) -> Action:
     options.setdefault("axe_numero", 1)
     options.setdefault("guild_id", SERVEUR)
     options.setdefault("auteur_id", ALICE)
     return base.transaction(partial(creer_action, titre=titre, maintenant=MAINTENANT, **options))
 
 
-def test_creer_numerote_par_serveur_et_historise(serveur: Base) -> None:
+def test_creer_numerote_par_serveur_et_historise(serveur: BaseDonnees) -> None:
     premiere = creer(
         serveur, objectif="1.2", ville="namur", echeance="31/03/2027", partenaires="UNamur; bep, BEP"
     )
@@ -80,7 +80,7 @@ def test_creer_numerote_par_serveur_et_historise(serveur: Base) -> None:
         ({"partenaires": "P" * 41}, "dépasse 40 caractères"),
     ],
 )
-def test_creer_refuse_les_saisies_invalides(serveur: Base, options: dict, extrait: str) -> None:
+def test_creer_refuse_les_saisies_invalides(serveur: BaseDonnees, options: dict, extrait: str) -> None:
     options = dict(options)  # le même dictionnaire sert aux deux bases
     titre = options.pop("titre", "Titre valide")
     with pytest.raises(ErreurMetier, match=extrait):
@@ -88,11 +88,13 @@ def test_creer_refuse_les_saisies_invalides(serveur: Base, options: dict, extrai
     assert serveur.lecture(lambda s: s.exec(select(Action)).all()) == []
 
 
-def test_titre_de_200_caracteres_accepte(serveur: Base) -> None:
+def test_titre_de_200_caracteres_accepte(serveur: BaseDonnees) -> None:
     assert len(creer(serveur, "é" * 200).titre) == 200
 
 
-def avancer(base: Base, pourcentage: int, *, auteur: int = ALICE, coordination: bool = False, note=None):
+def avancer(
+    base: BaseDonnees, pourcentage: int, *, auteur: int = ALICE, coordination: bool = False, note=None
+):
     return base.transaction(
         partial(
             mettre_a_jour_avancement,
@@ -107,7 +109,7 @@ def avancer(base: Base, pourcentage: int, *, auteur: int = ALICE, coordination: 
     )
 
 
-def test_avancement_passe_en_cours_et_propose_de_terminer_a_100(serveur: Base) -> None:
+def test_avancement_passe_en_cours_et_propose_de_terminer_a_100(serveur: BaseDonnees) -> None:
     creer(serveur)
     resultat = avancer(serveur, 40, note="Premier lot planté")
     assert resultat.action.statut == StatutAction.EN_COURS
@@ -120,13 +122,13 @@ def test_avancement_passe_en_cours_et_propose_de_terminer_a_100(serveur: Base) -
 
 
 @pytest.mark.parametrize("pourcentage", [-1, 101, 1000])
-def test_avancement_hors_bornes_refuse(serveur: Base, pourcentage: int) -> None:
+def test_avancement_hors_bornes_refuse(serveur: BaseDonnees, pourcentage: int) -> None:
     creer(serveur)
     with pytest.raises(ErreurMetier, match="entre 0 et 100"):
         avancer(serveur, pourcentage)
 
 
-def test_droits_responsable_auteur_coordination(serveur: Base) -> None:
+def test_droits_responsable_auteur_coordination(serveur: BaseDonnees) -> None:
     creer(serveur, responsable_id=BOB)
     with pytest.raises(RefusDroits, match="Rien n'a été modifié"):
         avancer(serveur, 10, auteur=COORD)
@@ -146,7 +148,7 @@ def test_droits_responsable_auteur_coordination(serveur: Base) -> None:
         )
 
 
-def statut(base: Base, valeur: str, numero: int = 1):
+def statut(base: BaseDonnees, valeur: str, numero: int = 1):
     return base.transaction(
         partial(
             changer_statut,
@@ -160,7 +162,7 @@ def statut(base: Base, valeur: str, numero: int = 1):
     )
 
 
-def test_terminee_veut_dire_100_pour_cent_et_se_fige(serveur: Base) -> None:
+def test_terminee_veut_dire_100_pour_cent_et_se_fige(serveur: BaseDonnees) -> None:
     creer(serveur)
     avancer(serveur, 60)
     assert statut(serveur, "terminee").action.avancement == 100
@@ -170,7 +172,7 @@ def test_terminee_veut_dire_100_pour_cent_et_se_fige(serveur: Base) -> None:
         statut(serveur, "finie")
 
 
-def test_numero_inconnu_archive_ou_d_un_autre_serveur(serveur: Base) -> None:
+def test_numero_inconnu_archive_ou_d_un_autre_serveur(serveur: BaseDonnees) -> None:
     creer(serveur, guild_id=AUTRE)
     with pytest.raises(ErreurMetier, match="Il n'y a pas d'action #1 sur ce serveur"):
         avancer(serveur, 10)
@@ -205,7 +207,7 @@ def test_lire_numero_refuse(saisie: str) -> None:
         lire_numero(saisie)
 
 
-def test_modifier_journalise_ancien_et_nouveau(serveur: Base) -> None:
+def test_modifier_journalise_ancien_et_nouveau(serveur: BaseDonnees) -> None:
     creer(serveur, objectif="1.1")
     resultat = serveur.transaction(
         partial(
@@ -241,7 +243,7 @@ def test_modifier_journalise_ancien_et_nouveau(serveur: Base) -> None:
         )
 
 
-def test_modifier_dit_chaque_changement_en_francais(serveur: Base) -> None:
+def test_modifier_dit_chaque_changement_en_francais(serveur: BaseDonnees) -> None:
     creer(serveur, objectif="1.1", ville="namur", echeance="15/12/2026", partenaires="UNamur")
     resultat = serveur.transaction(
         partial(
@@ -273,7 +275,7 @@ def test_modifier_dit_chaque_changement_en_francais(serveur: Base) -> None:
     assert [c.saisi for c in resultat.en_mots] == [True, False, False, False, False, False, False, True]
 
 
-def test_modifier_sans_changement_n_ecrit_rien(serveur: Base) -> None:
+def test_modifier_sans_changement_n_ecrit_rien(serveur: BaseDonnees) -> None:
     creer(serveur, echeance="15/12/2026")
     resultat = serveur.transaction(
         partial(
@@ -292,7 +294,7 @@ def test_modifier_sans_changement_n_ecrit_rien(serveur: Base) -> None:
     assert journal == ["creation"]
 
 
-def test_avancement_et_statut_dits_en_francais(serveur: Base) -> None:
+def test_avancement_et_statut_dits_en_francais(serveur: BaseDonnees) -> None:
     creer(serveur)
     resultat = serveur.transaction(
         partial(
@@ -311,7 +313,7 @@ def test_avancement_et_statut_dits_en_francais(serveur: Base) -> None:
     ]
 
 
-def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
+def test_liste_filtre_et_trie_les_retards_en_premier(serveur: BaseDonnees) -> None:
     creer(serveur, "Sans échéance")
     creer(serveur, "Échéance lointaine", echeance="2027-06-01", ville="terrebonne")
     creer(serveur, "Bientôt", echeance="2026-12-01", responsable_id=BOB)
@@ -339,7 +341,7 @@ def test_liste_filtre_et_trie_les_retards_en_premier(serveur: Base) -> None:
     assert titres(statut=StatutAction.EN_COURS) == []
 
 
-def test_liste_met_les_actions_closes_en_dernier(serveur: Base) -> None:
+def test_liste_met_les_actions_closes_en_dernier(serveur: BaseDonnees) -> None:
     creer(serveur, "Abandonnée", echeance="2026-12-01")
     creer(serveur, "Ouverte sans échéance")
     creer(serveur, "Ouverte", echeance="2027-06-01")
@@ -378,7 +380,7 @@ APRES_MINUIT_A_NAMUR = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # 23 h 30 le 30
     [("terrebonne", date(2026, 11, 30), []), ("namur", date(2026, 12, 1), [1])],
 )
 def test_liste_et_graphiques_comptent_les_jours_dans_la_ville_de_reference(
-    serveur: Base, reference: str, jour: date, en_retard: list[int]
+    serveur: BaseDonnees, reference: str, jour: date, en_retard: list[int]
 ) -> None:
     creer(serveur, "Échéance le 30 novembre", echeance="2026-11-30")
     serveur.transaction(
@@ -401,7 +403,7 @@ def test_liste_et_graphiques_comptent_les_jours_dans_la_ville_de_reference(
     assert {lire(donnees).au for donnees in (donnees_axes, donnees_statuts, donnees_indicateurs)} == {jour}
 
 
-def test_liste_paginee(serveur: Base) -> None:
+def test_liste_paginee(serveur: BaseDonnees) -> None:
     for i in range(23):
         creer(serveur, f"Action {i}")
     pages = [
@@ -417,7 +419,7 @@ def test_liste_paginee(serveur: Base) -> None:
     ]
 
 
-def test_recherche_par_numero_ou_mots_sans_accents(serveur: Base) -> None:
+def test_recherche_par_numero_ou_mots_sans_accents(serveur: BaseDonnees) -> None:
     creer(serveur, "Échanges d'étudiants UNamur – UQTR", axe_numero=3)
     creer(serveur, "Plantation d'arbres")
     creer(serveur, "Étude sur les îlots de chaleur")
@@ -454,7 +456,7 @@ def test_echeance_en_mots() -> None:
     assert echeance_en_mots(action, jour) == "terminée"
 
 
-def test_deux_mises_a_jour_simultanees_ne_se_perdent_pas(serveur: Base) -> None:
+def test_deux_mises_a_jour_simultanees_ne_se_perdent_pas(serveur: BaseDonnees) -> None:
     creer(serveur, responsable_id=BOB)
     depart = threading.Barrier(2)
     erreurs: list[BaseException] = []

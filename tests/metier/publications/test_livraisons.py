@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.publications.livraisons import TypeLivraison, planifier_avis_ecart, planifier_resume
 from metier.serveurs import amorcer_serveur
 from modeles import ConfigServeur, Livraison
@@ -18,7 +18,7 @@ AUTOMNE_2027 = [
 ]
 
 
-def _avis(base: Base) -> list[tuple[str, datetime]]:
+def _avis(base: BaseDonnees) -> list[tuple[str, datetime]]:
     return base.lecture(
         lambda s: [
             (livraison.cle, livraison.echeance)
@@ -31,13 +31,13 @@ def _avis(base: Base) -> list[tuple[str, datetime]]:
     )
 
 
-def test_avis_d_automne_planifies_ensemble_une_semaine_avant_chacun(base: Base) -> None:
+def test_avis_d_automne_planifies_ensemble_une_semaine_avant_chacun(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=datetime(2027, 10, 1, tzinfo=UTC))
     assert _avis(base) == AUTOMNE_2027
 
 
-def test_preparations_toutes_les_12_h_ne_retardent_ni_ne_doublent_l_avis(base: Base) -> None:
+def test_preparations_toutes_les_12_h_ne_retardent_ni_ne_doublent_l_avis(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     instant = datetime(2027, 10, 1, 0, 59, tzinfo=UTC)  # le pire déphasage : 00 h 59 et 12 h 59
     while instant < datetime(2027, 11, 8, tzinfo=UTC):
@@ -46,14 +46,14 @@ def test_preparations_toutes_les_12_h_ne_retardent_ni_ne_doublent_l_avis(base: B
     assert _avis(base) == AUTOMNE_2027
 
 
-def test_avis_d_un_changement_deja_dans_la_semaine_part_tout_de_suite(base: Base) -> None:
+def test_avis_d_un_changement_deja_dans_la_semaine_part_tout_de_suite(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     maintenant = datetime(2027, 10, 28, 9, tzinfo=UTC)  # serveur configuré trois jours avant
     base.transaction(planifier_avis_ecart, guild_id=SERVEUR, maintenant=maintenant)
     assert _avis(base) == [("ecart:namur:20271031T0100Z", maintenant), AUTOMNE_2027[1]]
 
 
-def test_resume_d_une_ville_retiree_suit_la_ville_de_reference(base: Base) -> None:
+def test_resume_d_une_ville_retiree_suit_la_ville_de_reference(base: BaseDonnees) -> None:
     def planifier(session: Session) -> list[datetime]:
         amorcer_serveur(session, SERVEUR)
         config = session.exec(select(ConfigServeur).where(ConfigServeur.guild_id == SERVEUR)).one()

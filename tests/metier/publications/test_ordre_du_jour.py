@@ -5,7 +5,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.actions.registre import archiver_action
 from metier.publications.ordre_du_jour import OrdreDuJour, ordre_du_jour
 from metier.serveurs import amorcer_serveur
@@ -55,13 +55,13 @@ def _registre(session: Session) -> None:
     autre.avancer(1, "2027-03-10T12:00", 30)
 
 
-def _ordre(base: Base, limite: int = 10) -> OrdreDuJour:
+def _ordre(base: BaseDonnees, limite: int = 10) -> OrdreDuJour:
     return base.lecture(
         partial(ordre_du_jour, guild_id=SERVEUR, depuis=DEPUIS, jour=JOUR, jusqu_au=JUSQU_AU, limite=limite)
     )
 
 
-def test_ce_qui_a_bouge_depuis_la_seance_precedente(base: Base) -> None:
+def test_ce_qui_a_bouge_depuis_la_seance_precedente(base: BaseDonnees) -> None:
     base.transaction(_registre)
     ordre = _ordre(base)
     # La plus récemment modifiée d'abord ; ni l'archivée, ni l'action d'avant la séance, ni l'autre serveur.
@@ -74,7 +74,7 @@ def test_ce_qui_a_bouge_depuis_la_seance_precedente(base: Base) -> None:
     assert (ordre.mises_a_jour[1].avancement, ordre.mises_a_jour[2].avancement) == (100, 40)
 
 
-def test_ce_qui_est_en_retard_et_ce_qui_arrive(base: Base) -> None:
+def test_ce_qui_est_en_retard_et_ce_qui_arrive(base: BaseDonnees) -> None:
     base.transaction(_registre)
     ordre = _ordre(base)
     # En retard : échéance passée, ni terminée ni abandonnée ni archivée ; la plus ancienne d'abord.
@@ -92,7 +92,7 @@ def test_ce_qui_est_en_retard_et_ce_qui_arrive(base: Base) -> None:
     assert not ordre.est_vide
 
 
-def test_les_listes_sont_coupees_mais_les_totaux_comptent_tout(base: Base) -> None:
+def test_les_listes_sont_coupees_mais_les_totaux_comptent_tout(base: BaseDonnees) -> None:
     base.transaction(_registre)
     ordre = _ordre(base, limite=2)
     assert [p.numero for p in ordre.mises_a_jour] == [10, 5]
@@ -101,7 +101,7 @@ def test_les_listes_sont_coupees_mais_les_totaux_comptent_tout(base: Base) -> No
     assert ordre.totaux == (4, 3, 2)
 
 
-def test_rien_a_signaler(base: Base) -> None:
+def test_rien_a_signaler(base: BaseDonnees) -> None:
     def registre_calme(session: Session) -> None:
         amorcer_serveur(session, SERVEUR)
         Scenario(session, SERVEUR, ALICE).action(

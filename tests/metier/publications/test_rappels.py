@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
 from metier.publications.rappels import ContexteRappel, compter_presences, contexte_rappel, repondre_presence
 from metier.reunions.registre import annuler_reunion, planifier_reunion
@@ -24,12 +24,12 @@ def _comite(session: Session) -> int:
 
 
 @pytest.fixture
-def rempli(base: Base) -> Base:
+def rempli(base: BaseDonnees) -> BaseDonnees:
     base.transaction(remplir)
     return base
 
 
-def _repondre(base: Base, membre: int, reponse: str, **options: object) -> dict[str, int]:
+def _repondre(base: BaseDonnees, membre: int, reponse: str, **options: object) -> dict[str, int]:
     valeurs: dict[str, object] = {
         "guild_id": SERVEUR,
         "reunion_id": base.lecture(_comite),
@@ -42,7 +42,7 @@ def _repondre(base: Base, membre: int, reponse: str, **options: object) -> dict[
     return base.transaction(partial(repondre_presence, **valeurs))  # type: ignore[arg-type]
 
 
-def test_presences_comptees_dans_l_ordre_present_absent_peut_etre(rempli: Base) -> None:
+def test_presences_comptees_dans_l_ordre_present_absent_peut_etre(rempli: BaseDonnees) -> None:
     comptes = rempli.lecture(compter_presences, reunion_id=rempli.lecture(_comite), debut=SEANCE_DE_MARS)
     assert list(comptes.items()) == [("present", 2), ("absent", 1), ("peut_etre", 1)]
     autre_seance = rempli.lecture(
@@ -51,7 +51,7 @@ def test_presences_comptees_dans_l_ordre_present_absent_peut_etre(rempli: Base) 
     assert autre_seance == {"present": 0, "absent": 0, "peut_etre": 0}
 
 
-def test_une_reponse_changee_remplace_l_ancienne(rempli: Base) -> None:
+def test_une_reponse_changee_remplace_l_ancienne(rempli: BaseDonnees) -> None:
     assert _repondre(rempli, BOB, "absent") == {"present": 1, "absent": 2, "peut_etre": 1}
     assert _repondre(rempli, BOB, "absent") == {"present": 1, "absent": 2, "peut_etre": 1}  # redit : rien
     assert _repondre(rempli, 99, "present") == {"present": 2, "absent": 2, "peut_etre": 1}
@@ -74,7 +74,7 @@ def test_une_reponse_changee_remplace_l_ancienne(rempli: Base) -> None:
         ({"maintenant": SEANCE_DE_MARS}, "Cette séance a déjà commencé : les réponses sont closes."),
     ],
 )
-def test_reponse_refusee(rempli: Base, options: dict[str, object], message: str) -> None:
+def test_reponse_refusee(rempli: BaseDonnees, options: dict[str, object], message: str) -> None:
     autres = {cle: valeur for cle, valeur in options.items() if cle != "reponse"}
     with pytest.raises(ErreurMetier) as erreur:
         _repondre(rempli, BOB, str(options.get("reponse", "absent")), **autres)
@@ -155,11 +155,11 @@ def _semaine_du_comite(session: Session) -> int:
     return ident(livraison)
 
 
-def _contexte(base: Base, livraison_id: int) -> ContexteRappel | None:
+def _contexte(base: BaseDonnees, livraison_id: int) -> ContexteRappel | None:
     return base.lecture(contexte_rappel, livraison_id=livraison_id, maintenant=MAINTENANT)
 
 
-def test_contexte_d_un_rappel(base: Base) -> None:
+def test_contexte_d_un_rappel(base: BaseDonnees) -> None:
     contexte = _contexte(base, base.transaction(_semaine_du_comite))
     assert contexte is not None
     assert (contexte.reunion.titre, contexte.seance.debut, contexte.seance.fin) == (
@@ -177,7 +177,7 @@ def test_contexte_d_un_rappel(base: Base) -> None:
     assert [p.numero for p in ordre.echeances] == [5, 2]  # jusqu'à la séance suivante, le 23 mars compris
 
 
-def test_pas_de_contexte_pour_une_seance_annulee_ou_une_livraison_inconnue(base: Base) -> None:
+def test_pas_de_contexte_pour_une_seance_annulee_ou_une_livraison_inconnue(base: BaseDonnees) -> None:
     livraison_id = base.transaction(_semaine_du_comite)
     annuler = partial(annuler_reunion, guild_id=SERVEUR, numero=1, auteur_id=ALICE, maintenant=MAINTENANT)
     base.transaction(annuler, occurrence=SEANCE)
@@ -185,7 +185,7 @@ def test_pas_de_contexte_pour_une_seance_annulee_ou_une_livraison_inconnue(base:
     assert _contexte(base, livraison_id + 1) is None  # livraison inconnue
 
 
-def test_pas_de_contexte_pour_une_serie_annulee(base: Base) -> None:
+def test_pas_de_contexte_pour_une_serie_annulee(base: BaseDonnees) -> None:
     livraison_id = base.transaction(_semaine_du_comite)
     base.transaction(
         partial(
@@ -200,7 +200,7 @@ def test_pas_de_contexte_pour_une_serie_annulee(base: Base) -> None:
     assert _contexte(base, livraison_id) is None
 
 
-def test_premiere_seance_ordre_du_jour_depuis_la_creation(base: Base) -> None:
+def test_premiere_seance_ordre_du_jour_depuis_la_creation(base: BaseDonnees) -> None:
     livraison_id = base.transaction(_semaine_du_comite)
 
     def viser_la_premiere(session: Session) -> None:

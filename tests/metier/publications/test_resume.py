@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlmodel import Session, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.publications.resume import MAX_ELEMENTS, MAX_REUNIONS, construire_resume, periode, semaine_resumee
 from metier.serveurs import amorcer_serveur
 from metier.temps import Ville
@@ -101,18 +101,18 @@ def _historique(
     session.flush()
 
 
-def _resume(base: Base, maintenant: datetime = JEUDI, **options: object):
+def _resume(base: BaseDonnees, maintenant: datetime = JEUDI, **options: object):
     return base.lecture(construire_resume, guild_id=SERVEUR, maintenant=maintenant, **options)
 
 
 @pytest.fixture
-def serveur(base: Base) -> Base:
+def serveur(base: BaseDonnees) -> BaseDonnees:
     base.transaction(amorcer_serveur, SERVEUR)
     base.transaction(amorcer_serveur, AUTRE_SERVEUR)
     return base
 
 
-def test_registre_vide(serveur: Base) -> None:
+def test_registre_vide(serveur: BaseDonnees) -> None:
     resume = _resume(serveur)
     assert resume.titre == "Semaine 10 : du 8 au 14 mars 2027"
     assert (resume.debut, resume.fin, resume.en_cours) == (DEBUT, FIN, True)
@@ -164,7 +164,7 @@ def _semaine_chargee(session: Session) -> None:
     _historique(session, a7, "2027-03-01", 10, "terminee", 5)
 
 
-def test_avancement_par_axe_et_variation_sur_la_semaine(serveur: Base) -> None:
+def test_avancement_par_axe_et_variation_sur_la_semaine(serveur: BaseDonnees) -> None:
     serveur.transaction(_semaine_chargee)
     resume = _resume(serveur)
     axes = {a.numero: a for a in resume.axes}
@@ -179,7 +179,7 @@ def test_avancement_par_axe_et_variation_sur_la_semaine(serveur: Base) -> None:
     assert resume.moyenne == pytest.approx((60 + 50 + 0 + 100 + 30 + 10) / 6)
 
 
-def test_terminees_creees_et_mises_a_jour_avec_leurs_auteurs(serveur: Base) -> None:
+def test_terminees_creees_et_mises_a_jour_avec_leurs_auteurs(serveur: BaseDonnees) -> None:
     serveur.transaction(_semaine_chargee)
     resume = _resume(serveur)
     assert [(a.numero, a.auteurs) for a in resume.terminees.elements] == [(4, (9,))]
@@ -200,7 +200,7 @@ def test_terminees_creees_et_mises_a_jour_avec_leurs_auteurs(serveur: Base) -> N
     assert not resume.est_calme
 
 
-def test_semaine_ecoulee_vue_le_lundi_sans_ce_qui_a_suivi(serveur: Base) -> None:
+def test_semaine_ecoulee_vue_le_lundi_sans_ce_qui_a_suivi(serveur: BaseDonnees) -> None:
     serveur.transaction(_semaine_chargee)
 
     def lundi_matin(session: Session) -> None:
@@ -229,14 +229,14 @@ def test_semaine_ecoulee_vue_le_lundi_sans_ce_qui_a_suivi(serveur: Base) -> None
     assert 3 not in dict(resume.contributeurs.elements)
 
 
-def test_publie_en_retard_resume_la_semaine_de_son_echeance(serveur: Base) -> None:
+def test_publie_en_retard_resume_la_semaine_de_son_echeance(serveur: BaseDonnees) -> None:
     mercredi = _instant("2027-03-17 15:00")
     resume = _resume(serveur, mercredi, reference=_instant("2027-03-15 13:00"))
     assert (resume.lundi, resume.en_cours) == (date(2027, 3, 8), False)
     assert _resume(serveur, mercredi).lundi == date(2027, 3, 15)
 
 
-def test_en_retard_et_echeances_des_14_jours(serveur: Base) -> None:
+def test_en_retard_et_echeances_des_14_jours(serveur: BaseDonnees) -> None:
     def remplir(session: Session) -> None:
         for numero in range(1, 26):  # 25 en retard, du 1er au 25 février
             _action(session, numero, 1, echeance=date(2027, 2, numero))
@@ -257,7 +257,7 @@ def test_en_retard_et_echeances_des_14_jours(serveur: Base) -> None:
     assert resume.echeances.total == 2
 
 
-def test_indicateurs_mesures_dans_la_semaine(serveur: Base) -> None:
+def test_indicateurs_mesures_dans_la_semaine(serveur: BaseDonnees) -> None:
     def remplir(session: Session) -> None:
         axe = _axes(session)
 
@@ -301,7 +301,7 @@ def test_indicateurs_mesures_dans_la_semaine(serveur: Base) -> None:
     ]
 
 
-def test_prochaines_reunions_dans_l_horloge_de_leur_ville(serveur: Base) -> None:
+def test_prochaines_reunions_dans_l_horloge_de_leur_ville(serveur: BaseDonnees) -> None:
     def planifier(session: Session) -> None:
         for numero in range(1, 8):
             session.add(
@@ -327,7 +327,7 @@ def test_prochaines_reunions_dans_l_horloge_de_leur_ville(serveur: Base) -> None
     assert resume.reunions.elements[1].occurrence.debut == _instant("2027-03-17 14:00")  # 10 h à Terrebonne
 
 
-def test_la_ville_du_resume_fixe_la_semaine(serveur: Base) -> None:
+def test_la_ville_du_resume_fixe_la_semaine(serveur: BaseDonnees) -> None:
     def namur(session: Session) -> None:
         config = session.get(ConfigServeur, SERVEUR)
         assert config is not None

@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from sqlmodel import select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
 from metier.rapport.donnees import (
     DEFINITION_BONNE_VOIE,
@@ -28,13 +28,13 @@ from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, a_u
 
 
 @pytest.fixture
-def rempli(base: Base) -> Base:
+def rempli(base: BaseDonnees) -> BaseDonnees:
     """La base avec le scénario de deux années."""
     base.transaction(remplir)
     return base
 
 
-def _rapport(base: Base, annee: int = 2026, maintenant: datetime = MAINTENANT) -> Rapport:
+def _rapport(base: BaseDonnees, annee: int = 2026, maintenant: datetime = MAINTENANT) -> Rapport:
     return base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=annee, maintenant=maintenant)
 
 
@@ -45,7 +45,7 @@ def _section(rapport: Rapport, numero: int):  # type: ignore[no-untyped-def]
 # --- Données ------------------------------------------------------------------------------------
 
 
-def test_rapport_de_l_annee_en_cours(rempli: Base) -> None:
+def test_rapport_de_l_annee_en_cours(rempli: BaseDonnees) -> None:
     rapport = _rapport(rempli)
     assert (rapport.du, rapport.au, rapport.annee_complete) == (date(2026, 1, 1), date(2026, 11, 26), False)
     assert [s.libelle for s in rapport.sections] == [
@@ -68,7 +68,7 @@ def test_rapport_de_l_annee_en_cours(rempli: Base) -> None:
     assert rapport.nb_terminees == 1
 
 
-def test_une_annee_passee_est_montree_telle_qu_au_31_decembre(rempli: Base) -> None:
+def test_une_annee_passee_est_montree_telle_qu_au_31_decembre(rempli: BaseDonnees) -> None:
     rapport = _rapport(rempli, 2025)
     assert (rapport.au, rapport.annee_complete) == (date(2025, 12, 31), True)
     climat, social, universites = rapport.sections
@@ -83,7 +83,7 @@ def test_une_annee_passee_est_montree_telle_qu_au_31_decembre(rempli: Base) -> N
     assert rapport.seances == ()
 
 
-def test_indicateurs_mesures_de_l_annee_et_bonne_voie(rempli: Base) -> None:
+def test_indicateurs_mesures_de_l_annee_et_bonne_voie(rempli: BaseDonnees) -> None:
     rapport = _rapport(rempli)
     arbres = _section(rapport, 1).indicateurs[0]
     assert [(m.date, m.valeur) for m in arbres.mesures] == [
@@ -112,7 +112,7 @@ def test_part_attendue() -> None:
     assert part_attendue(date(2027, 2, 1), date(2027, 3, 1)) == 100.0  # après le protocole : la cible
 
 
-def test_seances_de_l_annee_et_presences(rempli: Base) -> None:
+def test_seances_de_l_annee_et_presences(rempli: BaseDonnees) -> None:
     rapport = _rapport(rempli)
     debuts = [s.debut for s in rapport.seances]
     assert a_utc("2026-04-14T14:00") not in debuts  # annulée
@@ -145,7 +145,7 @@ def test_annees_refusees(annee: int, extrait: str) -> None:
     ],
 )
 def test_le_nouvel_an_compte_dans_la_ville_de_reference(
-    rempli: Base, reference: str, annee: int, periode: tuple[date, date]
+    rempli: BaseDonnees, reference: str, annee: int, periode: tuple[date, date]
 ) -> None:
     veille = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # déjà le 1er janvier 2027 à Namur, pas à Terrebonne
     rempli.transaction(
@@ -165,12 +165,12 @@ def test_le_nouvel_an_compte_dans_la_ville_de_reference(
         _rapport(rempli, annee + 1, maintenant=veille)
 
 
-def test_serveur_inconnu(base: Base) -> None:
+def test_serveur_inconnu(base: BaseDonnees) -> None:
     with pytest.raises(ErreurMetier, match="Le serveur 999 est inconnu"):
         base.lecture(rassembler_rapport, guild_id=999, annee=2026, maintenant=MAINTENANT)
 
 
-def test_csv_de_l_annee_au_format_de_l_export(rempli: Base) -> None:
+def test_csv_de_l_annee_au_format_de_l_export(rempli: BaseDonnees) -> None:
     dossier: Dossier = rempli.lecture(rassembler, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
     assert dossier.csv_actions.startswith(b"\xef\xbb\xbf")
     actions = list(csv.DictReader(io.StringIO(dossier.csv_actions.decode("utf-8-sig")), delimiter=";"))
@@ -189,7 +189,7 @@ def test_csv_de_l_annee_au_format_de_l_export(rempli: Base) -> None:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def test_la_base_n_est_pas_modifiee_par_le_rapport(rempli: Base) -> None:
+def test_la_base_n_est_pas_modifiee_par_le_rapport(rempli: BaseDonnees) -> None:
     avant = rempli.lecture(lambda s: [(a.numero, a.statut, a.avancement) for a in s.exec(select(Action))])
     produire_pdf(_rapport(rempli))
     assert (

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.base import Base
+from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
 from metier.reunions.registre import (
     ReunionPlanifiee,
@@ -28,7 +28,7 @@ MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SERVEUR, AUTRE_SERVEUR = 111, 222
 
 
-def planifier(base: Base, **changements: object) -> ReunionPlanifiee:
+def planifier(base: BaseDonnees, **changements: object) -> ReunionPlanifiee:
     options: dict[str, object] = {
         "guild_id": SERVEUR,
         "auteur_id": AUTEUR,
@@ -47,7 +47,7 @@ def planifier(base: Base, **changements: object) -> ReunionPlanifiee:
     return base.transaction(planifier_reunion, **options)
 
 
-def test_planifier_enregistre_la_serie_et_ses_prochaines_seances(base: Base) -> None:
+def test_planifier_enregistre_la_serie_et_ses_prochaines_seances(base: BaseDonnees) -> None:
     planifiee = planifier(base)
     reunion = base.lecture(lire_reunion, guild_id=SERVEUR, numero=1)
     assert (reunion.ville, reunion.fuseau, reunion.heure_locale, reunion.pli) == (
@@ -77,14 +77,14 @@ def test_planifier_enregistre_la_serie_et_ses_prochaines_seances(base: Base) -> 
     assert entrees["heure_locale"] == "10:00"
 
 
-def test_planifier_heure_ambigue_le_dit(base: Base) -> None:
+def test_planifier_heure_ambigue_le_dit(base: BaseDonnees) -> None:
     planifiee = planifier(base, jour=date(2027, 11, 7), heure=time(1, 30), recurrence=Recurrence.AUCUNE)
     assert planifiee.message is not None
     assert planifiee.message.startswith(f"01{NB}h{NB}30 survient deux fois le dimanche 7 novembre 2027")
     assert [o.debut for o in planifiee.prochaines] == [utc(2027, 11, 7, 5, 30)]
 
 
-def test_planifier_heure_de_namur(base: Base) -> None:
+def test_planifier_heure_de_namur(base: BaseDonnees) -> None:
     planifiee = planifier(base, ville_code="Namur", heure=time(16), recurrence=Recurrence.AUCUNE)
     assert planifiee.reunion.fuseau == "Europe/Brussels"
     assert [o.debut for o in planifiee.prochaines] == [utc(2027, 3, 2, 15)]
@@ -103,7 +103,7 @@ def test_planifier_heure_de_namur(base: Base) -> None:
         ({"rappels": [H, H]}, "Rappels refusés"),
     ],
 )
-def test_planifier_refuse(base: Base, changements: dict[str, object], message: str) -> None:
+def test_planifier_refuse(base: BaseDonnees, changements: dict[str, object], message: str) -> None:
     with pytest.raises(ErreurMetier) as erreur:
         planifier(base, **changements)
     assert erreur.value.message.startswith(message)
@@ -112,7 +112,7 @@ def test_planifier_refuse(base: Base, changements: dict[str, object], message: s
     assert base.lecture(lambda s: s.exec(select(Reunion)).all()) == []
 
 
-def test_numerotation_par_serveur_et_separation(base: Base) -> None:
+def test_numerotation_par_serveur_et_separation(base: BaseDonnees) -> None:
     numeros = [planifier(base, titre=f"Réunion {n}").reunion.numero for n in range(3)]
     autre = planifier(base, guild_id=AUTRE_SERVEUR, titre="Chez l'autre").reunion
     assert numeros == [1, 2, 3]
@@ -134,7 +134,7 @@ def test_numerotation_par_serveur_et_separation(base: Base) -> None:
     assert [r.titre for r, _ in liste] == ["Chez l'autre"]
 
 
-def test_lister_la_plus_proche_d_abord(base: Base) -> None:
+def test_lister_la_plus_proche_d_abord(base: BaseDonnees) -> None:
     planifier(base, titre="Mensuelle", jour=date(2027, 1, 5), recurrence=Recurrence.MENSUELLE)
     planifier(base, titre="Unique", jour=date(2026, 12, 1), recurrence=Recurrence.AUCUNE)
     planifier(base, titre="Hebdo", jour=date(2026, 12, 3), heure=time(9))
@@ -145,7 +145,7 @@ def test_lister_la_plus_proche_d_abord(base: Base) -> None:
     ]
 
 
-def test_annuler_une_seance_la_retire(base: Base) -> None:
+def test_annuler_une_seance_la_retire(base: BaseDonnees) -> None:
     planifier(base)
     annulation = base.transaction(
         annuler_reunion,
@@ -192,7 +192,7 @@ def test_annuler_une_seance_la_retire(base: Base) -> None:
     ],
 )
 def test_annuler_une_seance_refuse(
-    base: Base, occurrence: datetime, maintenant: datetime, message: str
+    base: BaseDonnees, occurrence: datetime, maintenant: datetime, message: str
 ) -> None:
     planifier(base)
     with pytest.raises(ErreurMetier, match=message):
@@ -207,7 +207,7 @@ def test_annuler_une_seance_refuse(
     assert base.lecture(lambda s: s.exec(select(OccurrenceAnnulee)).all()) == []
 
 
-def test_annuler_la_serie(base: Base) -> None:
+def test_annuler_la_serie(base: BaseDonnees) -> None:
     planifier(base)
     planifier(base, titre="Autre", recurrence=Recurrence.AUCUNE)
     annulation = base.transaction(
@@ -245,7 +245,7 @@ def test_annuler_la_serie(base: Base) -> None:
     assert base.lecture(journal) == [("reunion", "1", "True")]
 
 
-def test_rechercher_par_numero_et_mots_sans_accents(base: Base) -> None:
+def test_rechercher_par_numero_et_mots_sans_accents(base: BaseDonnees) -> None:
     for titre in ["Comité de suivi", "Échanges universitaires", "Bilan énergétique"] + ["Point"] * 9:
         planifier(base, titre=titre)
     planifier(base, guild_id=AUTRE_SERVEUR, titre="Comité de l'autre serveur")
