@@ -232,7 +232,7 @@ def lister_indicateurs(
         sa.select(
             col(Indicateur.numero),
             col(Indicateur.nom),
-            col(Axe.numero),
+            col(Axe.numero).label("axe_numero"),
             col(Indicateur.unite),
             col(Indicateur.valeur_depart),
             col(Indicateur.cible),
@@ -249,8 +249,17 @@ def lister_indicateurs(
     if numero is not None:
         requete = requete.where(col(Indicateur.numero) == numero)
     return [
-        EtatIndicateur(n, nom, axe_numero, unite, float(depart), float(cible), valeur, jour)
-        for n, nom, axe_numero, unite, depart, cible, valeur, jour in lire_lignes(session, requete)
+        EtatIndicateur(
+            numero=ligne.numero,
+            nom=ligne.nom,
+            axe_numero=ligne.axe_numero,
+            unite=ligne.unite,
+            valeur_depart=float(ligne.valeur_depart),
+            cible=float(ligne.cible),
+            valeur=ligne.valeur,
+            date_mesure=ligne.date,
+        )
+        for ligne in lire_lignes(session, requete)
     ]
 
 

@@ -267,25 +267,29 @@ def _lire_registre(
     avant_debut, avant_fin = col(Action.cree_le) < debut, col(Action.cree_le) < fin
     par_axe = {ident(a): _Axe() for a in axes}
     creees = existantes = total = 0
-    for axe_id, *nombres in lire_lignes(
+    for ligne in lire_lignes(
         session,
         sa.select(
             col(Action.axe_id),
-            somme(sa.and_(avant_debut, comptee), col(Action.avancement)),
-            somme(sa.and_(avant_debut, comptee)),
-            somme(sa.and_(avant_fin, comptee), col(Action.avancement)),
-            somme(sa.and_(avant_fin, comptee)),
-            somme(sa.and_(col(Action.cree_le) >= debut, avant_fin)),
-            somme(avant_fin),
-            func.count(),
+            somme(sa.and_(avant_debut, comptee), col(Action.avancement)).label("somme_debut"),
+            somme(sa.and_(avant_debut, comptee)).label("nombre_debut"),
+            somme(sa.and_(avant_fin, comptee), col(Action.avancement)).label("somme_fin"),
+            somme(sa.and_(avant_fin, comptee)).label("nombre_fin"),
+            somme(sa.and_(col(Action.cree_le) >= debut, avant_fin)).label("nouvelles"),
+            somme(avant_fin).label("existantes"),
+            func.count().label("toutes"),
         )
         .where(*actives)
         .group_by(col(Action.axe_id)),
     ):
-        somme_debut, nombre_debut, somme_fin, nombre_fin, nouvelles, avant, toutes = (int(n) for n in nombres)
-        if axe_id in par_axe:
-            par_axe[axe_id] = _Axe(_Moyenne(somme_debut, nombre_debut), _Moyenne(somme_fin, nombre_fin))
-        creees, existantes, total = creees + nouvelles, existantes + avant, total + toutes
+        if ligne.axe_id in par_axe:
+            par_axe[ligne.axe_id] = _Axe(
+                _Moyenne(int(ligne.somme_debut), int(ligne.nombre_debut)),
+                _Moyenne(int(ligne.somme_fin), int(ligne.nombre_fin)),
+            )
+        creees += int(ligne.nouvelles)
+        existantes += int(ligne.existantes)
+        total += int(ligne.toutes)
     return _Registre(par_axe, creees, existantes, total)
 
 

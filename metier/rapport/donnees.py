@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lignes_entre, lire_historiques, termine_le
@@ -347,34 +348,34 @@ def _actions(
     )
     historiques = lire_historiques(session, col(MiseAJour.guild_id) == guild_id)
     par_axe: dict[int, _ActionsDeLAxe] = {}
-    for action_id, axe_id, statut, avancement, cree_le, modifie_le, *colonnes in lignes:
+    for ligne in lignes:
         t = trajectoire_de(
-            action_id=action_id,
-            axe_id=axe_id,
-            cree_le=cree_le,
-            actuel=Etat(StatutAction(statut), int(avancement)),
-            lignes=historiques.get(action_id, ()),
+            action_id=ligne.id,
+            axe_id=ligne.axe_id,
+            cree_le=ligne.cree_le,
+            actuel=Etat(StatutAction(ligne.statut), int(ligne.avancement)),
+            lignes=historiques.get(ligne.id, ()),
         )
         etat_debut, etat = etat_a(t, debut), etat_a(t, fin)
         assert etat is not None  # créée avant `fin`
-        axe = par_axe.setdefault(axe_id, _ActionsDeLAxe())
+        axe = par_axe.setdefault(ligne.axe_id, _ActionsDeLAxe())
         axe.etats.append(etat)
         if etat_debut is not None and etat_debut.statut in STATUTS_CLOS and etat.statut == etat_debut.statut:
             continue  # close avant l'année et restée close : elle n'appartient pas à ce rapport
         terminee = termine_le(t, fin) if etat.statut == StatutAction.TERMINEE else None
         if terminee is not None and len(t.changements) == 1:
-            terminee = en_utc(modifie_le)  # sans historique : sa dernière modification
+            terminee = en_utc(ligne.modifie_le)  # sans historique : sa dernière modification
         if terminee is not None and not debut <= terminee < fin:
             terminee = None
         mises_a_jour = lignes_entre(t, debut, fin)
         axe.suivies.append(
-            _action_rapport(colonnes, objectifs, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
+            _action_rapport(ligne, objectifs, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
         )
     return par_axe
 
 
 def _action_rapport(
-    colonnes: Sequence[Any],
+    ligne: Row[Any],
     objectifs: dict[int, str],
     etat: Etat,
     etat_debut: Etat | None,
@@ -382,18 +383,18 @@ def _action_rapport(
     terminee: datetime | None,
     mises_a_jour: int,
 ) -> ActionRapport:
-    numero, titre, objectif_id, ville, responsable_id, partenaires, echeance = colonnes
+    """Une action lue (colonnes nommées d'après le modèle) dans son état de fin de période."""
     return ActionRapport(
-        numero=numero,
-        titre=titre,
-        objectif=objectifs.get(objectif_id) if objectif_id is not None else None,
-        ville=ville,
-        responsable_id=responsable_id,
-        partenaires=partenaires or "",
+        numero=ligne.numero,
+        titre=ligne.titre,
+        objectif=objectifs.get(ligne.objectif_id) if ligne.objectif_id is not None else None,
+        ville=ligne.ville,
+        responsable_id=ligne.responsable_id,
+        partenaires=ligne.partenaires or "",
         statut=etat.statut,
         avancement=etat.avancement,
         avancement_debut=None if etat_debut is None else etat_debut.avancement,
-        echeance=echeance,
+        echeance=ligne.echeance,
         cree_le=cree_le.date(),
         terminee_le=terminee.date() if terminee else None,
         mises_a_jour=mises_a_jour,
@@ -439,27 +440,29 @@ def _indicateurs(
         .order_by(col(Indicateur.numero)),
     )
     mesures: dict[int, list[MesureRapport]] = {}
-    for indicateur_id, jour, valeur, note in lire_lignes(
+    for mesure in lire_lignes(
         session,
         sa.select(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.valeur), col(Mesure.note))
         .where(col(Mesure.guild_id) == guild_id, col(Mesure.date) >= du, col(Mesure.date) <= fin_annee)
         .order_by(col(Mesure.indicateur_id), col(Mesure.date), col(Mesure.quand), col(Mesure.id)),
     ):
-        mesures.setdefault(indicateur_id, []).append(MesureRapport(jour, float(valeur), note))
+        mesures.setdefault(mesure.indicateur_id, []).append(
+            MesureRapport(mesure.date, float(mesure.valeur), mesure.note)
+        )
     par_axe: dict[int, list[IndicateurRapport]] = {}
-    for indicateur_id, numero, nom, axe_id, unite, depart, cible, cree_le, valeur, jour in indicateurs:
-        cree = en_utc(cree_le).date()
-        par_axe.setdefault(axe_id, []).append(
+    for ligne in indicateurs:  # colonnes nommées d'après le modèle ; `valeur`, `date` : la dernière mesure
+        cree = en_utc(ligne.cree_le).date()
+        par_axe.setdefault(ligne.axe_id, []).append(
             IndicateurRapport(
-                numero=numero,
-                nom=nom,
-                unite=unite,
-                valeur_depart=float(depart),
-                cible=float(cible),
+                numero=ligne.numero,
+                nom=ligne.nom,
+                unite=ligne.unite,
+                valeur_depart=float(ligne.valeur_depart),
+                cible=float(ligne.cible),
                 cree_le=cree,
-                mesures=tuple(mesures.get(indicateur_id, ())),
-                valeur=None if valeur is None else float(valeur),
-                date_valeur=jour,
+                mesures=tuple(mesures.get(ligne.id, ())),
+                valeur=None if ligne.valeur is None else float(ligne.valeur),
+                date_valeur=ligne.date,
                 attendu=part_attendue(cree, au),
             )
         )
