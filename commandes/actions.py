@@ -39,7 +39,7 @@ from metier.actions.registre import (
 )
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.serveurs import Configuration
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, est_en_retard
 from metier.temps import aujourd_hui, format_date_courte, normaliser
@@ -226,9 +226,13 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
         couleur=0xC0392B if est_en_retard(action.statut, action.echeance, jour) else 0x1F5AA6,
     )
     axe = fiche.axe
-    ajouter_champ(embed, "Axe", f"{chiffre_romain(axe.numero)}. {axe.titre_court}", en_ligne=True)
+    ajouter_champ(embed, "Axe", libelle_axe(axe.numero, axe.titre_court), en_ligne=True)
     if fiche.objectif:
-        ajouter_champ(embed, "Objectif", f"{axe.numero}.{fiche.objectif.numero} — {fiche.objectif.libelle}")
+        ajouter_champ(
+            embed,
+            "Objectif",
+            f"{code_objectif(axe.numero, fiche.objectif.numero)} — {fiche.objectif.libelle}",
+        )
     ajouter_champ(
         embed, "Ville porteuse", nom_ville_porteuse(configuration.villes, action.ville), en_ligne=True
     )

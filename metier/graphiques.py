@@ -28,11 +28,11 @@ from metier.actions.evolution import sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, libelle_axe, titre_axe
 from metier.serveurs import ville_de_reference
 from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
-from metier.temps import LOCALE, NBSP, format_date_courte, format_jour
+from metier.temps import LOCALE, format_date_courte, format_jour
 from modeles import Action, Axe, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
@@ -64,16 +64,6 @@ AUCUN_INDICATEUR: Final = "Aucun indicateur enregistré pour l'instant : ajoutez
 def format_mois(jour: date) -> str:
     """« nov. 2026 »."""
     return format_date(jour, "MMM y", locale=LOCALE)
-
-
-def libelle_axe(numero: int, titre_court: str) -> str:
-    """« II. Développement social et économique »."""
-    return f"{chiffre_romain(numero)}. {titre_court}"
-
-
-def titre_axe(numero: int, titre_court: str) -> str:
-    """« Axe II : Développement social et économique » (dans un titre)."""
-    return f"Axe {chiffre_romain(numero)}{NBSP}: {titre_court}"
 
 
 # --- Valeurs rendues ----------------------------------------------------------------------------

@@ -78,3 +78,18 @@ CHIFFRES_ROMAINS = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII
 def chiffre_romain(numero: int) -> str:
     """Rend le numéro d'axe en chiffres romains, comme dans le protocole."""
     return CHIFFRES_ROMAINS.get(numero, str(numero))
+
+
+def libelle_axe(numero: int, titre_court: str) -> str:
+    """« II. Développement social et économique » (dans une liste, une légende, un CSV)."""
+    return f"{chiffre_romain(numero)}. {titre_court}"
+
+
+def titre_axe(numero: int, titre_court: str) -> str:
+    """« Axe II : Développement social et économique » (dans un titre)."""
+    return f"Axe {chiffre_romain(numero)}\u00a0: {titre_court}"
+
+
+def code_objectif(axe_numero: int, objectif_numero: int) -> str:
+    """« 2.3 » : le troisième objectif de l'axe II, comme le protocole les numérote."""
+    return f"{axe_numero}.{objectif_numero}"

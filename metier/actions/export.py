@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.statuts import LIBELLES_STATUT
 from modeles import Action, Axe, Indicateur, Mesure, Objectif, StatutAction
 
@@ -92,8 +92,8 @@ def exporter_actions(
             (
                 action.numero,
                 action.titre,
-                f"{chiffre_romain(axe.numero)}. {axe.titre_court}",
-                f"{axe.numero}.{objectif.numero}" if objectif else None,
+                libelle_axe(axe.numero, axe.titre_court),
+                code_objectif(axe.numero, objectif.numero) if objectif else None,
                 action.ville,
                 action.responsable_id,
                 action.partenaires,

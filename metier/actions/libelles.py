@@ -9,7 +9,7 @@ from typing import Any, Final
 from sqlmodel import Session
 
 from metier.formats import format_pourcentage
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, code_objectif
 from metier.statuts import LIBELLES_STATUT
 from metier.temps import Ville, citer, format_date_courte
 from modeles import Axe, Objectif, StatutAction
@@ -103,7 +103,7 @@ def _valeur(session: Session, villes: Sequence[Ville], champ: str, valeur: Any) 
             return "aucun"
         objectif = session.get(Objectif, valeur)
         assert objectif is not None
-        return f"{_axe(session, objectif.axe_id).numero}.{objectif.numero}"
+        return code_objectif(_axe(session, objectif.axe_id).numero, objectif.numero)
     return str(valeur)
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 from metier.actions.etat import Etat, Trajectoire, contribution, etat_a, lire_historiques, trajectoire
 from metier.actions.indicateurs import ordre_des_mesures
 from metier.actions.registre import lister_axes
-from metier.graphiques import libelle_axe
+from metier.protocole import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee

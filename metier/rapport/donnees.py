@@ -35,9 +35,8 @@ from metier.graphiques import (
     DonneesIndicateurs,
     DonneesStatuts,
     RepartitionAxe,
-    libelle_axe,
 )
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, libelle_axe, titre_axe
 from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
@@ -595,81 +594,80 @@ def graphiques_du_rapport(rapport: Rapport) -> tuple[GraphiqueRapport, ...]:
     Mêmes types que /progres graphique, mais remplis avec l'état de fin de période : un rapport
     d'une année passée montre l'année, pas aujourd'hui.
     """
-    statuts = LEGENDE_STATUTS
     graphiques: list[GraphiqueRapport] = []
     if rapport.actions:
-        graphiques.append(
-            GraphiqueRapport(
-                "synthese",
-                None,
-                DonneesStatuts(
-                    titre=f"Actions suivies en {rapport.annee}, par statut et par axe — {_quand(rapport)}",
-                    au=rapport.au,
-                    statuts=statuts,
-                    axes=tuple(
-                        RepartitionAxe(s.numero, libelle_axe(s.numero, s.titre_court), _comptes(s.actions))
-                        for s in rapport.sections
-                    ),
-                ),
-            )
-        )
+        graphiques.append(_graphique_de_synthese(rapport))
     for section in rapport.sections:
-        romain = chiffre_romain(section.numero)
         if section.actions:
-            lignes = [
-                RepartitionAxe(
-                    section.numero,
-                    f"{code} {libelle}",
-                    _comptes([a for a in section.actions if a.objectif == code]),
-                )
-                for code, libelle in section.objectifs
-            ]
-            sans_objectif = [a for a in section.actions if a.objectif is None]
-            if sans_objectif:
-                lignes.append(
-                    RepartitionAxe(section.numero, "Sans objectif précisé", _comptes(sans_objectif))
-                )
-            graphiques.append(
-                GraphiqueRapport(
-                    f"axe-{section.numero}-statuts",
-                    section.numero,
-                    DonneesStatuts(
-                        titre=f"Axe {romain} : actions par objectif et par statut — {_quand(rapport)}",
-                        au=rapport.au,
-                        statuts=statuts,
-                        axes=tuple(lignes),
-                    ),
-                )
-            )
+            graphiques.append(_graphique_des_statuts(rapport, section))
         if any(i.valeur is not None for i in section.indicateurs):  # sinon, rien à dessiner
-            etats = [
-                EtatIndicateur(
-                    numero=i.numero,
-                    nom=i.nom,
-                    axe_numero=section.numero,
-                    unite=i.unite,
-                    valeur_depart=i.valeur_depart,
-                    cible=i.cible,
-                    valeur=i.valeur,
-                    date_mesure=i.date_valeur,
-                )
-                for i in section.indicateurs
-            ]
-            graphiques.append(
-                GraphiqueRapport(
-                    f"axe-{section.numero}-indicateurs",
-                    section.numero,
-                    DonneesIndicateurs(
-                        titre=f"Axe {romain} : indicateurs vers leur cible — {_quand(rapport)}",
-                        au=rapport.au,
-                        indicateurs=tuple(etats[:MAX_INDICATEURS]),
-                        nb_autres=max(0, len(etats) - MAX_INDICATEURS),
-                        # Ceux qui ne tiennent pas dans le graphique sont dans le tableau de l'axe.
-                        ou_voir_les_autres="voir le tableau",
-                    ),
-                )
-            )
+            graphiques.append(_graphique_des_indicateurs(rapport, section))
     return tuple(graphiques)
+
+
+def _graphique_de_synthese(rapport: Rapport) -> GraphiqueRapport:
+    return GraphiqueRapport(
+        "synthese",
+        None,
+        DonneesStatuts(
+            titre=f"Actions suivies en {rapport.annee}, par statut et par axe — {_quand(rapport)}",
+            au=rapport.au,
+            statuts=LEGENDE_STATUTS,
+            axes=tuple(
+                RepartitionAxe(s.numero, libelle_axe(s.numero, s.titre_court), _comptes(s.actions))
+                for s in rapport.sections
+            ),
+        ),
+    )
+
+
+def _graphique_des_statuts(rapport: Rapport, section: SectionAxe) -> GraphiqueRapport:
+    lignes = [
+        RepartitionAxe(
+            section.numero, f"{code} {libelle}", _comptes([a for a in section.actions if a.objectif == code])
+        )
+        for code, libelle in section.objectifs
+    ]
+    sans_objectif = [a for a in section.actions if a.objectif is None]
+    if sans_objectif:
+        lignes.append(RepartitionAxe(section.numero, "Sans objectif précisé", _comptes(sans_objectif)))
+    titre = titre_axe(section.numero, "actions par objectif et par statut")
+    return GraphiqueRapport(
+        f"axe-{section.numero}-statuts",
+        section.numero,
+        DonneesStatuts(
+            titre=f"{titre} — {_quand(rapport)}", au=rapport.au, statuts=LEGENDE_STATUTS, axes=tuple(lignes)
+        ),
+    )
+
+
+def _graphique_des_indicateurs(rapport: Rapport, section: SectionAxe) -> GraphiqueRapport:
+    etats = [
+        EtatIndicateur(
+            numero=i.numero,
+            nom=i.nom,
+            axe_numero=section.numero,
+            unite=i.unite,
+            valeur_depart=i.valeur_depart,
+            cible=i.cible,
+            valeur=i.valeur,
+            date_mesure=i.date_valeur,
+        )
+        for i in section.indicateurs
+    ]
+    titre = titre_axe(section.numero, "indicateurs vers leur cible")
+    return GraphiqueRapport(
+        f"axe-{section.numero}-indicateurs",
+        section.numero,
+        DonneesIndicateurs(
+            titre=f"{titre} — {_quand(rapport)}",
+            au=rapport.au,
+            indicateurs=tuple(etats[:MAX_INDICATEURS]),
+            nb_autres=max(0, len(etats) - MAX_INDICATEURS),
+            # Ceux qui ne tiennent pas dans le graphique sont dans le tableau de l'axe.
+            ou_voir_les_autres="voir le tableau",
+        ),
+    )
 
 
 def periode(rapport: Rapport) -> str:

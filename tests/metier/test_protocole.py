@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.base import BaseDonnees
-from metier.protocole import AXES_DU_PROTOCOLE, chiffre_romain
+from metier.protocole import AXES_DU_PROTOCOLE, chiffre_romain, code_objectif, libelle_axe, titre_axe
 from metier.serveurs import amorcer_serveur
 from modeles import Axe, Objectif
 from tests.scenarios import SERVEUR
@@ -67,3 +67,9 @@ def test_un_serveur_amorce_tient_le_texte_du_protocole(base: BaseDonnees) -> Non
 )
 def test_chiffre_romain(numero: int, romain: str) -> None:
     assert chiffre_romain(numero) == romain
+
+
+def test_libelles_d_un_axe_et_code_d_un_objectif() -> None:
+    assert libelle_axe(2, "Développement social et économique") == "II. Développement social et économique"
+    assert titre_axe(3, "Échanges universitaires") == "Axe III\u00a0: Échanges universitaires"
+    assert code_objectif(2, 3) == "2.3"
