@@ -392,18 +392,7 @@ def construire_resume(
     axes = lister_axes(session, guild_id=guild_id)
     registre = _lire_registre(session, actives, axes, debut, fin)
     touchees = _lire_touchees(session, registre.par_axe, guild_id, debut, fin)
-    # La plus récemment touchée d'abord ; une action créée cette semaine est dans « créées ».
-    terminees = sorted((t for t in touchees if t.terminee), key=_recente, reverse=True)
-    autres = sorted((t for t in touchees if not t.terminee and not t.nouvelle), key=_recente, reverse=True)
-    gardees = [*terminees[:MAX_ELEMENTS], *autres[:MAX_ELEMENTS]]
-    auteurs = _auteurs(session, [t.action_id for t in gardees], debut, fin)
-
-    def _avec_auteurs(liste: list[_Touchee]) -> Liste[ActionResume]:
-        return Liste(
-            tuple(replace(t.resume, auteurs=auteurs.get(t.action_id, ())) for t in liste[:MAX_ELEMENTS]),
-            len(liste),
-        )
-
+    terminees, mises_a_jour = _terminees_et_mises_a_jour(session, touchees, debut, fin)
     ouvertes = ouverte_sql()
     return Resume(
         annee=annee,
@@ -417,9 +406,9 @@ def construire_resume(
         ville=ville,
         villes=configuration.villes,
         axes=tuple(_axe_resume(a, registre.par_axe[ident(a)]) for a in axes),
-        terminees=_avec_auteurs(terminees),
+        terminees=terminees,
         creees=Liste(_creees(session, actives, debut, fin), registre.creees),
-        mises_a_jour=_avec_auteurs(autres),
+        mises_a_jour=mises_a_jour,
         nb_mises_a_jour=sum(t.nombre for t in touchees),
         contributeurs=_contributeurs(session, guild_id, debut, fin),
         en_retard=_actions(session, (*actives, ouvertes, col(Action.echeance) < jour)),
@@ -437,6 +426,25 @@ def construire_resume(
         nb_actions_registre=registre.total,
         nb_actions_existantes=registre.existantes,
     )
+
+
+def _terminees_et_mises_a_jour(
+    session: Session, touchees: list[_Touchee], debut: datetime, fin: datetime
+) -> tuple[Liste[ActionResume], Liste[ActionResume]]:
+    """Les actions terminées, puis les autres mises à jour (hors créées), avec leurs auteurs de la semaine."""
+    # La plus récemment touchée d'abord ; une action créée cette semaine est dans « créées ».
+    terminees = sorted((t for t in touchees if t.terminee), key=_recente, reverse=True)
+    autres = sorted((t for t in touchees if not t.terminee and not t.nouvelle), key=_recente, reverse=True)
+    gardees = [*terminees[:MAX_ELEMENTS], *autres[:MAX_ELEMENTS]]
+    auteurs = _auteurs(session, [t.action_id for t in gardees], debut, fin)
+
+    def avec_auteurs(liste: list[_Touchee]) -> Liste[ActionResume]:
+        return Liste(
+            tuple(replace(t.resume, auteurs=auteurs.get(t.action_id, ())) for t in liste[:MAX_ELEMENTS]),
+            len(liste),
+        )
+
+    return avec_auteurs(terminees), avec_auteurs(autres)
 
 
 def _recente(touchee: _Touchee) -> tuple[datetime, int]:
