@@ -17,6 +17,12 @@ from bot.limites import (
     LIMITE_VALEUR_CHAMP,
 )
 from metier.formats import arrondi, pluriel, tronquer
+from rendu.couleurs import BLEU_PASSERELLE, GRIS_ANNULE, ROUGE_RETARD, en_entier
+
+# Les couleurs des embeds : celles des graphiques et du rapport (rendu.couleurs).
+COULEUR_ORDINAIRE = en_entier(BLEU_PASSERELLE)
+COULEUR_RETARD = en_entier(ROUGE_RETARD)
+COULEUR_ANNULEE = en_entier(GRIS_ANNULE)
 
 
 def horodatage(instant: datetime, style: str = "F") -> str:
@@ -24,7 +30,9 @@ def horodatage(instant: datetime, style: str = "F") -> str:
     return f"<t:{int(instant.timestamp())}:{style}>"
 
 
-def nouvel_embed(titre: str, description: str | None = None, *, couleur: int = 0x1F5AA6) -> discord.Embed:
+def nouvel_embed(
+    titre: str, description: str | None = None, *, couleur: int = COULEUR_ORDINAIRE
+) -> discord.Embed:
     """Crée un embed dont le titre et la description respectent les limites."""
     return discord.Embed(
         title=tronquer(titre, LIMITE_TITRE),

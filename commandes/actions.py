@@ -16,7 +16,15 @@ from discord.utils import escape_markdown
 
 from bot.arbre import BoutonPersistant, repondre
 from bot.client import Passerelle
-from commandes._affichage import ajouter_champ, barre, horodatage, nouvel_embed, texte_saisi
+from commandes._affichage import (
+    COULEUR_ORDINAIRE,
+    COULEUR_RETARD,
+    ajouter_champ,
+    barre,
+    horodatage,
+    nouvel_embed,
+    texte_saisi,
+)
 from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
 from commandes._droits import est_coordination
 from metier.actions.export import exporter_registre
@@ -223,7 +231,7 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
     embed = nouvel_embed(
         f"#{action.numero} — {escape_markdown(action.titre)}",
         texte_saisi(action.description, 1500) if action.description else None,
-        couleur=0xC0392B if est_en_retard(action.statut, action.echeance, jour) else 0x1F5AA6,
+        couleur=COULEUR_RETARD if est_en_retard(action.statut, action.echeance, jour) else COULEUR_ORDINAIRE,
     )
     axe = fiche.axe
     ajouter_champ(embed, "Axe", libelle_axe(axe.numero, axe.titre_court), en_ligne=True)

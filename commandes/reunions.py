@@ -17,7 +17,15 @@ from bot.arbre import repondre
 from bot.client import Passerelle
 from bot.evenements import Evenement
 from bot.limites import LIMITE_DESCRIPTION, LIMITE_MESSAGE, LIMITE_VALEUR_CHAMP
-from commandes._affichage import ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
+from commandes._affichage import (
+    COULEUR_ANNULEE,
+    COULEUR_ORDINAIRE,
+    ajouter_champ,
+    horodatage,
+    joindre,
+    nouvel_embed,
+    texte_saisi,
+)
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
 from commandes._salons import verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
@@ -122,7 +130,7 @@ def embed_reunion(
     embed = nouvel_embed(
         f"📅 #{reunion.numero} — {texte_saisi(reunion.titre, 200)}",
         "\n".join(description),
-        couleur=0x7F8C8D if reunion.annulee else 0x1F5AA6,
+        couleur=COULEUR_ANNULEE if reunion.annulee else COULEUR_ORDINAIRE,
     )
     seances = [ligne_seance(o, villes, ancre) for o in prochaines]
     ajouter_champ(

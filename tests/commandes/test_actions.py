@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.client import Passerelle
 from bot.limites import LIMITE_TOTAL
 from modeles import Action, MiseAJour, StatutAction
+from rendu.couleurs import BLEU_PASSERELLE, ROUGE_RETARD
 from tests.outils import redemarrer
 
 
@@ -318,3 +319,15 @@ async def test_indicateur_saisies_refusees(simcord_env, serveur, commande, optio
     resultat = await serveur["alice"].slash(serveur["salon"], commande, **options)
     assert resultat.ephemeral
     assert extrait in resultat.response.content
+
+
+async def test_une_action_en_retard_a_la_couleur_du_retard_des_graphiques(
+    simcord_env, serveur, horloge
+) -> None:
+    await _ajouter(serveur, echeance="30/11/2026")
+    await _ajouter(serveur, titre="À l'heure", echeance="31/12/2026")
+    horloge.instant = datetime(2026, 12, 2, 15, tzinfo=UTC)
+    en_retard = await serveur["bob"].slash(serveur["salon"], "action voir", action="1")
+    a_l_heure = await serveur["bob"].slash(serveur["salon"], "action voir", action="2")
+    assert en_retard.response.embeds[0].colour.value == int(ROUGE_RETARD[1:], 16)
+    assert a_l_heure.response.embeds[0].colour.value == int(BLEU_PASSERELLE[1:], 16)
