@@ -20,6 +20,7 @@ from bot.arbre import ArbreCommandes
 from bot.atelier import Atelier
 from bot.base import BaseDonnees
 from bot.livraison import Livreur
+from bot.noms import ReleveNoms
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
 from metier.actions import evolution
@@ -86,6 +87,7 @@ class Passerelle(commands.Bot):
         self.pret = asyncio.Event()
         self._configurations: dict[int, tuple[float, Configuration]] = {}
         self.atelier = Atelier()
+        self.noms = ReleveNoms(self.base, self.maintenant)
 
     async def configuration(self, guild_id: int) -> Configuration:
         """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
@@ -155,6 +157,10 @@ class Passerelle(commands.Bot):
                 len(self.guilds),
             )
             self.pret.set()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Relève le nom affiché de qui agit, et des membres choisis, s'il est nouveau ou a changé."""
+        await self.noms.relever(interaction)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Amorce la configuration, les villes et les axes du protocole d'un nouveau serveur."""

@@ -2,6 +2,7 @@
 
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
+from modeles.membres import Membre
 from modeles.protocole import Axe, Objectif
 from modeles.reunions import (
     Livraison,
@@ -22,6 +23,7 @@ __all__ = [
     "EvolutionMensuelle",
     "Indicateur",
     "Livraison",
+    "Membre",
     "Mesure",
     "MiseAJour",
     "Objectif",
