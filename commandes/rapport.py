@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.client import Passerelle
 from commandes._droits import exiger_coordination
 from metier.formats import format_nombre, pluriel, tronquer
+from metier.membres import noter_membres, responsables_sans_nom
 from metier.rapport.donnees import (
     PREMIERE_ANNEE,
     Rapport,
@@ -27,7 +28,7 @@ from rendu.rapport import produire_pdf
 ANNEE_MAX_DECLAREE: Final = 2100  # la vraie borne, l'année en cours, est vérifiée à chaque demande
 INTERVALLE_PROGRESSION: Final = 1.0  # secondes entre deux nouvelles du même genre (limites de Discord)
 MAX_FICHIERS_PAR_MESSAGE: Final = 10
-MAX_NOMS_DEMANDES: Final = 300  # au-delà, le rapport montre les identifiants
+MAX_NOMS_DEMANDES: Final = 300  # par rapport ; les suivants le seront au prochain
 DELAI_NOMS: Final = 5.0  # secondes pour chaque lot de 100 noms demandés à Discord
 
 Fichier = tuple[str, bytes]
@@ -78,22 +79,26 @@ def resume(rapport: Rapport) -> str:
     )
 
 
-async def noms_des_membres(guild: discord.Guild, identifiants: frozenset[int]) -> dict[int, str]:
-    """Noms affichés des responsables : ceux en mémoire, puis demandés à Discord par lots de 100.
+async def completer_noms(bot: Passerelle, guild: discord.Guild) -> None:
+    """Relève auprès de Discord les noms des responsables que le bot n'a jamais vus.
 
-    Sans l'intention « membres », peu de membres sont en mémoire ; la demande par identifiants, elle,
-    n'en a pas besoin. Les noms sont un confort : en cas de lenteur, le rapport garde les identifiants.
+    Les noms viennent de la table des membres, relevée à chaque interaction (le rapport de la ligne
+    de commande les lit aussi) ; un responsable qui n'a plus rien fait depuis que le bot les relève
+    y manque : on le cherche en mémoire, puis on le demande à Discord par lots de 100 (sans
+    l'intention « membres », la demande par identifiants suffit). Les noms sont un confort : en cas
+    de lenteur, le rapport garde l'identifiant de ceux qui manquent.
     """
+    manquants = await bot.base.lire(responsables_sans_nom, guild.id)
     noms: dict[int, str] = {}
-    manquants: list[int] = []
-    for identifiant in sorted(identifiants):
+    a_demander: list[int] = []
+    for identifiant in manquants:
         membre = guild.get_member(identifiant)
         if membre is None:
-            manquants.append(identifiant)
+            a_demander.append(identifiant)
         else:
             noms[identifiant] = membre.display_name
-    for debut in range(0, min(len(manquants), MAX_NOMS_DEMANDES), 100):
-        lot = manquants[debut : debut + 100]
+    for debut in range(0, min(len(a_demander), MAX_NOMS_DEMANDES), 100):
+        lot = a_demander[debut : debut + 100]
         try:
             trouves = await asyncio.wait_for(
                 guild.query_members(user_ids=lot, limit=len(lot), cache=False), DELAI_NOMS
@@ -101,7 +106,8 @@ async def noms_des_membres(guild: discord.Guild, identifiants: frozenset[int]) -
         except (TimeoutError, discord.ClientException, discord.HTTPException):
             break
         noms.update({membre.id: membre.display_name for membre in trouves})
-    return noms
+    if noms:
+        await bot.base.ecrire(noter_membres, guild_id=guild.id, noms=noms, maintenant=bot.maintenant())
 
 
 class Progression:
@@ -172,15 +178,15 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
     ) -> tuple[list[Fichier], Rapport]:
         """Le travail lourd, hors de la boucle d'événements : lecture, graphiques, PDF."""
         await progression.annoncer("collecte des données…")
+        await completer_noms(self.bot, guild)
         dossier = await self.bot.base.lire(
             partial(rassembler, guild_id=guild.id, annee=annee, maintenant=self.bot.maintenant())
         )
         rapport = dossier.rapport
-        noms = await noms_des_membres(guild, rapport.responsables)
         await progression.annoncer(
             f"graphiques ({len(rapport.graphiques)}) et mise en page du PDF…", facultative=False
         )
-        pdf = await self.bot.atelier.executer(produire_pdf, rapport, noms=noms)
+        pdf = await self.bot.atelier.executer(produire_pdf, rapport)
         fichiers = [
             (f"rapport-{annee}.pdf", pdf),
             (f"actions-{annee}.csv", dossier.csv_actions),

@@ -187,13 +187,10 @@ def identifiant_lisible(identifiant: int) -> str:
     return "ID " + " ".join(groupes)
 
 
-def _responsable(identifiant: int, noms: Mapping[int, str]) -> str:
-    nom = noms.get(identifiant)
-    return (
-        f"{texte_imprimable(nom)}\n{identifiant_lisible(identifiant)}"
-        if nom
-        else identifiant_lisible(identifiant)
-    )
+def _responsable(action: ActionRapport) -> str:
+    if action.responsable:
+        return texte_imprimable(action.responsable)
+    return identifiant_lisible(action.responsable_id)  # jamais vu par le bot depuis qu'il relève les noms
 
 
 def _presences(seance: SeanceRapport) -> str:
@@ -665,9 +662,7 @@ def _cellule_retard(texte: str, en_retard: bool) -> str | Cellule:
     return Cellule(texte, "B", ROUGE) if en_retard else texte
 
 
-def _ligne_action(
-    action: ActionRapport, rapport: Rapport, noms: Mapping[int, str], derniere: str
-) -> list[str | Cellule]:
+def _ligne_action(action: ActionRapport, rapport: Rapport, derniere: str) -> list[str | Cellule]:
     details = [f"Objectif {action.objectif}" if action.objectif else None]
     if action.partenaires:
         details.append(f"Partenaires : {texte_imprimable(action.partenaires)}")
@@ -682,7 +677,7 @@ def _ligne_action(
         f"#{action.numero}",
         titre,
         texte_imprimable(rapport.nom_ville(action.ville)),
-        _responsable(action.responsable_id, noms),
+        _responsable(action),
         derniere,
         _cellule_retard(echeance, en_retard),
     ]
@@ -750,13 +745,12 @@ def _section(
     section: SectionAxe,
     rapport: Rapport,
     images: Mapping[str, bytes],
-    noms: Mapping[int, str],
 ) -> None:
     pdf.titre_section(section.libelle)
     if section.objectifs:
         _objectifs(pdf, section)
     _bilan_de_l_axe(pdf, section, rapport)
-    _tableaux_des_actions(pdf, section, rapport, noms)
+    _tableaux_des_actions(pdf, section, rapport)
 
     pdf.sous_titre(f"Indicateurs de performance ({format_nombre(len(section.indicateurs))})")
     if section.indicateurs:
@@ -800,18 +794,13 @@ def _bilan_de_l_axe(pdf: _Document, section: SectionAxe, rapport: Rapport) -> No
         pdf.paragraphe(f"Aucune action de cet axe n'a été suivie en {rapport.annee}.")
 
 
-def _tableaux_des_actions(
-    pdf: _Document, section: SectionAxe, rapport: Rapport, noms: Mapping[int, str]
-) -> None:
+def _tableaux_des_actions(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:
     terminees = section.terminees
     pdf.sous_titre(f"Actions terminées en {rapport.annee} ({format_nombre(len(terminees))})")
     if terminees:
         pdf.tableau(
             ["N°", "Action", "Porteur", "Responsable", "Terminée le", "Échéance"],
-            [
-                _ligne_action(a, rapport, noms, format_date_courte(a.terminee_le or rapport.au))
-                for a in terminees
-            ],
+            [_ligne_action(a, rapport, format_date_courte(a.terminee_le or rapport.au)) for a in terminees],
             LARGEURS_ACTIONS,
         )
     else:
@@ -822,7 +811,7 @@ def _tableaux_des_actions(
     if en_cours:
         pdf.tableau(
             ["N°", "Action", "Porteur", "Responsable", "Avancement", "Échéance"],
-            [_ligne_action(a, rapport, noms, _avancement(a)) for a in en_cours],
+            [_ligne_action(a, rapport, _avancement(a)) for a in en_cours],
             LARGEURS_ACTIONS,
         )
     else:
@@ -834,7 +823,7 @@ def _tableaux_des_actions(
         )
         pdf.tableau(
             ["N°", "Action", "Porteur", "Responsable", "Statut", "Échéance"],
-            [_ligne_action(a, rapport, noms, _statut(a)) for a in autres],
+            [_ligne_action(a, rapport, _statut(a)) for a in autres],
             LARGEURS_ACTIONS,
         )
 
@@ -887,17 +876,14 @@ def _annexe(pdf: _Document, rapport: Rapport) -> None:
 # --- Points d'entrée ----------------------------------------------------------------------------
 
 
-def rendre_pdf(
-    rapport: Rapport, images: Mapping[str, bytes], *, noms: Mapping[int, str] | None = None
-) -> bytes:
-    """Met le rapport en page ; `images` : les PNG de `rapport.graphiques`, par clé ; `noms` : id → nom."""
+def rendre_pdf(rapport: Rapport, images: Mapping[str, bytes]) -> bytes:
+    """Met le rapport en page ; `images` : les PNG de `rapport.graphiques`, par clé."""
     pdf = _Document(rapport)
-    noms = noms or {}
     _couverture(pdf, rapport)
     _synthese(pdf, rapport, images)
     if not rapport.est_vide:
         for section in rapport.sections:
-            _section(pdf, section, rapport, images, noms)
+            _section(pdf, section, rapport, images)
         _annexe(pdf, rapport)
     return bytes(pdf.output())
 
@@ -915,6 +901,6 @@ def dessiner_graphiques(
     return images
 
 
-def produire_pdf(rapport: Rapport, *, noms: Mapping[int, str] | None = None) -> bytes:
+def produire_pdf(rapport: Rapport) -> bytes:
     """Dessine les graphiques puis met le rapport en page (hors de toute boucle d'événements)."""
-    return rendre_pdf(rapport, dessiner_graphiques(rapport), noms=noms)
+    return rendre_pdf(rapport, dessiner_graphiques(rapport))

@@ -1,4 +1,8 @@
-"""Exports CSV lisibles par un tableur français : UTF-8 avec BOM, séparateur « ; », dates ISO."""
+"""Exports CSV lisibles par un tableur français : UTF-8 avec BOM, séparateur « ; », dates ISO.
+
+Les gens y sont nommés par leur nom affiché (`metier.membres`) ; leur identifiant Discord ne vient
+qu'en dernière colonne, en texte (`identifiant_texte`).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.statuts import LIBELLES_STATUT
-from modeles import Action, Axe, Indicateur, Mesure, Objectif, StatutAction
+from modeles import Action, Axe, Indicateur, Membre, Mesure, Objectif, StatutAction
 
 COLONNES_ACTIONS = (
     "numero",
@@ -20,7 +26,7 @@ COLONNES_ACTIONS = (
     "axe",
     "objectif",
     "ville",
-    "responsable_id",
+    "responsable",
     "partenaires",
     "statut",
     "avancement_pct",
@@ -29,6 +35,7 @@ COLONNES_ACTIONS = (
     "archivee",
     "cree_le",
     "modifie_le",
+    "responsable_id",
 )
 COLONNES_MESURES = (
     "indicateur",
@@ -40,8 +47,24 @@ COLONNES_MESURES = (
     "date",
     "valeur",
     "note",
+    "auteur",
     "auteur_id",
 )
+
+
+def identifiant_texte(identifiant: int) -> str:
+    """« ID 1576825805990789125 » : un identifiant Discord qu'un tableur garde en texte.
+
+    Excel et LibreOffice lisent une cellule de 18 ou 19 chiffres comme un nombre, l'affichent
+    « 1,57683E+18 » et n'en gardent que 15 chiffres : l'identifiant serait perdu au premier
+    enregistrement. Le préfixe en fait un texte, lisible et relu tel quel.
+    """
+    return f"ID {identifiant}"
+
+
+def _nom_de(membre_id: Mapped[int], guild_id: Mapped[int]) -> sa.ColumnElement[bool]:
+    """Condition de jointure du nom affiché d'un membre du même serveur."""
+    return sa.and_(col(Membre.guild_id) == guild_id, col(Membre.membre_id) == membre_id)
 
 
 def _cellule(valeur: object) -> str:
@@ -76,16 +99,17 @@ def exporter_actions(
 ) -> bytes:
     """CSV des actions du serveur (celles touchées entre `du` et `au` si donnés)."""
     requete = (
-        select(Action, Axe, Objectif)
+        select(Action, Axe, Objectif, col(Membre.nom))
         .join(Axe, col(Axe.id) == col(Action.axe_id))
         .outerjoin(Objectif, col(Objectif.id) == col(Action.objectif_id))
+        .outerjoin(Membre, _nom_de(col(Action.responsable_id), col(Action.guild_id)))
         .where(Action.guild_id == guild_id)
         .order_by(col(Action.numero))
     )
     if not archivees:
         requete = requete.where(col(Action.archivee).is_(False))
     lignes = []
-    for action, axe, objectif in session.exec(requete):
+    for action, axe, objectif, responsable in session.exec(requete):
         if (du and action.modifie_le.date() < du) or (au and action.cree_le.date() > au):
             continue
         lignes.append(
@@ -95,7 +119,7 @@ def exporter_actions(
                 libelle_axe(axe.numero, axe.titre_court),
                 code_objectif(axe.numero, objectif.numero) if objectif else None,
                 action.ville,
-                action.responsable_id,
+                responsable,
                 action.partenaires,
                 LIBELLES_STATUT[StatutAction(action.statut)],
                 action.avancement,
@@ -104,6 +128,7 @@ def exporter_actions(
                 action.archivee,
                 action.cree_le,
                 action.modifie_le,
+                identifiant_texte(action.responsable_id),
             )
         )
     return ecrire_csv(COLONNES_ACTIONS, lignes)
@@ -114,9 +139,10 @@ def exporter_mesures(
 ) -> bytes:
     """CSV des mesures des indicateurs du serveur (entre `du` et `au` si donnés)."""
     requete = (
-        select(Mesure, Indicateur, Axe)
+        select(Mesure, Indicateur, Axe, col(Membre.nom))
         .join(Indicateur, col(Indicateur.id) == col(Mesure.indicateur_id))
         .join(Axe, col(Axe.id) == col(Indicateur.axe_id))
+        .outerjoin(Membre, _nom_de(col(Mesure.auteur_id), col(Mesure.guild_id)))
         .where(Mesure.guild_id == guild_id)
         .order_by(col(Indicateur.numero), col(Mesure.date), col(Mesure.id))
     )
@@ -135,9 +161,10 @@ def exporter_mesures(
             mesure.date,
             mesure.valeur,
             mesure.note,
-            mesure.auteur_id,
+            auteur,
+            identifiant_texte(mesure.auteur_id),
         )
-        for mesure, indicateur, axe in session.exec(requete)
+        for mesure, indicateur, axe, auteur in session.exec(requete)
     ]
     return ecrire_csv(COLONNES_MESURES, lignes)
 

@@ -36,6 +36,7 @@ from metier.graphiques import (
     DonneesStatuts,
     RepartitionAxe,
 )
+from metier.membres import noms_des_membres
 from metier.protocole import chiffre_romain, libelle_axe, titre_axe
 from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
@@ -95,6 +96,7 @@ class ActionRapport:
     objectif: str | None  # « 1.2 »
     ville: str  # code de la ville porteuse, ou « toutes »
     responsable_id: int
+    responsable: str | None  # nom affiché relevé (metier.membres) ; None pour un membre jamais vu
     partenaires: str
     statut: StatutAction
     avancement: int
@@ -278,11 +280,6 @@ class Rapport:
         return sum(len(s.terminees) for s in self.sections)
 
     @property
-    def responsables(self) -> frozenset[int]:
-        """Identifiants Discord des responsables des actions citées."""
-        return frozenset(a.responsable_id for a in self.actions)
-
-    @property
     def est_vide(self) -> bool:
         """Vrai si l'année n'a vu ni action, ni mesure d'indicateur, ni séance de réunion."""
         return not self.actions and not self.nb_mesures and not self.seances
@@ -346,6 +343,7 @@ def _actions(
         .order_by(col(Action.numero)),
     )
     historiques = lire_historiques(session, col(MiseAJour.guild_id) == guild_id)
+    noms = noms_des_membres(session, guild_id, {ligne.responsable_id for ligne in lignes})
     par_axe: dict[int, _ActionsDeLAxe] = {}
     for ligne in lignes:
         t = trajectoire_de(
@@ -368,7 +366,7 @@ def _actions(
             terminee = None
         mises_a_jour = lignes_entre(t, debut, fin)
         axe.suivies.append(
-            _action_rapport(ligne, objectifs, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
+            _action_rapport(ligne, objectifs, noms, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
         )
     return par_axe
 
@@ -376,6 +374,7 @@ def _actions(
 def _action_rapport(
     ligne: Row[Any],
     objectifs: dict[int, str],
+    noms: dict[int, str],
     etat: Etat,
     etat_debut: Etat | None,
     cree_le: datetime,
@@ -389,6 +388,7 @@ def _action_rapport(
         objectif=objectifs.get(ligne.objectif_id) if ligne.objectif_id is not None else None,
         ville=ligne.ville,
         responsable_id=ligne.responsable_id,
+        responsable=noms.get(ligne.responsable_id),
         partenaires=ligne.partenaires or "",
         statut=etat.statut,
         avancement=etat.avancement,

@@ -12,19 +12,21 @@ import pytest
 from pypdf import PdfReader
 
 from bot.base import BaseDonnees
-from tests.scenarios import SERVEUR, remplir
+from metier.membres import noter_membres
+from tests.scenarios import ALICE, MAINTENANT, SERVEUR, remplir
 
 RACINE = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def url_remplie(modele_sqlite: Path, tmp_path: Path) -> str:
-    """Un fichier SQLite migré, rempli du scénario de deux années."""
+    """Un fichier SQLite migré, rempli du scénario de deux années ; le nom d'Alice a été relevé."""
     chemin = tmp_path / "passerelle.db"
     shutil.copy(modele_sqlite, chemin)
     url = f"sqlite:///{chemin}"
     base = BaseDonnees(url)
     base.transaction(remplir)
+    base.transaction(noter_membres, guild_id=SERVEUR, noms={ALICE: "Alice Tremblay"}, maintenant=MAINTENANT)
     base.fermer()
     return url
 
@@ -63,10 +65,16 @@ def test_le_rapport_est_ecrit_sans_jeton_discord(url_remplie: str, tmp_path: Pat
     assert "Rapport annuel 2025" in texte
     assert "Plantation de 500 arbres" in texte
     assert "I. La lutte aux changements climatiques et la transition écologique" in texte
+    # Sans Discord, le responsable est nommé d'après la table des noms, jamais par son identifiant.
+    assert "Alice Tremblay" in texte
+    assert f"ID {ALICE}" not in texte
     actions = (tmp_path / "csv" / "actions-2025.csv").read_bytes()
     assert actions.startswith(b"\xef\xbb\xbf")
     lignes = list(csv.DictReader(io.StringIO(actions.decode("utf-8-sig")), delimiter=";"))
     assert "Forum de l'emploi vert" in [ligne["titre"] for ligne in lignes]
+    assert {(ligne["responsable"], ligne["responsable_id"]) for ligne in lignes} == {
+        ("Alice Tremblay", f"ID {ALICE}")
+    }
     assert (tmp_path / "csv" / "mesures-indicateurs-2025.csv").exists()
 
 

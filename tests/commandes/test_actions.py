@@ -263,6 +263,8 @@ async def test_exporter_joint_deux_csv_lisibles(simcord_env, serveur) -> None:
     contenu = await fichiers[0].read()
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0]["titre"] == "Forum « emploi » ; Namur"
+    # Le nom relevé quand Alice a ajouté l'action ; son identifiant en dernière colonne, en texte.
+    assert (lignes[0]["responsable"], lignes[0]["responsable_id"]) == ("alice", f"ID {serveur['alice'].id}")
 
 
 async def test_exporter_date_les_fichiers_dans_la_ville_de_reference(simcord_env, serveur, horloge) -> None:

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from bot.base import BaseDonnees
+from metier.membres import noter_membres
 from metier.rapport.donnees import Rapport, rassembler_rapport
 from metier.serveurs import amorcer_serveur
 from rendu.rapport import identifiant_lisible, produire_pdf, texte_imprimable
@@ -34,8 +35,9 @@ def _texte(pdf: bytes) -> tuple[PdfReader, list[str]]:
 
 
 def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
+    rempli.transaction(noter_membres, guild_id=SERVEUR, noms={ALICE: "Alice Tremblay"}, maintenant=MAINTENANT)
     rapport = _rapport(rempli)
-    pdf = produire_pdf(rapport, noms={ALICE: "Alice Tremblay"})
+    pdf = produire_pdf(rapport)
     assert pdf.startswith(b"%PDF-")
     lecteur, pages = _texte(pdf)
     nombre = len(lecteur.pages)
@@ -50,6 +52,7 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
         assert section.libelle in tout
     assert "Plantation de 500 arbres" in tout
     assert "Alice Tremblay" in tout
+    assert f"ID {ALICE}" not in tout  # le nom suffit
     assert "mise en œuvre" in tout
     assert "Comité de suivi du protocole" in tout
     assert f"Page 2 / {nombre}" in pages[1]
@@ -61,6 +64,11 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
     assert signets[-1] == "Annexe — Réunions de 2026"
     assert lecteur.metadata is not None
     assert lecteur.metadata.title == "Protocole de coopération 2024-2026 — Rapport annuel 2026"
+
+
+def test_un_responsable_jamais_vu_est_designe_par_son_identifiant(rempli: BaseDonnees) -> None:
+    _, pages = _texte(produire_pdf(_rapport(rempli)))
+    assert f"ID {ALICE}" in "\n".join(pages)
 
 
 def test_une_annee_sans_activite_donne_un_rapport_court(base: BaseDonnees) -> None:

@@ -9,9 +9,17 @@ import pytest
 from sqlmodel import Session
 
 from bot.base import BaseDonnees
-from metier.actions.export import ecrire_csv, exporter_actions, exporter_mesures
+from metier.actions.export import (
+    COLONNES_ACTIONS,
+    COLONNES_MESURES,
+    ecrire_csv,
+    exporter_actions,
+    exporter_mesures,
+    identifiant_texte,
+)
+from metier.membres import noter_membres
 from metier.serveurs import amorcer_serveur
-from tests.scenarios import ALICE, SERVEUR, Scenario, a_utc, remplir
+from tests.scenarios import ALICE, BOB, SERVEUR, Scenario, a_utc, remplir
 
 
 def _lire_csv(contenu: bytes) -> list[dict[str, str]]:
@@ -80,15 +88,19 @@ def _action_et_mesure(session: Session) -> None:
         echeance="2027-03-31",
         partenaires="UNamur, UQTR",
     )
+    s.action("2026-11-26T16:00", "Action de Bob", 1, responsable_id=BOB)
     s.indicateur("2026-10-01T12:00", "Émissions évitées", 1, "t CO₂", "30")
     s.mesurer(1, "2026-11-01", "12,5")
+    noter_membres(
+        session, guild_id=SERVEUR, noms={ALICE: "Alice Tremblay"}, maintenant=a_utc("2026-11-26T15:00")
+    )
 
 
 def test_exports_csv_relisibles(base: BaseDonnees) -> None:
     base.transaction(_action_et_mesure)
     actions = _lire_csv(base.lecture(partial(exporter_actions, guild_id=SERVEUR)))
-    assert len(actions) == 1
-    ligne = actions[0]
+    assert len(actions) == 2
+    ligne, de_bob = actions
     assert ligne["titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
     assert (ligne["axe"], ligne["objectif"], ligne["echeance"], ligne["statut"]) == (
         "II. Développement social et économique",
@@ -97,10 +109,23 @@ def test_exports_csv_relisibles(base: BaseDonnees) -> None:
         "proposée",
     )
     assert ligne["cree_le"] == "2026-11-26T15:00:00+00:00"
+    # Le nom affiché relevé ; l'identifiant en dernière colonne, en texte. Bob n'a jamais été vu.
+    assert (ligne["responsable"], ligne["responsable_id"]) == ("Alice Tremblay", f"ID {ALICE}")
+    assert (de_bob["responsable"], de_bob["responsable_id"]) == ("", f"ID {BOB}")
     mesures = _lire_csv(base.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
-    assert [(m["indicateur"], m["date"], m["valeur"], m["unite"]) for m in mesures] == [
-        ("1", "2026-11-01", "12,5", "t CO₂")
-    ]
+    assert [
+        (m["indicateur"], m["date"], m["valeur"], m["unite"], m["auteur"], m["auteur_id"]) for m in mesures
+    ] == [("1", "2026-11-01", "12,5", "t CO₂", "Alice Tremblay", f"ID {ALICE}")]
+
+
+def test_les_identifiants_sont_les_dernieres_colonnes_en_texte() -> None:
+    assert COLONNES_ACTIONS[5] == "responsable"
+    assert COLONNES_ACTIONS[-1] == "responsable_id"
+    assert COLONNES_MESURES[-2:] == ("auteur", "auteur_id")
+    # 19 chiffres lus comme un nombre deviendraient « 1,57683E+18 » (15 chiffres significatifs) :
+    # un préfixe non numérique garde le texte entier dans Excel comme dans LibreOffice.
+    (ligne,) = _lire_csv(ecrire_csv(("responsable_id",), [(identifiant_texte(1576825805990789125),)]))
+    assert ligne["responsable_id"] == "ID 1576825805990789125"
 
 
 def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: BaseDonnees) -> None:
