@@ -20,7 +20,7 @@ from metier.actions.indicateurs import (
     rechercher_indicateurs,
 )
 from metier.actions.registre import lire_numero
-from metier.formats import format_nombre, tronquer
+from metier.formats import arrondi, format_nombre, tronquer
 from metier.protocole import chiffre_romain
 from metier.temps import format_date_courte
 
@@ -31,7 +31,7 @@ def ligne_indicateur(etat: EtatIndicateur) -> str:
     debut = f"départ {format_nombre(etat.valeur_depart)} → cible {format_nombre(etat.cible)} {unite}"
     if etat.valeur is None or etat.date_mesure is None or etat.progression is None:
         return f"{debut}\naucune mesure pour l'instant (`/indicateur mesurer`)"
-    progression = round(etat.progression)
+    progression = arrondi(etat.progression)
     return (
         f"{debut}\ndernière mesure : **{format_nombre(etat.valeur)} {unite}** le "
         f"{format_date_courte(etat.date_mesure)}\n{barre(min(max(progression, 0), 100))}"

@@ -26,13 +26,14 @@ from sqlmodel import Session, col, select
 from metier import temps
 from metier.actions.evolution import sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
+from metier.actions.libelles import nom_ville_porteuse
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
 from metier.protocole import chiffre_romain, libelle_axe, titre_axe
 from metier.serveurs import ville_de_reference
 from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
-from metier.temps import LOCALE, format_date_courte, format_jour
+from metier.temps import LOCALE, Ville, format_date_courte, format_jour
 from modeles import Action, Axe, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
@@ -289,15 +290,16 @@ class _Porteurs:
             .where(VillePartenaire.guild_id == guild_id)
             .order_by(col(VillePartenaire.ordre), col(VillePartenaire.id))
         ).all()
-        nom_toutes = "Les deux villes" if len(villes) == 2 else "Toutes les villes"
-        connus = [Porteur(v.code, v.nom, v.couleur) for v in villes]
-        connus.append(Porteur(VILLE_TOUTES, nom_toutes, COULEUR_TOUTES))
+        self._villes = [Ville(v.code, v.nom, v.fuseau, v.couleur) for v in villes]
+        connus = [Porteur(v.code, v.nom, v.couleur) for v in self._villes]
+        # Le même nom que dans les réponses et le rapport : « Terrebonne et Namur ».
+        connus.append(Porteur(VILLE_TOUTES, nom_ville_porteuse(self._villes, VILLE_TOUTES), COULEUR_TOUTES))
         self._par_code = {p.code: p for p in connus}
 
     def __call__(self, code: str) -> Porteur:
         """Rend le porteur de ce code ; une ville retirée de la configuration reste affichée."""
         if code not in self._par_code:
-            self._par_code[code] = Porteur(code, code.capitalize(), COULEUR_AUTRE)
+            self._par_code[code] = Porteur(code, nom_ville_porteuse(self._villes, code), COULEUR_AUTRE)
         return self._par_code[code]
 
     def presents(self, codes: set[str]) -> tuple[Porteur, ...]:
@@ -482,7 +484,9 @@ def donnees_evolution(
             SerieEvolution(a.numero, libelle_axe(a.numero, a.titre_court), *_moyennes(sommes, nombres))
         )
 
-    dates = (*((b - timedelta(microseconds=1)).date() for b in bornes[:-1]), bornes[-1].date())
+    # Fins de mois en UTC (comme le cumul) ; le dernier point est « aujourd'hui », la règle commune.
+    aujourd = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
+    dates = (*((b - timedelta(microseconds=1)).date() for b in bornes[:-1]), aujourd)
     libelles = (*(format_mois(d) for d in dates[:-1]), format_date_courte(dates[-1]))
     debut = format_date(dates[0], "MMMM y", locale=LOCALE)
     quand = f"de {debut} au {format_jour(dates[-1])}" if n > 1 else f"au {format_jour(dates[-1])}"

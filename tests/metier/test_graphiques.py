@@ -242,7 +242,7 @@ def test_axes_moyennes_comptes_et_villes_sans_les_archivees(scenario: BaseDonnee
     assert [(p.code, p.nom, p.couleur) for p in donnees.porteurs] == [
         ("terrebonne", "Terrebonne", "#1F5AA6"),
         ("namur", "Namur", "#D39B00"),
-        ("toutes", "Les deux villes", "#4D4D4D"),
+        ("toutes", "Terrebonne et Namur", "#4D4D4D"),
     ]
     lignes = [
         (
@@ -576,3 +576,17 @@ def test_rendu_sans_matplotlib_au_demarrage_et_dans_des_threads(scenario: BaseDo
         images = list(executeur.map(dessiner_png, donnees * 2))
     assert [_dimensions_png(png) for png in images] == [(1200, 675)] * 6
     assert images[:3] == images[3:]  # le même graphique, au pixel près
+
+
+@pytest.mark.parametrize("type_graphique", ["evolution", "statuts", "indicateurs", "echeances"])
+def test_tous_les_graphiques_datent_du_meme_jour_que_axes_pres_de_minuit(
+    scenario: BaseDonnees, type_graphique: str
+) -> None:
+    # 02 h 00 UTC : déjà le 27 à Namur et en UTC, encore le 26 à Terrebonne (ville de référence).
+    pres_de_minuit = datetime(2026, 11, 27, 2, tzinfo=UTC)
+    lire = {"guild_id": SERVEUR, "maintenant": pres_de_minuit, "axe": None}
+    axes = scenario.lecture(preparer, type_graphique="axes", **lire)
+    autre = scenario.lecture(preparer, type_graphique=type_graphique, **lire)
+    assert axes.au == autre.au == date(2026, 11, 26)
+    assert "26 novembre 2026" in autre.titre
+    assert autre.nom_fichier.endswith("2026-11-26.png")
