@@ -49,7 +49,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.serveurs import Configuration
-from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, est_en_retard
+from metier.statuts import LIBELLES_STATUT, est_en_retard
 from metier.temps import aujourd_hui, format_date_courte, normaliser
 from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
@@ -61,9 +61,8 @@ CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for
 def ligne_action(action: Action, axe_numero: int, jour: date) -> str:
     """Une ligne de liste : numéro, titre, avancement, statut, échéance, responsable."""
     retard = "🔴 " if est_en_retard(action.statut, action.echeance, jour) else ""
-    # Une action close dit déjà son statut : son échéance ne le redit pas (« abandonnée · abandonnée »).
-    ouverte = action.statut not in STATUTS_CLOS
-    echeance = f" · {retard}{echeance_en_mots(action, jour)}" if action.echeance and ouverte else ""
+    mots = echeance_en_mots(action, jour) if action.echeance else None
+    echeance = f" · {retard}{mots}" if mots else ""
     return (
         f"**#{action.numero}** {texte_saisi(action.titre, 90)}\n"
         f"\u2003{chiffre_romain(axe_numero)} · {action.avancement}\u00a0% · "
@@ -247,11 +246,10 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
     ajouter_champ(embed, "Responsable", f"<@{action.responsable_id}>", en_ligne=True)
     ajouter_champ(embed, "Statut", LIBELLES_STATUT[StatutAction(action.statut)], en_ligne=True)
     ajouter_champ(embed, "Avancement", barre(action.avancement), en_ligne=True)
-    echeance = (
-        f"{format_date_courte(action.echeance)} ({echeance_en_mots(action, jour)})"
-        if action.echeance
-        else "sans échéance"
-    )
+    mots = echeance_en_mots(action, jour)
+    echeance = "sans échéance" if action.echeance is None else format_date_courte(action.echeance)
+    if action.echeance is not None and mots:
+        echeance += f" ({mots})"
     ajouter_champ(embed, "Échéance", echeance, en_ligne=True)
     if action.partenaires:
         ajouter_champ(embed, "Partenaires", texte_saisi(action.partenaires, 300))

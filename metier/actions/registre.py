@@ -173,13 +173,13 @@ def lire_action(session: Session, *, guild_id: int, numero: int, pour_modifier: 
     return action
 
 
-def echeance_en_mots(action: Action, jour: date) -> str:
-    """« dans 12 jours », « aujourd'hui », « en retard de 3 jours »…"""
+def echeance_en_mots(action: Action, jour: date) -> str | None:
+    """« dans 12 jours », « aujourd'hui », « en retard de 3 jours »… ; None pour une action close."""
     if action.echeance is None:
         return "sans échéance"
-    ecart = (action.echeance - jour).days
     if action.statut in STATUTS_CLOS:
-        return LIBELLES_STATUT[action.statut]
+        return None  # son statut se dit ailleurs ; une action close n'est ni en avance ni en retard
+    ecart = (action.echeance - jour).days
     if ecart == 0:
         return "aujourd'hui"
     if ecart == 1:
@@ -305,6 +305,11 @@ class ResultatMiseAJour:
     en_mots: tuple[Changement, ...] = ()  # les mêmes changements, dits en français
 
 
+def _reels(changements: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """Garde les champs dont la valeur change vraiment (« 0 % → 0 % » n'est pas un changement)."""
+    return {champ: (avant, apres) for champ, (avant, apres) in changements.items() if avant != apres}
+
+
 def _appliquer(
     session: Session,
     action: Action,
@@ -373,9 +378,11 @@ def mettre_a_jour_avancement(
             f"L'action #{numero} est {LIBELLES_STATUT[action.statut]} : rouvrez-la d'abord avec "
             f"/action statut (en_cours) pour changer son avancement."
         )
-    changements: dict[str, tuple[Any, Any]] = {"avancement": (action.avancement, pourcentage)}
+    changements = _reels({"avancement": (action.avancement, pourcentage)})
     if action.statut == StatutAction.PROPOSEE and pourcentage > 0:
         changements["statut"] = (action.statut, StatutAction.EN_COURS)
+    if not changements and note is None:
+        return ResultatMiseAJour(action)  # rien à changer : rien n'est écrit
     en_mots = decrire_changements(session, changements)
     _appliquer(
         session,
@@ -414,9 +421,11 @@ def changer_statut(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "changer son statut")
-    changements: dict[str, tuple[Any, Any]] = {"statut": (action.statut, nouveau)}
+    changements = _reels({"statut": (action.statut, nouveau)})
     if nouveau == StatutAction.TERMINEE:
-        changements["avancement"] = (action.avancement, 100)
+        changements |= _reels({"avancement": (action.avancement, 100)})
+    if not changements and note is None:
+        return ResultatMiseAJour(action)  # rien à changer : rien n'est écrit
     en_mots = decrire_changements(session, changements)
     _appliquer(
         session,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
 from metier.actions.registre import (
@@ -453,7 +453,7 @@ def test_echeance_en_mots() -> None:
     action.echeance = jour - timedelta(days=3)
     assert echeance_en_mots(action, jour) == "en retard de 3 jours"
     action.statut = StatutAction.TERMINEE
-    assert echeance_en_mots(action, jour) == "terminée"
+    assert echeance_en_mots(action, jour) is None  # son statut se dit ailleurs, une seule fois
 
 
 def test_deux_mises_a_jour_simultanees_ne_se_perdent_pas(serveur: BaseDonnees) -> None:
@@ -483,3 +483,31 @@ def test_deux_mises_a_jour_simultanees_ne_se_perdent_pas(serveur: BaseDonnees) -
     historique = serveur.lecture(lambda s: s.exec(select(MiseAJour).order_by(MiseAJour.id)).all())
     assert len(historique) == 3  # création + les deux mises à jour
     assert {m.auteur_id for m in historique[1:]} == {ALICE, BOB}
+
+
+def test_avancement_ou_statut_inchange_n_ecrit_rien_sauf_une_note(serveur: BaseDonnees) -> None:
+    creer(serveur)
+    avancer(serveur, 40)
+
+    def compter(session: Session) -> tuple[int, int]:
+        return len(session.exec(select(MiseAJour)).all()), len(session.exec(select(EntreeJournal)).all())
+
+    avant = serveur.lecture(compter)
+    inchange = avancer(serveur, 40)
+    assert inchange.en_mots == ()  # le cog répond « rien à changer », pas « 40 % → 40 % »
+    statut = serveur.transaction(
+        partial(
+            changer_statut,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            statut="en_cours",
+            maintenant=MAINTENANT,
+        )
+    )
+    assert statut.en_mots == ()
+    assert serveur.lecture(compter) == avant
+    avec_note = avancer(serveur, 40, note="Toujours 40 % : on attend le budget")
+    assert avec_note.en_mots == ()
+    assert serveur.lecture(compter)[0] == avant[0] + 1  # la note est gardée dans l'historique
