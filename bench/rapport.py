@@ -18,7 +18,7 @@ from bot.base import BaseDonnees
 from bot.client import geler_memoire
 from metier.rapport.donnees import rassembler
 from rendu.graphiques import dessiner_png
-from rendu.rapport import rendre_pdf
+from rendu.mise_en_page import rendre_pdf
 
 SERVEUR = 424242
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)

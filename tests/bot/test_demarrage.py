@@ -128,3 +128,18 @@ async def test_cumul_de_l_evolution_construit_au_demarrage(simcord_env, reglages
     await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
     config = simcord_env.bot.base.lecture(lambda s: s.get(ConfigServeur, guild.id))
     assert config.evolution_a_jour
+
+
+def test_le_bot_et_ses_cogs_ne_chargent_ni_matplotlib_ni_fpdf2() -> None:
+    # Le dessin se fait dans l'atelier : le processus du bot ne paie ni l'import (≈ 0,3 s) ni la mémoire.
+    code = (
+        "import importlib, sys\n"
+        "from bot.client import EXTENSIONS\n"
+        "for extension in EXTENSIONS:\n"
+        "    importlib.import_module(extension)\n"
+        "print(sorted(m for m in ('matplotlib', 'fpdf', 'fontTools') if m in sys.modules))\n"
+    )
+    sortie = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert sortie.stdout.strip() == "[]"

@@ -13,7 +13,8 @@ from bot.base import BaseDonnees
 from metier.membres import noter_membres
 from metier.rapport.donnees import Rapport, rassembler_rapport
 from metier.serveurs import amorcer_serveur
-from rendu.rapport import identifiant_lisible, produire_pdf, texte_imprimable
+from rendu.mise_en_page import identifiant_lisible, texte_imprimable
+from rendu.rapport import produire_pdf
 from tests.scenarios import ALICE, MAINTENANT, SERVEUR, Scenario, remplir
 
 
