@@ -11,7 +11,7 @@ from bot.client import Passerelle
 from commandes._droits import est_coordination
 from metier.actions.registre import lister_axes, rechercher_actions
 from metier.formats import tronquer
-from metier.protocole import chiffre_romain
+from metier.protocole import chiffre_romain, libelle_axe
 from metier.serveurs import Configuration
 from metier.temps import normaliser
 from modeles.actions import VILLE_TOUTES
@@ -35,7 +35,7 @@ async def completer_axe(
     axes = await interaction.client.base.lire(partial(lister_axes, guild_id=interaction.guild_id))
     cle = normaliser(saisie)
     return [
-        app_commands.Choice(name=tronquer(f"{chiffre_romain(a.numero)}. {a.titre}", 100), value=a.numero)
+        app_commands.Choice(name=tronquer(libelle_axe(a.numero, a.titre), 100), value=a.numero)
         for a in axes
         if cle in normaliser(a.titre) or cle in str(a.numero) or cle == chiffre_romain(a.numero).lower()
     ][:LIMITE_CHOIX]

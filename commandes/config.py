@@ -99,7 +99,7 @@ class Config(
                 "salon-rappels",
             ),
         )
-        ville = configuration.ville(config.resume_ville)
+        ville = configuration.reference  # la ville du résumé, ou la première si elle a été retirée
         prochain = prochaine_hebdomadaire(
             config.resume_jour, config.resume_heure, ville, self.bot.maintenant()
         )

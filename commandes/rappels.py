@@ -15,6 +15,7 @@ from bot.client import Passerelle
 from bot.livraison import Publication
 from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
 from commandes._seances import ligne_seance
+from metier.formats import pluriel
 from metier.publications.livraisons import TypeLivraison
 from metier.publications.ordre_du_jour import PointAction
 from metier.publications.rappels import REPONSES, contexte_avis_ecart, contexte_rappel, repondre_presence
@@ -37,14 +38,15 @@ def texte_presences(comptes: dict[str, int]) -> str:
     )
 
 
-def _points(points: list[PointAction], total: int, avec_echeance: bool = False) -> str:
+def texte_points(points: list[PointAction], total: int, avec_echeance: bool = False) -> str:
+    """Les actions citées à l'ordre du jour, une par ligne ; ce qui ne tient pas est compté."""
     lignes = [
         f"**#{p.numero}** {texte_saisi(p.titre, 80)} — {p.avancement}\u00a0%"
         + (f" · {format_date_courte(p.echeance)}" if avec_echeance and p.echeance else "")
         for p in points
     ]
     if total > len(points):
-        lignes.append(f"… et {total - len(points)} autres (voir `/action liste`)")
+        lignes.append(f"… et {pluriel(total - len(points), 'autre')} (voir `/action liste`)")
     return "\n".join(lignes) or "—"
 
 
@@ -142,11 +144,15 @@ class Rappels(commands.Cog):
             )
         else:
             ajouter_champ(
-                embed, "Mises à jour depuis la dernière séance", _points(ordre.mises_a_jour, ordre.totaux[0])
+                embed,
+                "Mises à jour depuis la dernière séance",
+                texte_points(ordre.mises_a_jour, ordre.totaux[0]),
             )
-            ajouter_champ(embed, "Actions en retard", _points(ordre.en_retard, ordre.totaux[1], True))
+            ajouter_champ(embed, "Actions en retard", texte_points(ordre.en_retard, ordre.totaux[1], True))
             ajouter_champ(
-                embed, "Échéances d'ici la prochaine séance", _points(ordre.echeances, ordre.totaux[2], True)
+                embed,
+                "Échéances d'ici la prochaine séance",
+                texte_points(ordre.echeances, ordre.totaux[2], True),
             )
         ajouter_champ(embed, NOM_PRESENCES, texte_presences(contexte.presences))
         embed.set_footer(text=f"Réunion #{reunion.numero} · /reunion voir {reunion.numero}")

@@ -62,7 +62,7 @@ def repartir(fichiers: list[Fichier], limite: int) -> tuple[list[list[Fichier]],
 def resume(rapport: Rapport) -> str:
     """Le message qui accompagne les fichiers."""
     indicateurs = rapport.indicateurs
-    en_bonne_voie = sum(1 for i in indicateurs if i.en_bonne_voie)
+    en_bonne_voie = rapport.nb_en_bonne_voie
     if rapport.est_vide:
         bilan = "aucune activité enregistrée (le rapport le dit en deux pages)"
     else:

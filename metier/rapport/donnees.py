@@ -7,8 +7,9 @@ format de /action exporter.
 
 L'état d'une action à une date est reconstitué d'après son historique, selon la règle de
 `metier.actions.etat` (comme le résumé et le graphique `evolution`) : le rapport 2025 montre les
-actions telles qu'au 31 décembre 2025, même si elles ont bougé depuis. Comme pour les graphiques,
-les jours sont comptés en UTC. Les actions archivées n'y figurent pas (elles restent dans le CSV
+actions telles qu'au 31 décembre 2025, même si elles ont bougé depuis. Le dernier jour d'une année
+en cours est « aujourd'hui » dans la ville de référence (`temps.aujourd_hui`) ; les bornes des années
+restent en UTC. Les actions archivées n'y figurent pas (elles restent dans le CSV
 et le journal).
 """
 
@@ -37,7 +38,7 @@ from metier.graphiques import (
     RepartitionAxe,
 )
 from metier.membres import noms_des_membres
-from metier.protocole import chiffre_romain, libelle_axe, titre_axe
+from metier.protocole import code_objectif, libelle_axe, titre_axe
 from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
@@ -164,7 +165,7 @@ class SectionAxe:
     @property
     def libelle(self) -> str:
         """« I. La lutte aux changements climatiques et la transition écologique »."""
-        return f"{chiffre_romain(self.numero)}. {self.titre}"
+        return libelle_axe(self.numero, self.titre)
 
     @property
     def terminees(self) -> tuple[ActionRapport, ...]:
@@ -534,7 +535,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         select(Objectif).where(Objectif.guild_id == guild_id).order_by(col(Objectif.numero))
     ):
         assert objectif.id is not None
-        code = f"{numeros_axes.get(objectif.axe_id, '?')}.{objectif.numero}"
+        code = code_objectif(numeros_axes[objectif.axe_id], objectif.numero)
         codes_objectifs[objectif.id] = code
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
     actions = _actions(session, guild_id, debut, fin, codes_objectifs)

@@ -106,7 +106,7 @@ def test_identifiant_lisible() -> None:
     assert identifiant_lisible(42) == "ID 42"
 
 
-def test_texte_sur() -> None:
+def test_texte_imprimable() -> None:
     assert texte_imprimable("Plantation 🌳 d'arbres") == "Plantation d'arbres"
     assert texte_imprimable("👩🏽‍🔬 Recherche") == "Recherche"
     assert texte_imprimable("Cœur — « œuvre »") == "Cœur — « œuvre »"
