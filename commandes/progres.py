@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -21,7 +20,7 @@ from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, join
 from commandes._completion import completer_axe
 from commandes._seances import ligne_seance
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
-from metier.graphiques import Donnees, TypeGraphique, donnees_axes, preparer
+from metier.graphiques import Donnees, TypeGraphique, preparer
 from metier.publications.livraisons import TypeLivraison
 from metier.publications.resume import (
     JOURS_ECHEANCES,
@@ -30,7 +29,7 @@ from metier.publications.resume import (
     MesureResume,
     Resume,
     SeanceResume,
-    construire_resume,
+    resume_et_axes,
 )
 from metier.statuts import LIBELLES_STATUT
 from metier.temps import NBSP, format_date_courte, format_heure
@@ -317,12 +316,8 @@ class Progres(
         self, guild_id: int, *, reference: datetime | None = None, en_retard: bool = False
     ) -> tuple[discord.Embed, list[discord.File]]:
         """Lit le résumé et les données du graphique, dessine le PNG hors de la boucle, compose l'embed."""
-        maintenant = self.bot.maintenant()
-        resume, axes = await asyncio.gather(
-            self.bot.base.lire(
-                partial(construire_resume, guild_id=guild_id, maintenant=maintenant, reference=reference)
-            ),
-            self.bot.base.lire(partial(donnees_axes, guild_id=guild_id, maintenant=maintenant)),
+        resume, axes = await self.bot.base.lire(
+            partial(resume_et_axes, guild_id=guild_id, maintenant=self.bot.maintenant(), reference=reference)
         )
         if axes.est_vide:
             return embed_resume(resume, en_retard=en_retard), []

@@ -24,6 +24,7 @@ from sqlalchemy import case, false, func
 from sqlmodel import Session, col, select
 
 from metier import temps
+from metier.actions.etat import RESOLUTION, Etat, contribution, etat_a, lire_historiques, trajectoire
 from metier.actions.evolution import sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
@@ -34,7 +35,7 @@ from metier.serveurs import ville_de_reference
 from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, Ville, format_date_courte, format_jour
-from modeles import Action, Axe, StatutAction, VillePartenaire
+from modeles import Action, Axe, MiseAJour, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
 
@@ -354,13 +355,69 @@ def _groupes_par_axe(session: Session, conditions: list[Any]) -> dict[int, list[
     return par_axe
 
 
+def _groupes_au(session: Session, conditions: list[Any], au: datetime) -> dict[int, list[_Groupe]]:
+    """Les mêmes groupes, tels qu'à l'instant passé `au` (état rejoué par `metier.actions.etat`).
+
+    Une action non modifiée depuis `au` y était déjà telle qu'aujourd'hui : la somme SQL suffit ; les
+    quelques actions modifiées depuis sont rejouées. Axe et ville sont les actuels (l'historique ne
+    garde que l'avancement et le statut).
+    """
+    au = temps.en_utc(au)
+    existantes = [*conditions, col(Action.cree_le) < au]
+    inchangees = _groupes_par_axe(session, [*existantes, col(Action.modifie_le) < au])
+    totaux: dict[tuple[int, str], list[int]] = {
+        (axe_id, g.ville): list(g[1:]) for axe_id, groupes in inchangees.items() for g in groupes
+    }
+    touchees = lire_lignes(
+        session,
+        sa.select(
+            col(Action.id),
+            col(Action.axe_id),
+            col(Action.ville),
+            col(Action.cree_le),
+            col(Action.statut),
+            col(Action.avancement),
+        ).where(*existantes, col(Action.modifie_le) >= au),
+    )
+    historiques = lire_historiques(session, col(MiseAJour.action_id).in_([ligne.id for ligne in touchees]))
+    for ligne in touchees:
+        t = trajectoire(
+            action_id=ligne.id,
+            axe_id=ligne.axe_id,
+            cree_le=ligne.cree_le,
+            actuel=Etat(StatutAction(ligne.statut), int(ligne.avancement)),
+            lignes=historiques.get(ligne.id, ()),
+        )
+        etat = etat_a(t, au)
+        assert etat is not None  # créée avant `au`
+        somme, comptee = contribution(etat)
+        total = totaux.setdefault((ligne.axe_id, ligne.ville), [0, 0, 0, 0, 0])
+        for rang, valeur in enumerate(
+            (1, comptee, somme, etat.statut == StatutAction.TERMINEE, etat.statut == StatutAction.ABANDONNEE)
+        ):
+            total[rang] += int(valeur)
+    par_axe: dict[int, list[_Groupe]] = {}
+    for (axe_id, ville), nombres in sorted(totaux.items()):
+        par_axe.setdefault(axe_id, []).append(_Groupe(ville, *nombres))
+    return par_axe
+
+
 def donnees_axes(
-    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    au: datetime | None = None,
 ) -> DonneesAxes:
-    """Calcule l'avancement moyen par axe et par ville porteuse (hors abandonnées), avec les terminées."""
+    """Calcule l'avancement moyen par axe et par ville porteuse (hors abandonnées), avec les terminées.
+
+    `au` : un instant passé (la fin de la semaine d'un résumé publié) ; sinon, maintenant.
+    """
     axes = _axes(session, guild_id, axe)
     porteurs = _Porteurs(session, guild_id)
-    par_axe = _groupes_par_axe(session, _filtre_actions(guild_id, axes, axe))
+    conditions = _filtre_actions(guild_id, axes, axe)
+    par_axe = _groupes_par_axe(session, conditions) if au is None else _groupes_au(session, conditions, au)
     # Une ville dont toutes les actions sont abandonnées n'a pas de barre, ni de place dans la légende.
     codes = {g.ville for groupes in par_axe.values() for g in groupes if g.comptees}
     ordre = {p.code: i for i, p in enumerate(porteurs.presents(codes))}
@@ -382,7 +439,9 @@ def donnees_axes(
                 ),
             )
         )
-    aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
+    # Le jour de l'état montré : aujourd'hui, ou le dernier jour avant `au` (une fin de semaine).
+    instant = maintenant if au is None else temps.en_utc(au) - RESOLUTION
+    aujourd_hui = temps.aujourd_hui(instant, ville_de_reference(session, guild_id))
     return DonneesAxes(
         titre=_titre("Avancement moyen", axes, axe, f"au {format_jour(aujourd_hui)}", par_axe=" par axe"),
         au=aujourd_hui,

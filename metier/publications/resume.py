@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 from metier.actions.etat import Etat, Trajectoire, contribution, etat_a, lire_historiques, trajectoire
 from metier.actions.indicateurs import ordre_des_mesures
 from metier.actions.registre import lister_axes
+from metier.graphiques import DonneesAxes, donnees_axes
 from metier.protocole import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
@@ -426,6 +427,19 @@ def construire_resume(
         nb_actions_registre=registre.total,
         nb_actions_existantes=registre.existantes,
     )
+
+
+def resume_et_axes(
+    session: Session, *, guild_id: int, maintenant: datetime, reference: datetime | None = None
+) -> tuple[Resume, DonneesAxes]:
+    """Le résumé et son graphique `axes`, lus ensemble et au même instant.
+
+    Une semaine écoulée (le post du lundi) est montrée telle qu'à sa fin, texte et graphique : ce qui
+    a bougé depuis n'y entre ni dans l'un ni dans l'autre.
+    """
+    resume = construire_resume(session, guild_id=guild_id, maintenant=maintenant, reference=reference)
+    au = None if resume.en_cours else resume.fin
+    return resume, donnees_axes(session, guild_id=guild_id, maintenant=maintenant, au=au)
 
 
 def _terminees_et_mises_a_jour(

@@ -6,10 +6,18 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
-from metier.publications.resume import MAX_ELEMENTS, MAX_REUNIONS, construire_resume, periode, semaine_resumee
+from metier.publications.resume import (
+    MAX_ELEMENTS,
+    MAX_REUNIONS,
+    construire_resume,
+    periode,
+    resume_et_axes,
+    semaine_resumee,
+)
 from metier.serveurs import amorcer_serveur
 from metier.temps import Ville
 from modeles import Action, Axe, ConfigServeur, Indicateur, Mesure, MiseAJour, Reunion, StatutAction
+from tests.scenarios import ALICE, Scenario, a_utc
 
 SERVEUR, AUTRE_SERVEUR = 111, 222
 TERREBONNE = Ville("terrebonne", "Terrebonne", "America/Toronto", "#1F5AA6")
@@ -337,3 +345,37 @@ def test_la_ville_du_resume_fixe_la_semaine(serveur: BaseDonnees) -> None:
     serveur.transaction(namur)
     resume = _resume(serveur)
     assert (resume.ville.nom, resume.debut) == ("Namur", _instant("2027-03-07 23:00"))
+
+
+def test_le_post_du_lundi_montre_texte_et_graphique_a_la_fin_de_la_semaine(base: BaseDonnees) -> None:
+    # Semaine du 1er au 7 mars 2027 ; le post part le lundi 8 à 9 h à Terrebonne (14 h UTC).
+    def ecrire(session: Session) -> None:
+        amorcer_serveur(session, SERVEUR)
+        s = Scenario(session, SERVEUR, ALICE)
+        a = s.action("2027-03-02T15:00", "Avant, puis avancée le lundi", 1)
+        s.avancer(a, "2027-03-03T15:00", 40)
+        s.avancer(a, "2027-03-08T13:00", 90)  # lundi matin : après la fin de la semaine
+        b = s.action("2027-03-04T15:00", "Avant, puis terminée le lundi", 1, ville="namur")
+        s.avancer(b, "2027-03-05T15:00", 20)
+        s.statut(b, "2027-03-08T13:30", "terminee")
+        s.action("2027-03-08T13:45", "Créée le lundi matin", 1)
+
+    base.transaction(ecrire)
+    poste = base.lecture(
+        resume_et_axes,
+        guild_id=SERVEUR,
+        maintenant=a_utc("2027-03-08T14:00"),
+        reference=a_utc("2027-03-08T14:00"),
+    )
+    resume, axes = poste
+    assert resume.fin == a_utc("2027-03-08T05:00")  # lundi 0 h à Terrebonne
+    assert axes.au == date(2027, 3, 7)  # le dimanche, dernier jour de la semaine résumée
+    axe_i = axes.axes[0]
+    assert axe_i.nb_actions == 2  # pas celle créée le lundi
+    assert axe_i.nb_terminees == 0  # terminée le lundi : pas encore à la fin de la semaine
+    assert {m.porteur.code: m.moyenne for m in axe_i.par_porteur} == {"toutes": 40.0, "namur": 20.0}
+    assert axe_i.moyenne == resume.axes[0].moyenne == 30.0  # le texte et le graphique disent la même chose
+    # À la demande, le même jour : l'état de maintenant, et le texte suit.
+    resume, axes = base.lecture(resume_et_axes, guild_id=SERVEUR, maintenant=a_utc("2027-03-08T14:00"))
+    assert axes.axes[0].nb_actions == 3
+    assert axes.axes[0].moyenne == resume.axes[0].moyenne
