@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlmodel import col
 
 from metier.formats import format_nombre
@@ -72,6 +73,11 @@ def moyenne_avancement(etats: Iterable[tuple[StatutAction, int]]) -> float | Non
 def ouverte_sql() -> Any:
     """Condition SQL : l'action n'est ni terminée ni abandonnée."""
     return col(Action.statut).not_in([s.value for s in STATUTS_CLOS])
+
+
+def en_retard_sql(jour: date) -> Any:
+    """Condition SQL : l'action est ouverte et son échéance est passée (`est_en_retard`, en SQL)."""
+    return sa.and_(ouverte_sql(), col(Action.echeance) < jour)
 
 
 def dans_la_moyenne_sql() -> Any:

@@ -16,7 +16,7 @@ from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
 from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
-from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, ouverte_sql
+from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
 from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
@@ -549,7 +549,7 @@ def _segments(jour: date) -> list[tuple[Any, tuple[Any, ...]]]:
     echeance, numero = col(Action.echeance), col(Action.numero)
     ouverte = ouverte_sql()
     return [
-        (ouverte & (echeance < jour), (echeance, numero)),
+        (en_retard_sql(jour), (echeance, numero)),
         (ouverte & (echeance >= jour), (echeance, numero)),
         (ouverte & echeance.is_(None), (numero,)),
         (~ouverte, (numero.desc(),)),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from metier.statuts import ouverte_sql
+from metier.statuts import en_retard_sql, ouverte_sql
 from modeles import Action, MiseAJour
 
 
@@ -61,7 +61,7 @@ def ordre_du_jour(
     requetes = [
         select(Action).where(*actives, col(Action.id).in_(touchees)).order_by(col(Action.modifie_le).desc()),
         select(Action)
-        .where(*actives, ouvertes, col(Action.echeance) < jour)
+        .where(*actives, en_retard_sql(jour))
         .order_by(col(Action.echeance), col(Action.numero)),
         select(Action)
         .where(*actives, ouvertes, col(Action.echeance) >= jour, col(Action.echeance) <= jusqu_au)

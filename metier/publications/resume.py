@@ -32,7 +32,7 @@ from metier.protocole import libelle_axe
 from metier.reunions.registre import lister_reunions
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee
-from metier.statuts import dans_la_moyenne_sql, ouverte_sql
+from metier.statuts import dans_la_moyenne_sql, en_retard_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, instant_local, nom_mois
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
@@ -412,7 +412,7 @@ def construire_resume(
         mises_a_jour=mises_a_jour,
         nb_mises_a_jour=sum(t.nombre for t in touchees),
         contributeurs=_contributeurs(session, guild_id, debut, fin),
-        en_retard=_actions(session, (*actives, ouvertes, col(Action.echeance) < jour)),
+        en_retard=_actions(session, (*actives, en_retard_sql(jour))),
         echeances=_actions(
             session,
             (

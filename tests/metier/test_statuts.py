@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
 from metier.actions.evolution import recalculer
@@ -21,14 +21,15 @@ from metier.statuts import (
     STATUTS_CLOS,
     compte_dans_la_moyenne,
     compte_statut,
+    en_retard_sql,
     est_en_retard,
     libelle_statut,
     moyenne_avancement,
 )
-from modeles import StatutAction
+from modeles import Action, Axe, StatutAction
 from rendu.graphiques import legende_axes
 from rendu.rapport import produire_pdf
-from tests.scenarios import SERVEUR, Scenario, a_utc
+from tests.scenarios import ALICE, SERVEUR, Scenario, a_utc
 
 MAINTENANT = a_utc("2026-11-26T12:00")
 
@@ -118,3 +119,42 @@ def test_avancement_moyen_d_un_axe_dont_tout_est_abandonne(base: BaseDonnees) ->
     base.transaction(ecrire)
     axe = base.lecture(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT, axe=2).axes[0]
     assert (axe.nb_actions, axe.nb_abandonnees, axe.moyenne, axe.par_porteur) == (1, 1, None, ())
+
+
+def test_le_retard_en_sql_dit_comme_en_python(base: BaseDonnees) -> None:
+    jour = date(2026, 11, 26)
+    cas = [
+        (StatutAction.EN_COURS, date(2026, 11, 25)),
+        (StatutAction.EN_COURS, date(2026, 11, 26)),
+        (StatutAction.EN_PAUSE, date(2026, 1, 1)),
+        (StatutAction.TERMINEE, date(2026, 1, 1)),
+        (StatutAction.ABANDONNEE, date(2026, 1, 1)),
+        (StatutAction.PROPOSEE, None),
+    ]
+
+    def lire(session: Session) -> list[int]:
+        amorcer_serveur(session, SERVEUR)
+        axe = session.exec(select(Axe).where(Axe.guild_id == SERVEUR)).first()
+        assert axe is not None
+        assert axe.id is not None
+        for numero, (statut, echeance) in enumerate(cas, start=1):
+            session.add(
+                Action(
+                    guild_id=SERVEUR,
+                    numero=numero,
+                    titre=f"Action {numero}",
+                    axe_id=axe.id,
+                    responsable_id=ALICE,
+                    auteur_id=ALICE,
+                    statut=statut,
+                    echeance=echeance,
+                )
+            )
+        session.flush()
+        requete = select(Action.numero).where(Action.guild_id == SERVEUR, en_retard_sql(jour))
+        return sorted(session.exec(requete).all())
+
+    attendus = [
+        n for n, (statut, echeance) in enumerate(cas, start=1) if est_en_retard(statut, echeance, jour)
+    ]
+    assert base.transaction(lire) == attendus == [1, 3]
