@@ -271,7 +271,9 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
     if autres > 0:
         historique.append(f"… et {autres} mise(s) à jour plus ancienne(s)")
     ajouter_champ(embed, "Historique récent", "\n".join(historique) or "—")
-    embed.set_footer(text=f"Créée le {format_date_courte(action.cree_le.date())}")
+    embed.set_footer(
+        text=f"Créée le {format_date_courte(aujourd_hui(action.cree_le, configuration.reference))}"
+    )
     return embed
 
 

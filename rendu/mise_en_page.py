@@ -500,10 +500,10 @@ def _pastilles_des_villes(pdf: _Document, villes: Sequence[Ville]) -> None:
 
 def _produit_le(rapport: Rapport) -> str:
     """« Produit le jeudi 26 novembre 2026 — 07 h 00 à Terrebonne, 13 h 00 à Namur »."""
+    jour_local = rapport.reference.heure_locale(rapport.produit_le).date()  # le jour de `rapport.au`
+    jour = format_date(jour_local, "EEEE", locale=LOCALE) + " " + format_jour(jour_local)
     if not rapport.villes:
-        return f"Produit le {format_jour(rapport.produit_le.date())}"
-    reference = rapport.villes[0].heure_locale(rapport.produit_le)
-    jour = format_date(reference.date(), "EEEE", locale=LOCALE) + " " + format_jour(reference.date())
+        return f"Produit le {jour}"
     heures = ", ".join(
         f"{format_heure(v.heure_locale(rapport.produit_le))} à {texte_imprimable(v.nom)}"
         for v in rapport.villes

@@ -232,6 +232,7 @@ class Rapport:
     villes: tuple[Ville, ...]
     sections: tuple[SectionAxe, ...]
     seances: tuple[SeanceRapport, ...]
+    reference: Ville = REFERENCE_PAR_DEFAUT  # l'horloge qui compte les jours (`Configuration.reference`)
 
     @property
     def annee_complete(self) -> bool:
@@ -316,7 +317,12 @@ class _ActionsDeLAxe:
 
 
 def _actions(
-    session: Session, guild_id: int, debut: datetime, fin: datetime, objectifs: dict[int, str]
+    session: Session,
+    guild_id: int,
+    debut: datetime,
+    fin: datetime,
+    objectifs: dict[int, str],
+    reference: Ville,
 ) -> dict[int, _ActionsDeLAxe]:
     """Actions de la période par identifiant d'axe, dans leur état d'alors (`metier.actions.etat`)."""
     lignes = lire_lignes(
@@ -367,7 +373,9 @@ def _actions(
             terminee = None
         mises_a_jour = lignes_entre(t, debut, fin)
         axe.suivies.append(
-            _action_rapport(ligne, objectifs, noms, etat, etat_debut, t.cree_le, terminee, mises_a_jour)
+            _action_rapport(
+                ligne, objectifs, noms, etat, etat_debut, t.cree_le, terminee, mises_a_jour, reference
+            )
         )
     return par_axe
 
@@ -381,6 +389,7 @@ def _action_rapport(
     cree_le: datetime,
     terminee: datetime | None,
     mises_a_jour: int,
+    reference: Ville,
 ) -> ActionRapport:
     """Une action lue (colonnes nommées d'après le modèle) dans son état de fin de période."""
     return ActionRapport(
@@ -395,8 +404,8 @@ def _action_rapport(
         avancement=etat.avancement,
         avancement_debut=None if etat_debut is None else etat_debut.avancement,
         echeance=ligne.echeance,
-        cree_le=cree_le.date(),
-        terminee_le=terminee.date() if terminee else None,
+        cree_le=aujourd_hui(cree_le, reference),  # le jour de cet instant dans la ville de référence
+        terminee_le=aujourd_hui(terminee, reference) if terminee else None,
         mises_a_jour=mises_a_jour,
     )
 
@@ -412,7 +421,7 @@ def part_attendue(cree_le: date, au: date) -> float:
 
 
 def _indicateurs(
-    session: Session, guild_id: int, du: date, au: date, fin: datetime
+    session: Session, guild_id: int, du: date, au: date, fin: datetime, reference: Ville
 ) -> dict[int, list[IndicateurRapport]]:
     """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
     fin_annee = date(du.year, 12, 31)
@@ -451,7 +460,7 @@ def _indicateurs(
         )
     par_axe: dict[int, list[IndicateurRapport]] = {}
     for ligne in indicateurs:  # colonnes nommées d'après le modèle ; `valeur`, `date` : la dernière mesure
-        cree = en_utc(ligne.cree_le).date()
+        cree = aujourd_hui(en_utc(ligne.cree_le), reference)
         par_axe.setdefault(ligne.axe_id, []).append(
             IndicateurRapport(
                 numero=ligne.numero,
@@ -538,8 +547,9 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         code = code_objectif(numeros_axes[objectif.axe_id], objectif.numero)
         codes_objectifs[objectif.id] = code
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
-    actions = _actions(session, guild_id, debut, fin, codes_objectifs)
-    indicateurs = _indicateurs(session, guild_id, du, au, fin)
+    reference = configuration.reference
+    actions = _actions(session, guild_id, debut, fin, codes_objectifs, reference)
+    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference)
     sections = []
     for axe in axes:
         de_l_axe = actions.get(ident(axe), _ActionsDeLAxe())
@@ -563,6 +573,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         villes=configuration.villes,
         sections=tuple(sections),
         seances=_seances(session, guild_id, annee, maintenant),
+        reference=configuration.reference,
     )
 
 

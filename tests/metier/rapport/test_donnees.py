@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
@@ -21,10 +21,10 @@ from metier.rapport.donnees import (
     rassembler_rapport,
     verifier_annee,
 )
-from metier.serveurs import definir_horaire_resume
+from metier.serveurs import amorcer_serveur, definir_horaire_resume
 from modeles import Action, StatutAction
 from rendu.rapport import produire_pdf
-from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, a_utc, remplir
+from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TITRE_INTERNATIONAL, Scenario, a_utc, remplir
 
 
 @pytest.fixture
@@ -196,3 +196,18 @@ def test_la_base_n_est_pas_modifiee_par_le_rapport(rempli: BaseDonnees) -> None:
         rempli.lecture(lambda s: [(a.numero, a.statut, a.avancement) for a in s.exec(select(Action))])
         == avant
     )
+
+
+def test_les_jours_du_rapport_se_comptent_dans_la_ville_de_reference(base: BaseDonnees) -> None:
+    # 02 h 00 UTC le 16 juin : encore le 15 juin à Terrebonne, la ville de référence par défaut.
+    def ecrire(session: Session) -> None:
+        amorcer_serveur(session, SERVEUR)
+        s = Scenario(session, SERVEUR, ALICE)
+        numero = s.action("2026-03-02T03:00", "Créée un soir de mars", 1)
+        s.statut(numero, "2026-06-16T02:00", "terminee")
+
+    base.transaction(ecrire)
+    rapport = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    action = rapport.actions[0]
+    assert (action.cree_le, action.terminee_le) == (date(2026, 3, 1), date(2026, 6, 15))
+    assert rapport.reference.code == "terrebonne"
