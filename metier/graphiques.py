@@ -30,7 +30,7 @@ from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
-from metier.protocole import chiffre_romain, libelle_axe, titre_axe
+from metier.protocole import COULEUR_TOUTES, COULEUR_VILLE_RETIREE, chiffre_romain, libelle_axe, titre_axe
 from metier.serveurs import ville_de_reference
 from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
@@ -53,8 +53,6 @@ MAX_ECHEANCES: Final = 15
 MAX_INDICATEURS: Final = 10
 MOIS_PAR_DEFAUT: Final = 12
 JOURS_PAR_DEFAUT: Final = 90
-COULEUR_TOUTES: Final = "#4D4D4D"
-COULEUR_AUTRE: Final = "#8C8C8C"
 
 AUCUNE_ACTION: Final = "Aucune action enregistrée pour l'instant : ajoutez-en avec /action ajouter."
 AUCUN_INDICATEUR: Final = "Aucun indicateur enregistré pour l'instant : ajoutez-en avec /indicateur ajouter."
@@ -300,7 +298,9 @@ class _Porteurs:
     def __call__(self, code: str) -> Porteur:
         """Rend le porteur de ce code ; une ville retirée de la configuration reste affichée."""
         if code not in self._par_code:
-            self._par_code[code] = Porteur(code, nom_ville_porteuse(self._villes, code), COULEUR_AUTRE)
+            self._par_code[code] = Porteur(
+                code, nom_ville_porteuse(self._villes, code), COULEUR_VILLE_RETIREE
+            )
         return self._par_code[code]
 
     def presents(self, codes: set[str]) -> tuple[Porteur, ...]:

@@ -24,6 +24,9 @@ class AxeModele:
 
 
 # Bleu de Terrebonne, or du blason namurois : deux couleurs distinctes aussi pour les daltoniens.
+# Ce qui n'est pas une ville partenaire : toutes ensemble (gris foncé), une ville retirée (gris).
+COULEUR_TOUTES = "#4D4D4D"
+COULEUR_VILLE_RETIREE = "#8C8C8C"
 VILLES_PAR_DEFAUT = (
     VilleModele("terrebonne", "Terrebonne", "America/Toronto", "#1F5AA6"),
     VilleModele("namur", "Namur", "Europe/Brussels", "#D39B00"),

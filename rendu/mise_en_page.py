@@ -42,7 +42,7 @@ from metier.reunions.series import ecart_inhabituel
 from metier.statuts import LEGENDE_STATUTS, NOM_MOYENNE, compte_statut, libelle_statut
 from metier.temps import LOCALE, NBSP, Ville, format_date_courte, format_duree, format_heure, format_jour
 from modeles import StatutAction
-from rendu.couleurs import ROUGE_RETARD, VERT_BONNE_VOIE, en_rvb
+from rendu.couleurs import BLEU_PASSERELLE, ROUGE_RETARD, VERT_BONNE_VOIE, en_rvb
 from rendu.graphiques import HAUTEUR_POUCES, LARGEUR_POUCES, dessiner_png
 
 MARGE: Final = 18.0  # mm
@@ -53,7 +53,6 @@ GRIS_CLAIR: Final = (242, 244, 247)
 FILET: Final = (200, 205, 212)
 ROUGE: Final = en_rvb(ROUGE_RETARD)
 VERT: Final = en_rvb(VERT_BONNE_VOIE)
-BLEU_PAR_DEFAUT: Final = "#1F5AA6"
 POLICE: Final = "dejavu"
 POLICE_REPLI: Final = "dejavurepli"
 REMPLACEMENT: Final = "□"
@@ -177,7 +176,7 @@ def _couleur(hexa: str) -> tuple[int, int, int]:
     try:
         return en_rvb(hexa)
     except ValueError:
-        return en_rvb(BLEU_PAR_DEFAUT)
+        return en_rvb(BLEU_PASSERELLE)
 
 
 def identifiant_lisible(identifiant: int) -> str:
@@ -230,7 +229,7 @@ class _Document(FPDF):
         self.set_creator("Passerelle")
         self.set_lang("fr-CA")
         self.set_creation_date(rapport.produit_le)
-        self.couleurs = [_couleur(v.couleur) for v in rapport.villes] or [_couleur(BLEU_PAR_DEFAUT)]
+        self.couleurs = [_couleur(v.couleur) for v in rapport.villes] or [_couleur(BLEU_PASSERELLE)]
         self.accent = self.couleurs[0]
 
     def police(self, taille: float, style: str = "", couleur: tuple[int, int, int] = ENCRE) -> None:

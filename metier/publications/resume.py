@@ -29,7 +29,7 @@ from metier.actions.indicateurs import ordre_des_mesures
 from metier.actions.registre import lister_axes
 from metier.graphiques import DonneesAxes, donnees_axes
 from metier.protocole import libelle_axe
-from metier.reunions.registre import lister_reunions
+from metier.reunions.registre import lister_reunions, ville_d_ancrage
 from metier.reunions.series import Occurrence
 from metier.serveurs import Configuration, configuration_amorcee
 from metier.statuts import dans_la_moyenne_sql, en_retard_sql, ouverte_sql
@@ -606,14 +606,11 @@ def _reunions(
     session: Session, configuration: Configuration, guild_id: int, maintenant: datetime
 ) -> Liste[SeanceResume]:
     paires = lister_reunions(session, guild_id=guild_id, maintenant=maintenant)
-    villes = {v.code: v for v in configuration.villes}
     seances = tuple(
         SeanceResume(
             numero=reunion.numero,
             titre=reunion.titre,
-            # Une ville retirée des partenaires garde son horloge pour ses réunions.
-            ancre=villes.get(reunion.ville)
-            or Ville(reunion.ville, reunion.ville.capitalize(), reunion.fuseau, "#888888"),
+            ancre=ville_d_ancrage(configuration, reunion),  # même une ville retirée des partenaires
             occurrence=seance,
         )
         for reunion, seance in paires[:MAX_REUNIONS]

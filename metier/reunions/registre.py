@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
+from metier.protocole import COULEUR_VILLE_RETIREE
 from metier.reunions.heure_locale import resoudre_heure_locale
 from metier.reunions.saisie import (
     LONGUEUR_TITRE,
@@ -324,5 +325,5 @@ def ville_d_ancrage(configuration: Configuration, reunion: Reunion) -> Ville:
     """Ville dont l'horloge fait foi pour la réunion (même si elle n'est plus partenaire)."""
     return next(
         (v for v in configuration.villes if v.code == reunion.ville),
-        Ville(reunion.ville, reunion.ville.capitalize(), reunion.fuseau, "#888888"),
+        Ville(reunion.ville, reunion.ville.capitalize(), reunion.fuseau, COULEUR_VILLE_RETIREE),
     )
