@@ -32,7 +32,7 @@ from metier.publications.resume import (
     resume_et_axes,
 )
 from metier.statuts import LIBELLES_STATUT
-from metier.temps import NBSP, format_date_courte, format_heure
+from metier.temps import NBSP, delai_en_mots, format_date_courte, format_heure
 from modeles import Livraison
 from rendu.graphiques import dessiner_png
 
@@ -119,11 +119,7 @@ def ligne_mise_a_jour(action: ActionResume) -> str:
 def ligne_echeance(action: ActionResume, aujourd_hui: date) -> str:
     """« **#3** Forum · 2 nov. 2026, en retard de 17 j · 40 % · <@39> »."""
     assert action.echeance is not None
-    jours = (action.echeance - aujourd_hui).days
-    if jours < 0:
-        delai = f"en retard de {-jours}{NBSP}j"
-    else:
-        delai = "aujourd'hui" if jours == 0 else f"dans {jours}{NBSP}j"
+    delai = delai_en_mots((action.echeance - aujourd_hui).days, court=True)
     return (
         f"{_titre_action(action)} · {format_date_courte(action.echeance)}, {delai} · "
         f"{action.avancement}{NBSP}% · <@{action.responsable_id}>"

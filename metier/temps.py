@@ -294,6 +294,22 @@ def format_heure(moment: time | datetime) -> str:
     return f"{moment.hour:02d}{NBSP}h{NBSP}{moment.minute:02d}"
 
 
+def delai_en_mots(jours: int, *, court: bool = False) -> str:
+    """Le temps jusqu'à une échéance : « dans 12 jours », « demain », « en retard de 3 jours »…
+
+    `court` : pour une ligne serrée ou un graphique, « dans 12 j », « en retard de 3 j ».
+    """
+    if jours == 0:
+        return "aujourd'hui"
+    if court:
+        return f"dans {jours}{NBSP}j" if jours > 0 else f"en retard de {-jours}{NBSP}j"
+    if jours == 1:
+        return "demain"
+    if jours > 1:
+        return f"dans {jours} jours"
+    return "en retard d'un jour" if jours == -1 else f"en retard de {-jours} jours"
+
+
 def format_duree(duree: timedelta) -> str:
     """« 6 h », « 5 h 30 », « −1 h »."""
     minutes = round(duree.total_seconds() / 60)

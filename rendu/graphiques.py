@@ -34,7 +34,7 @@ from metier.graphiques import (
 )
 from metier.protocole import chiffre_romain
 from metier.statuts import NOM_MOYENNE, compte_statut
-from metier.temps import LOCALE, NBSP
+from metier.temps import LOCALE, NBSP, delai_en_mots
 from modeles import StatutAction
 from rendu.couleurs import COULEUR_ATTEINT, COULEUR_EN_ROUTE, COULEURS_STATUTS, ROUGE_RETARD
 
@@ -546,10 +546,8 @@ def _legende_echeances(figure: Figure, porteurs: Sequence[Porteur]) -> None:
 
 
 def _delai_court(echeance: Echeance) -> str:
-    """« retard 6 j », « aujourd'hui », « dans 14 j »."""
-    if echeance.jours < 0:
-        return f"retard {-echeance.jours}{NBSP}j"
-    return "aujourd'hui" if echeance.jours == 0 else f"dans {echeance.jours}{NBSP}j"
+    """« en retard de 6 j », « aujourd'hui », « dans 14 j »."""
+    return delai_en_mots(echeance.jours, court=True)
 
 
 def _graduations_dates(aujourd_hui: date, gauche: float, droite: float) -> list[tuple[float, str]]:

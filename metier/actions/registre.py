@@ -18,7 +18,7 @@ from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
-from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
+from metier.temps import analyser_date, aujourd_hui, delai_en_mots, format_date_courte, normaliser
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
@@ -179,14 +179,7 @@ def echeance_en_mots(action: Action, jour: date) -> str | None:
         return "sans échéance"
     if action.statut in STATUTS_CLOS:
         return None  # son statut se dit ailleurs ; une action close n'est ni en avance ni en retard
-    ecart = (action.echeance - jour).days
-    if ecart == 0:
-        return "aujourd'hui"
-    if ecart == 1:
-        return "demain"
-    if ecart > 1:
-        return f"dans {ecart} jours"
-    return "en retard d'un jour" if ecart == -1 else f"en retard de {-ecart} jours"
+    return delai_en_mots((action.echeance - jour).days)
 
 
 @dataclass(frozen=True)

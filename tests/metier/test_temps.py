@@ -11,6 +11,7 @@ from metier.temps import (
     analyser_date,
     analyser_heure,
     aujourd_hui,
+    delai_en_mots,
     ecart,
     format_date_longue,
     format_duree,
@@ -262,3 +263,18 @@ def test_formats_francais() -> None:
 def test_date_longue_avec_premier_du_mois() -> None:
     assert format_date_longue(date(2027, 3, 1)) == "lundi 1er mars 2027"
     assert format_date_longue(date(2027, 3, 14)) == "dimanche 14 mars 2027"
+
+
+@pytest.mark.parametrize(
+    ("jours", "long", "court"),
+    [
+        (0, "aujourd'hui", "aujourd'hui"),
+        (1, "demain", "dans 1\u00a0j"),
+        (12, "dans 12 jours", "dans 12\u00a0j"),
+        (-1, "en retard d'un jour", "en retard de 1\u00a0j"),
+        (-17, "en retard de 17 jours", "en retard de 17\u00a0j"),
+    ],
+)
+def test_delai_en_mots_long_et_court(jours: int, long: str, court: str) -> None:
+    assert delai_en_mots(jours) == long
+    assert delai_en_mots(jours, court=True) == court

@@ -101,7 +101,7 @@ def test_libelle_d_echeance_entier_quand_la_place_le_permet() -> None:
     long = "Accélérateur d'entreprises innovantes Terrebonne–Namur"
     figure = dessiner(_echeances((long, -6), ("Forum", 40), (long, 80)))
     textes = {t.get_text() for t in figure.axes[0].texts}
-    assert f"#1 · {long} · retard 6\u00a0j" in textes  # écrit à droite du point
+    assert f"#1 · {long} · en retard de 6\u00a0j" in textes  # écrit à droite du point
     assert f"#3 · {long} · dans 80\u00a0j" in textes  # écrit à gauche du point, au bout du graphique
 
 
