@@ -6,10 +6,9 @@ l'atelier ; une sonde mesure pendant ce temps le plus long blocage de la boucle.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from sqlmodel import Session
@@ -21,7 +20,7 @@ from bot.client import geler_memoire
 from commandes.progres import embed_resume
 from metier.actions.evolution import recalculer_en_retard
 from metier.graphiques import TypeGraphique, donnees_axes, preparer
-from metier.publications.resume import construire_resume
+from metier.publications.resume import construire_resume, resume_et_axes
 from modeles import ConfigServeur
 from rendu.graphiques import dessiner_png
 
@@ -84,7 +83,12 @@ async def _mesurer(base: BaseDonnees) -> None:
         durees.append(duree)
     print(resume("résumé hebdomadaire (construire_resume)", durees, BUDGET_RESUME_MS))
     durees = [await _resume_complet(base) for _ in range(ESSAIS)]
-    print(resume("résumé publié (+ graphique, embed)", durees, BUDGET_RESUME_MS))
+    print(resume("résumé à la demande (+ graphique, embed)", durees, BUDGET_RESUME_MS))
+    # Le post du lundi publié en retard (le jeudi) : la semaine écoulée, graphique à sa fin, en
+    # rejouant les actions modifiées depuis le lundi (le pire cas de `donnees_axes(au=…)`).
+    lundi = MAINTENANT - timedelta(days=MAINTENANT.weekday())
+    durees = [await _resume_complet(base, reference=lundi) for _ in range(ESSAIS)]
+    print(resume("résumé publié en retard, semaine écoulée", durees, BUDGET_RESUME_MS))
     print(
         f"  semaine {semaine.numero_semaine} : {semaine.mises_a_jour.total} actions mises à jour, "
         f"{semaine.en_retard.total} en retard, {semaine.echeances.total} échéances à 14 jours, "
@@ -123,12 +127,11 @@ def _oublier_cumul(session: Session) -> None:
     session.add(config)
 
 
-async def _resume_complet(base: BaseDonnees) -> float:
-    """Ce que fait le cog pour publier : données et graphique lus ensemble, PNG dans un thread, embed."""
+async def _resume_complet(base: BaseDonnees, reference: datetime | None = None) -> float:
+    """Ce que fait le cog : résumé et graphique lus ensemble (`resume_et_axes`), PNG dans l'atelier, embed."""
     debut = time.perf_counter()
-    semaine, axes = await asyncio.gather(
-        base.lire(partial(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)),
-        base.lire(partial(donnees_axes, guild_id=SERVEUR, maintenant=MAINTENANT)),
+    semaine, axes = await base.lire(
+        partial(resume_et_axes, guild_id=SERVEUR, maintenant=MAINTENANT, reference=reference)
     )
     await ATELIER.executer(dessiner_png, axes)
     embed = embed_resume(semaine, image=axes.nom_fichier)
