@@ -1,6 +1,11 @@
-"""Le contenu du protocole 2024-2026 : villes par défaut, axes et objectifs."""
+"""Le contenu du protocole 2024-2026 : sa période, villes par défaut, axes et objectifs."""
 
 from dataclasses import dataclass
+from datetime import date
+
+# La période du protocole (« Protocole 2024-2026 ») : ses rapports jugent les indicateurs sur elle.
+DEBUT_PROTOCOLE = date(2024, 1, 1)
+FIN_PROTOCOLE = date(2026, 12, 31)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from metier.graphiques import (
     RepartitionAxe,
 )
 from metier.membres import noms_des_membres
-from metier.protocole import code_objectif, libelle_axe, titre_axe
+from metier.protocole import DEBUT_PROTOCOLE, FIN_PROTOCOLE, code_objectif, libelle_axe, titre_axe
 from metier.publications.rappels import compter_presences
 from metier.reunions.registre import seances_annulees
 from metier.reunions.series import occurrences
@@ -50,13 +50,11 @@ from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunio
 
 TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
 PREMIERE_ANNEE: Final = 2024
-DEBUT_PROTOCOLE: Final = date(2024, 1, 1)
-FIN_PROTOCOLE: Final = date(2026, 12, 31)
 MAX_SEANCES_PAR_SERIE: Final = 400  # une série hebdomadaire en compte 53 par an
 DEFINITION_BONNE_VOIE: Final = (
     "Un indicateur est « en bonne voie » quand sa dernière mesure a parcouru, de sa valeur de départ "
-    "vers sa cible, au moins la part écoulée de la durée du protocole (jusqu'au 31 décembre 2026) "
-    "depuis la création de l'indicateur."
+    "vers sa cible, au moins la part écoulée de la durée du protocole (du 1er janvier 2024 au "
+    "31 décembre 2026, linéairement), quel que soit le jour où l'indicateur a été saisi dans le bot."
 )
 
 
@@ -410,14 +408,17 @@ def _action_rapport(
     )
 
 
-def part_attendue(cree_le: date, au: date) -> float:
-    """Part du chemin attendue à la date `au` (en %), pour un indicateur créé le `cree_le`."""
-    depart = max(DEBUT_PROTOCOLE, cree_le)
-    if au >= FIN_PROTOCOLE or depart >= FIN_PROTOCOLE:
+def part_attendue(au: date) -> float:
+    """Part du chemin attendue à la date `au` (en %) : la part écoulée de la durée du protocole.
+
+    Le jour où l'indicateur a été saisi dans le bot n'y change rien : un indicateur ajouté en
+    novembre 2026 n'est pas « attendu à 0 % », le protocole a commencé en janvier 2024.
+    """
+    if au >= FIN_PROTOCOLE:
         return 100.0
-    if au <= depart:
+    if au <= DEBUT_PROTOCOLE:
         return 0.0
-    return (au - depart).days / (FIN_PROTOCOLE - depart).days * 100
+    return (au - DEBUT_PROTOCOLE).days / (FIN_PROTOCOLE - DEBUT_PROTOCOLE).days * 100
 
 
 def _indicateurs(
@@ -472,7 +473,7 @@ def _indicateurs(
                 mesures=tuple(mesures.get(ligne.id, ())),
                 valeur=None if ligne.valeur is None else float(ligne.valeur),
                 date_valeur=ligne.date,
-                attendu=part_attendue(cree, au),
+                attendu=part_attendue(au),
             )
         )
     return par_axe

@@ -105,11 +105,29 @@ def test_indicateurs_mesures_de_l_annee_et_bonne_voie(rempli: BaseDonnees) -> No
     assert "en bonne voie" in DEFINITION_BONNE_VOIE
 
 
-def test_part_attendue() -> None:
-    assert part_attendue(date(2023, 5, 1), date(2024, 1, 1)) == 0.0
-    assert part_attendue(date(2024, 1, 1), date(2026, 12, 31)) == 100.0
-    assert part_attendue(date(2026, 7, 1), date(2026, 10, 1)) == pytest.approx(92 / 183 * 100)
-    assert part_attendue(date(2027, 2, 1), date(2027, 3, 1)) == 100.0  # après le protocole : la cible
+def test_part_attendue_sur_la_periode_du_protocole() -> None:
+    assert part_attendue(date(2024, 1, 1)) == 0.0
+    assert part_attendue(date(2025, 1, 1)) == pytest.approx(366 / 1095 * 100)
+    assert part_attendue(date(2026, 12, 31)) == 100.0
+    assert part_attendue(date(2027, 3, 1)) == 100.0  # après le protocole : la cible
+
+
+def test_un_indicateur_saisi_tard_est_juge_sur_tout_le_protocole(base: BaseDonnees) -> None:
+    # Saisi en novembre 2026, mobilité étudiante à 42 % de sa cible : ce n'est pas « en bonne voie »
+    # à un mois de la fin, même si le bot ne le connaît que depuis trois semaines.
+    def ecrire(session: Session) -> None:
+        amorcer_serveur(session, SERVEUR)
+        s = Scenario(session, SERVEUR, ALICE)
+        s.indicateur("2026-11-05T15:00", "Étudiants en mobilité", 3, "étudiants", "50")
+        s.mesurer(1, "2026-11-20", "21")
+
+    base.transaction(ecrire)
+    rapport = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    mobilite = rapport.sections[2].indicateurs[0]
+    assert mobilite.progression == pytest.approx(42.0)
+    assert mobilite.attendu == pytest.approx(1060 / 1095 * 100)  # 26 novembre 2026
+    assert mobilite.en_bonne_voie is False
+    assert rapport.nb_en_bonne_voie == 0
 
 
 def test_seances_de_l_annee_et_presences(rempli: BaseDonnees) -> None:
