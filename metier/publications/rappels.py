@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
+from metier.actions.etat import RESOLUTION
 from metier.erreurs import ErreurMetier
 from metier.publications.ordre_du_jour import OrdreDuJour, ordre_du_jour
-from metier.reunions.registre import seances_annulees
+from metier.reunions.registre import annulees_par_reunion, seances_annulees
 from metier.reunions.series import Occurrence, occurrences
 from metier.serveurs import Configuration, configuration_amorcee
 from metier.stockage import ident
-from metier.temps import ChangementEcart, aujourd_hui, prochain_changement_ecart
+from metier.temps import ChangementEcart, aujourd_hui, en_utc, prochain_changement_ecart
 from modeles import Livraison, Presence, Reunion
 
 REPONSES = {"present": "présent", "absent": "absent", "peut_etre": "peut-être"}
@@ -37,11 +37,30 @@ class ContexteRappel:
 
 def compter_presences(session: Session, *, reunion_id: int, debut: datetime) -> dict[str, int]:
     """Nombre de présents, d'absents et de peut-être pour une séance."""
-    reponses = session.exec(
-        select(Presence.reponse).where(Presence.reunion_id == reunion_id, Presence.debut == debut)
-    ).all()
-    comptes = Counter(reponses)
-    return {cle: comptes.get(cle, 0) for cle in REPONSES}
+    par_seance = presences_par_seance(session, reunion_ids=[reunion_id], du=debut, au=debut + RESOLUTION)
+    return par_seance.get((reunion_id, en_utc(debut)), dict.fromkeys(REPONSES, 0))
+
+
+def presences_par_seance(
+    session: Session, *, reunion_ids: list[int], du: datetime, au: datetime
+) -> dict[tuple[int, datetime], dict[str, int]]:
+    """Les réponses de chaque séance de ces réunions commencée entre `du` (inclus) et `au` (exclu).
+
+    Une seule requête pour toute une année de séances (le rapport), au lieu d'une par séance.
+    """
+    if not reunion_ids:
+        return {}
+    lignes = session.exec(
+        select(Presence.reunion_id, Presence.debut, Presence.reponse, func.count())
+        .where(col(Presence.reunion_id).in_(reunion_ids), Presence.debut >= du, Presence.debut < au)
+        .group_by(col(Presence.reunion_id), col(Presence.debut), col(Presence.reponse))
+    )
+    comptes: dict[tuple[int, datetime], dict[str, int]] = {}
+    for reunion_id, debut, reponse, nombre in lignes:
+        seance = comptes.setdefault((reunion_id, en_utc(debut)), dict.fromkeys(REPONSES, 0))
+        if reponse in seance:
+            seance[reponse] = int(nombre)
+    return comptes
 
 
 def contexte_rappel(session: Session, *, livraison_id: int, maintenant: datetime) -> ContexteRappel | None:
@@ -166,8 +185,9 @@ def contexte_avis_ecart(session: Session, *, livraison_id: int) -> ContexteEcart
     reunions = session.exec(
         select(Reunion).where(Reunion.guild_id == livraison.guild_id, Reunion.annulee == False)  # noqa: E712
     ).all()
+    annulees = annulees_par_reunion(session, [ident(r) for r in reunions])
     for reunion in reunions:
-        annulees = seances_annulees(session, ident(reunion))
-        seances += [(reunion, s) for s in occurrences(reunion, changement.instant, fin, annulees=annulees)]
+        debuts = annulees[ident(reunion)]
+        seances += [(reunion, s) for s in occurrences(reunion, changement.instant, fin, annulees=debuts)]
     seances.sort(key=lambda paire: paire[1].debut)
     return ContexteEcart(changement, retour, configuration, seances)

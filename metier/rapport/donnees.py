@@ -39,8 +39,8 @@ from metier.graphiques import (
 )
 from metier.membres import noms_des_membres
 from metier.protocole import DEBUT_PROTOCOLE, FIN_PROTOCOLE, code_objectif, libelle_axe, titre_axe
-from metier.publications.rappels import compter_presences
-from metier.reunions.registre import seances_annulees
+from metier.publications.rappels import REPONSES, presences_par_seance
+from metier.reunions.registre import annulees_par_reunion
 from metier.reunions.series import occurrences
 from metier.serveurs import REFERENCE_PAR_DEFAUT, lire_configuration
 from metier.statuts import LEGENDE_STATUTS, STATUTS_CLOS, est_en_retard, moyenne_avancement
@@ -494,13 +494,19 @@ def _seances(session: Session, guild_id: int, annee: int, maintenant: datetime) 
             ),
         )
     ).all()
+    ids = [ident(reunion) for reunion in reunions]
+    annulees = annulees_par_reunion(session, ids)
+    presences = presences_par_seance(session, reunion_ids=ids, du=debut, au=fin)
     seances = []
     for reunion in reunions:
-        assert reunion.id is not None
-        annulees = seances_annulees(session, reunion.id)
+        reunion_id = ident(reunion)
         # `occurrences` garde les séances qui commencent strictement après `apres`.
         for seance in occurrences(
-            reunion, debut - timedelta(microseconds=1), fin, limite=MAX_SEANCES_PAR_SERIE, annulees=annulees
+            reunion,
+            debut - timedelta(microseconds=1),
+            fin,
+            limite=MAX_SEANCES_PAR_SERIE,
+            annulees=annulees[reunion_id],
         ):
             seances.append(
                 SeanceRapport(
@@ -510,7 +516,7 @@ def _seances(session: Session, guild_id: int, annee: int, maintenant: datetime) 
                     debut=seance.debut,
                     fin=seance.fin,
                     tenue=seance.debut < maintenant,
-                    presences=compter_presences(session, reunion_id=reunion.id, debut=seance.debut),
+                    presences=presences.get((reunion_id, seance.debut), dict.fromkeys(REPONSES, 0)),
                 )
             )
     return tuple(sorted(seances, key=lambda s: (s.debut, s.reunion_numero)))
