@@ -1,8 +1,8 @@
 """Résumé hebdomadaire : ce qui a bougé dans la semaine, ce qui est en retard, ce qui arrive.
 
 La semaine est une semaine ISO, du lundi 00 h 00 au lundi suivant dans l'horloge de la ville du
-résumé (/config resume-horaire). Le post du lundi résume la semaine écoulée : à 9 h, la semaine
-qui commence n'a encore rien à dire, et deux posts se suivent sans trou ni recouvrement. À la
+résumé (/config resume-horaire). Un post résume la dernière semaine complète : le lundi à 9 h,
+celle qui vient de finir ; deux posts se suivent sans trou ni recouvrement, quel que soit le jour. À la
 demande (/progres resume), c'est la semaine qui contient maintenant, jusqu'à maintenant : le
 graphique qui l'accompagne montre le même instant.
 
@@ -203,15 +203,17 @@ def periode(premier: date, dernier: date) -> str:
 
 
 def semaine_resumee(
-    reference: datetime, ville: Ville, *, veille: bool = True
+    reference: datetime, ville: Ville, *, ecoulee: bool = True
 ) -> tuple[date, datetime, datetime]:
     """Rend le lundi de la semaine résumée et ses bornes UTC (lundi 00 h 00 → lundi suivant, heure locale).
 
-    Pour un post, c'est la semaine qui contient la veille de `reference` : un lundi, la semaine
-    écoulée. Sans `veille`, la semaine qui contient `reference` (le résumé à la demande).
+    Pour un post (`ecoulee`), c'est la dernière semaine complète avant `reference` : le post du
+    lundi résume la semaine qui vient de finir, et un post d'un autre jour aussi ; deux posts se
+    suivent donc sans trou ni recouvrement, quel que soit le jour choisi. Sinon, la semaine qui
+    contient `reference` (le résumé à la demande).
     """
-    jour = ville.heure_locale(reference).date() - timedelta(days=1 if veille else 0)
-    lundi = jour - timedelta(days=jour.weekday())
+    jour = ville.heure_locale(reference).date()
+    lundi = jour - timedelta(days=jour.weekday(), weeks=1 if ecoulee else 0)
     return (
         lundi,
         instant_local(lundi, time(0), ville),
@@ -383,7 +385,7 @@ def construire_resume(
     """
     configuration = configuration_amorcee(session, guild_id)
     ville = configuration.reference
-    lundi, debut, fin = semaine_resumee(reference or maintenant, ville, veille=reference is not None)
+    lundi, debut, fin = semaine_resumee(reference or maintenant, ville, ecoulee=reference is not None)
     annee, numero_semaine, _ = lundi.isocalendar()
     jour = aujourd_hui(maintenant, ville)
     actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())

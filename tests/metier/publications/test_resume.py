@@ -38,19 +38,20 @@ def _instant(texte: str) -> datetime:
 @pytest.mark.parametrize(
     ("reference", "ville", "attendu"),
     [
-        (JEUDI, TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
         # Lundi 9 h à Terrebonne : la semaine écoulée, pas celle qui commence.
         (_instant("2027-03-15 13:00"), TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
-        # Dimanche 23 h 30 à Terrebonne, déjà lundi en UTC : encore la semaine du 8.
-        (_instant("2027-03-15 03:30"), TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
-        # Mardi 00 h 30 à Terrebonne : la semaine du 15 a commencé la veille.
-        (
-            _instant("2027-03-16 04:30"),
-            TERREBONNE,
-            (date(2027, 3, 15), FIN, _instant("2027-03-22 04:00")),
-        ),
+        # Mardi 00 h 30, jeudi ou dimanche soir : toujours la dernière semaine complète, celle du 8.
+        (_instant("2027-03-16 04:30"), TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
+        (_instant("2027-03-18 15:00"), TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
+        (_instant("2027-03-22 03:30"), TERREBONNE, (date(2027, 3, 8), DEBUT, FIN)),
+        # Dimanche 23 h 30 à Terrebonne, déjà lundi en UTC : la semaine du 8 n'est pas finie.
+        (_instant("2027-03-15 03:30"), TERREBONNE, (date(2027, 3, 1), _instant("2027-03-01 05:00"), DEBUT)),
         # Dans l'horloge de Namur, la semaine commence six heures plus tôt (cinq après le 14 mars).
-        (JEUDI, NAMUR, (date(2027, 3, 8), _instant("2027-03-07 23:00"), _instant("2027-03-14 23:00"))),
+        (
+            _instant("2027-03-18 15:00"),
+            NAMUR,
+            (date(2027, 3, 8), _instant("2027-03-07 23:00"), _instant("2027-03-14 23:00")),
+        ),
     ],
 )
 def test_semaine_resumee(reference, ville, attendu) -> None:
