@@ -1,5 +1,7 @@
-"""Exports CSV lisibles par un tableur français : UTF-8 avec BOM, séparateur « ; », dates ISO.
+"""Exports CSV lisibles par un tableur français : UTF-8 avec BOM, séparateur « ; », en-têtes en français.
 
+Les jours s'écrivent « 2027-03-31 » et les instants « 2026-11-26 07:00 » dans l'heure de la ville de
+référence, nommée dans l'en-tête : deux formes qu'Excel et LibreOffice lisent comme des dates.
 Les gens y sont nommés par leur nom affiché (`metier.membres`) ; leur identifiant Discord ne vient
 qu'en dernière colonne, en texte (`identifiant_texte`).
 """
@@ -9,47 +11,57 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
-from metier.protocole import chiffre_romain, code_objectif, libelle_axe
+from metier.actions.libelles import nom_ville_porteuse
+from metier.protocole import code_objectif, libelle_axe
+from metier.serveurs import lire_configuration, ville_de_reference
 from metier.statuts import LIBELLES_STATUT
+from metier.temps import Ville, en_utc
 from modeles import Action, Axe, Indicateur, Membre, Mesure, Objectif, StatutAction
 
-COLONNES_ACTIONS = (
-    "numero",
-    "titre",
-    "axe",
-    "objectif",
-    "ville",
-    "responsable",
-    "partenaires",
-    "statut",
-    "avancement_pct",
-    "echeance",
-    "description",
-    "archivee",
-    "cree_le",
-    "modifie_le",
-    "responsable_id",
+COLONNES_ACTIONS: Final = (
+    "N°",
+    "Titre",
+    "Axe",
+    "Objectif",
+    "Ville porteuse",
+    "Responsable",
+    "Partenaires",
+    "Statut",
+    "Avancement (%)",
+    "Échéance",
+    "Description",
+    "Archivée",
+    "Créée le (heure de {ville})",
+    "Modifiée le (heure de {ville})",
+    "Identifiant du responsable",
 )
-COLONNES_MESURES = (
-    "indicateur",
-    "nom",
-    "axe",
-    "unite",
-    "valeur_depart",
-    "cible",
-    "date",
-    "valeur",
-    "note",
-    "auteur",
-    "auteur_id",
+"""En-têtes du CSV des actions ; `{ville}` est la ville de référence (`entetes_actions`)."""
+COLONNES_MESURES: Final = (
+    "N° indicateur",
+    "Indicateur",
+    "Axe",
+    "Unité",
+    "Valeur de départ",
+    "Cible",
+    "Date",
+    "Valeur",
+    "Note",
+    "Saisie par",
+    "Identifiant de l'auteur",
 )
+
+
+def entetes_actions(reference: Ville) -> tuple[str, ...]:
+    """Les en-têtes du CSV des actions, l'heure dite dans la ville de référence."""
+    return tuple(colonne.format(ville=reference.nom) for colonne in COLONNES_ACTIONS)
 
 
 def identifiant_texte(identifiant: int) -> str:
@@ -71,7 +83,8 @@ def _cellule(valeur: object) -> str:
     if valeur is None:
         return ""
     if isinstance(valeur, datetime):
-        return valeur.isoformat(timespec="seconds")
+        # Sans fuseau ni « T » : l'heure murale, que l'en-tête situe, lue comme une date et heure.
+        return f"{valeur:%Y-%m-%d %H:%M}"
     if isinstance(valeur, date):
         return valeur.isoformat()
     if isinstance(valeur, bool):
@@ -97,7 +110,7 @@ def ecrire_csv(entetes: Sequence[str], lignes: Iterable[Sequence[object]]) -> by
 def exporter_actions(
     session: Session, *, guild_id: int, du: date | None = None, au: date | None = None, archivees: bool = True
 ) -> bytes:
-    """CSV des actions du serveur (celles touchées entre `du` et `au` si donnés)."""
+    """CSV des actions du serveur (celles touchées entre `du` et `au` si donnés, jours UTC)."""
     requete = (
         select(Action, Axe, Objectif, col(Membre.nom))
         .join(Axe, col(Axe.id) == col(Action.axe_id))
@@ -108,30 +121,35 @@ def exporter_actions(
     )
     if not archivees:
         requete = requete.where(col(Action.archivee).is_(False))
-    lignes = []
-    for action, axe, objectif, responsable in session.exec(requete):
-        if (du and action.modifie_le.date() < du) or (au and action.cree_le.date() > au):
-            continue
-        lignes.append(
-            (
-                action.numero,
-                action.titre,
-                libelle_axe(axe.numero, axe.titre_court),
-                code_objectif(axe.numero, objectif.numero) if objectif else None,
-                action.ville,
-                responsable,
-                action.partenaires,
-                LIBELLES_STATUT[StatutAction(action.statut)],
-                action.avancement,
-                action.echeance,
-                action.description,
-                action.archivee,
-                action.cree_le,
-                action.modifie_le,
-                identifiant_texte(action.responsable_id),
-            )
+    # Touchée dans la période : modifiée au plus tôt le jour `du`, créée au plus tard le jour `au`.
+    if du:
+        requete = requete.where(col(Action.modifie_le) >= datetime.combine(du, time(), UTC))
+    if au:
+        requete = requete.where(col(Action.cree_le) < datetime.combine(au + timedelta(days=1), time(), UTC))
+    configuration = lire_configuration(session, guild_id)
+    villes = configuration.villes if configuration is not None else ()
+    reference = ville_de_reference(session, guild_id)
+    lignes = [
+        (
+            action.numero,
+            action.titre,
+            libelle_axe(axe.numero, axe.titre_court),
+            code_objectif(axe.numero, objectif.numero) if objectif else None,
+            nom_ville_porteuse(villes, action.ville),
+            responsable,
+            action.partenaires,
+            LIBELLES_STATUT[StatutAction(action.statut)],
+            action.avancement,
+            action.echeance,
+            action.description,
+            action.archivee,
+            reference.heure_locale(en_utc(action.cree_le)),
+            reference.heure_locale(en_utc(action.modifie_le)),
+            identifiant_texte(action.responsable_id),
         )
-    return ecrire_csv(COLONNES_ACTIONS, lignes)
+        for action, axe, objectif, responsable in session.exec(requete)
+    ]
+    return ecrire_csv(entetes_actions(reference), lignes)
 
 
 def exporter_mesures(
@@ -154,7 +172,7 @@ def exporter_mesures(
         (
             indicateur.numero,
             indicateur.nom,
-            chiffre_romain(axe.numero),
+            libelle_axe(axe.numero, axe.titre_court),
             indicateur.unite,
             indicateur.valeur_depart,
             indicateur.cible,

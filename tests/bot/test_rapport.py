@@ -71,8 +71,8 @@ def test_le_rapport_est_ecrit_sans_jeton_discord(url_remplie: str, tmp_path: Pat
     actions = (tmp_path / "csv" / "actions-2025.csv").read_bytes()
     assert actions.startswith(b"\xef\xbb\xbf")
     lignes = list(csv.DictReader(io.StringIO(actions.decode("utf-8-sig")), delimiter=";"))
-    assert "Forum de l'emploi vert" in [ligne["titre"] for ligne in lignes]
-    assert {(ligne["responsable"], ligne["responsable_id"]) for ligne in lignes} == {
+    assert "Forum de l'emploi vert" in [ligne["Titre"] for ligne in lignes]
+    assert {(ligne["Responsable"], ligne["Identifiant du responsable"]) for ligne in lignes} == {
         ("Alice Tremblay", f"ID {ALICE}")
     }
     assert (tmp_path / "csv" / "mesures-indicateurs-2025.csv").exists()

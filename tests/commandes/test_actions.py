@@ -262,9 +262,12 @@ async def test_exporter_joint_deux_csv_lisibles(simcord_env, serveur) -> None:
     assert [f.filename for f in fichiers] == ["actions-2026-11-26.csv", "mesures-indicateurs-2026-11-26.csv"]
     contenu = await fichiers[0].read()
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
-    assert lignes[0]["titre"] == "Forum « emploi » ; Namur"
+    assert lignes[0]["Titre"] == "Forum « emploi » ; Namur"
     # Le nom relevé quand Alice a ajouté l'action ; son identifiant en dernière colonne, en texte.
-    assert (lignes[0]["responsable"], lignes[0]["responsable_id"]) == ("alice", f"ID {serveur['alice'].id}")
+    assert (lignes[0]["Responsable"], lignes[0]["Identifiant du responsable"]) == (
+        "alice",
+        f"ID {serveur['alice'].id}",
+    )
 
 
 async def test_exporter_date_les_fichiers_dans_la_ville_de_reference(simcord_env, serveur, horloge) -> None:

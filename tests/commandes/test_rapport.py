@@ -65,11 +65,11 @@ async def test_la_coordination_recoit_le_pdf_et_les_deux_csv(simcord_env, rempli
     actions = list(
         csv.DictReader(io.StringIO(fichiers["actions-2026.csv"].decode("utf-8-sig")), delimiter=";")
     )
-    assert TITRE_INTERNATIONAL in [ligne["titre"] for ligne in actions]
+    assert TITRE_INTERNATIONAL in [ligne["Titre"] for ligne in actions]
     # Alice n'a rien fait depuis que le bot relève les noms : demandé à Discord, puis gardé en base.
-    assert {ligne["responsable"] for ligne in actions} == {"alice"}
+    assert {ligne["Responsable"] for ligne in actions} == {"alice"}
     mesures = fichiers["mesures-indicateurs-2026.csv"].decode("utf-8-sig").splitlines()
-    assert mesures[0].split(";")[:3] == ["indicateur", "nom", "axe"]
+    assert mesures[0].split(";")[:3] == ["N° indicateur", "Indicateur", "Axe"]
     assert len(mesures) == 4
 
     etapes = _contenus(simcord_env)

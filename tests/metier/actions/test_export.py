@@ -1,4 +1,4 @@
-"""Exports CSV pour un tableur français : BOM, « ; », dates ISO, formules neutralisées."""
+"""Exports CSV pour un tableur français : BOM, « ; », en-têtes français, heures locales, sans formule."""
 
 import csv
 import io
@@ -19,6 +19,7 @@ from metier.actions.export import (
 )
 from metier.membres import noter_membres
 from metier.serveurs import amorcer_serveur
+from modeles import ConfigServeur
 from tests.scenarios import ALICE, BOB, SERVEUR, Scenario, a_utc, remplir
 
 
@@ -47,7 +48,7 @@ def test_ecrire_csv_en_utf8_avec_bom_point_virgule_et_dates_iso() -> None:
         {
             "texte": 'Forum « emploi » ; "vert"\nNamur',
             "nombre": "12,5",  # virgule décimale : un nombre pour un tableur français
-            "quand": "2026-11-26T15:00:00+00:00",
+            "quand": "2026-11-26 15:00",  # une date et heure pour Excel comme pour LibreOffice
             "jour": "2027-03-31",
             "archivee": "oui",
             "vide": "",
@@ -55,7 +56,7 @@ def test_ecrire_csv_en_utf8_avec_bom_point_virgule_et_dates_iso() -> None:
         {
             "texte": "Échange d'étudiants",
             "nombre": "40",
-            "quand": "2025-02-10T14:00:00+00:00",
+            "quand": "2025-02-10 14:00",
             "jour": "2026-06-30",
             "archivee": "non",
             "vide": "",
@@ -88,7 +89,7 @@ def _action_et_mesure(session: Session) -> None:
         echeance="2027-03-31",
         partenaires="UNamur, UQTR",
     )
-    s.action("2026-11-26T16:00", "Action de Bob", 1, responsable_id=BOB)
+    s.action("2026-11-26T16:00", "Action de Bob", 1, responsable_id=BOB, ville="namur")
     s.indicateur("2026-10-01T12:00", "Émissions évitées", 1, "t CO₂", "30")
     s.mesurer(1, "2026-11-01", "12,5")
     noter_membres(
@@ -101,31 +102,98 @@ def test_exports_csv_relisibles(base: BaseDonnees) -> None:
     actions = _lire_csv(base.lecture(partial(exporter_actions, guild_id=SERVEUR)))
     assert len(actions) == 2
     ligne, de_bob = actions
-    assert ligne["titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
-    assert (ligne["axe"], ligne["objectif"], ligne["echeance"], ligne["statut"]) == (
+    assert ligne["Titre"] == '\'=SOMME(A1) ; « guillemets » "doubles"\nligne 2'
+    assert (ligne["Axe"], ligne["Objectif"], ligne["Échéance"], ligne["Statut"]) == (
         "II. Développement social et économique",
         "2.3",
         "2027-03-31",
         "proposée",
     )
-    assert ligne["cree_le"] == "2026-11-26T15:00:00+00:00"
+    assert (ligne["Ville porteuse"], de_bob["Ville porteuse"]) == ("Terrebonne et Namur", "Namur")
+    assert ligne["Créée le (heure de Terrebonne)"] == "2026-11-26 10:00"  # 15 h UTC, 10 h à Terrebonne
     # Le nom affiché relevé ; l'identifiant en dernière colonne, en texte. Bob n'a jamais été vu.
-    assert (ligne["responsable"], ligne["responsable_id"]) == ("Alice Tremblay", f"ID {ALICE}")
-    assert (de_bob["responsable"], de_bob["responsable_id"]) == ("", f"ID {BOB}")
+    assert (ligne["Responsable"], ligne["Identifiant du responsable"]) == ("Alice Tremblay", f"ID {ALICE}")
+    assert (de_bob["Responsable"], de_bob["Identifiant du responsable"]) == ("", f"ID {BOB}")
     mesures = _lire_csv(base.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
     assert [
-        (m["indicateur"], m["date"], m["valeur"], m["unite"], m["auteur"], m["auteur_id"]) for m in mesures
-    ] == [("1", "2026-11-01", "12,5", "t CO₂", "Alice Tremblay", f"ID {ALICE}")]
+        (
+            m["N° indicateur"],
+            m["Axe"],
+            m["Date"],
+            m["Valeur"],
+            m["Unité"],
+            m["Saisie par"],
+            m["Identifiant de l'auteur"],
+        )
+        for m in mesures
+    ] == [
+        (
+            "1",
+            "I. Climat et transition écologique",  # comme dans le CSV des actions
+            "2026-11-01",
+            "12,5",
+            "t CO₂",
+            "Alice Tremblay",
+            f"ID {ALICE}",
+        )
+    ]
 
 
 def test_les_identifiants_sont_les_dernieres_colonnes_en_texte() -> None:
-    assert COLONNES_ACTIONS[5] == "responsable"
-    assert COLONNES_ACTIONS[-1] == "responsable_id"
-    assert COLONNES_MESURES[-2:] == ("auteur", "auteur_id")
+    assert COLONNES_ACTIONS[5] == "Responsable"
+    assert COLONNES_ACTIONS[-1] == "Identifiant du responsable"
+    assert COLONNES_MESURES[-2:] == ("Saisie par", "Identifiant de l'auteur")
     # 19 chiffres lus comme un nombre deviendraient « 1,57683E+18 » (15 chiffres significatifs) :
     # un préfixe non numérique garde le texte entier dans Excel comme dans LibreOffice.
-    (ligne,) = _lire_csv(ecrire_csv(("responsable_id",), [(identifiant_texte(1576825805990789125),)]))
-    assert ligne["responsable_id"] == "ID 1576825805990789125"
+    (ligne,) = _lire_csv(ecrire_csv(("Identifiant",), [(identifiant_texte(1576825805990789125),)]))
+    assert ligne["Identifiant"] == "ID 1576825805990789125"
+
+
+def _premiere_ligne(contenu: bytes) -> str:
+    return contenu.decode("utf-8-sig").split("\r\n", 1)[0]
+
+
+def test_les_en_tetes_sont_en_francais_et_disent_la_ville_des_heures(base: BaseDonnees) -> None:
+    base.transaction(amorcer_serveur, SERVEUR)
+    assert _premiere_ligne(base.lecture(partial(exporter_actions, guild_id=SERVEUR))) == (
+        "N°;Titre;Axe;Objectif;Ville porteuse;Responsable;Partenaires;Statut;Avancement (%);Échéance;"
+        "Description;Archivée;Créée le (heure de Terrebonne);Modifiée le (heure de Terrebonne);"
+        "Identifiant du responsable"
+    )
+    assert _premiere_ligne(base.lecture(partial(exporter_mesures, guild_id=SERVEUR))) == (
+        "N° indicateur;Indicateur;Axe;Unité;Valeur de départ;Cible;Date;Valeur;Note;Saisie par;"
+        "Identifiant de l'auteur"
+    )
+
+
+def _action_pres_de_minuit(session: Session, reference: str) -> None:
+    amorcer_serveur(session, SERVEUR)
+    config = session.get(ConfigServeur, SERVEUR)
+    assert config is not None
+    config.resume_ville = reference
+    s = Scenario(session, SERVEUR, ALICE)
+    numero = s.action("2026-11-27T03:30", "Bilan de l'échange", 3)  # 22 h 30 la veille à Terrebonne
+    s.avancer(numero, "2026-11-27T23:50", 20)  # 18 h 50 à Terrebonne, déjà le 28 à Namur
+
+
+@pytest.mark.parametrize(
+    ("reference", "attendu"),
+    [
+        ("terrebonne", ("Terrebonne", "2026-11-26 22:30", "2026-11-27 18:50")),
+        ("namur", ("Namur", "2026-11-27 04:30", "2026-11-28 00:50")),
+    ],
+)
+def test_les_heures_sont_celles_de_la_ville_de_reference(
+    base: BaseDonnees, reference: str, attendu: tuple[str, str, str]
+) -> None:
+    base.transaction(_action_pres_de_minuit, reference)
+    ville, cree_le, modifie_le = attendu
+    (ligne,) = _lire_csv(base.lecture(partial(exporter_actions, guild_id=SERVEUR)))
+    assert (ligne[f"Créée le (heure de {ville})"], ligne[f"Modifiée le (heure de {ville})"]) == (
+        cree_le,
+        modifie_le,
+    )
+    assert ligne["Ville porteuse"] == "Terrebonne et Namur"  # pas « toutes »
 
 
 def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: BaseDonnees) -> None:
@@ -133,18 +201,22 @@ def test_export_d_une_periode_sans_les_archivees_ni_un_autre_serveur(base: BaseD
 
     def numeros(**options: object) -> list[str]:
         contenu = base.lecture(partial(exporter_actions, guild_id=SERVEUR, **options))  # type: ignore[arg-type]
-        return [ligne["numero"] for ligne in _lire_csv(contenu)]
+        return [ligne["N°"] for ligne in _lire_csv(contenu)]
 
     assert numeros() == ["1", "2", "3", "4", "5", "6"]  # jamais le secret de l'autre jumelage
     assert numeros(archivees=False) == ["1", "2", "3", "4", "5"]
     # Touchées en 2025 : créées au plus tard le 31 décembre, modifiées au plus tôt le 1er janvier.
     assert numeros(du=date(2025, 1, 1), au=date(2025, 12, 31)) == ["1", "2", "3"]
     assert numeros(du=date(2026, 2, 2)) == ["1", "4", "5", "6"]  # le forum et l'échange n'ont plus bougé
+    # Bornes comprises : l'échange modifié le 1er février 2026, créé le 1er septembre 2025 (à midi UTC).
+    assert numeros(du=date(2026, 2, 1)) == ["1", "3", "4", "5", "6"]
+    assert numeros(au=date(2025, 9, 1)) == ["1", "2", "3"]
+    assert numeros(au=date(2025, 8, 31)) == ["1", "2"]
 
     mesures = base.lecture(
         partial(exporter_mesures, guild_id=SERVEUR, du=date(2026, 3, 31), au=date(2026, 5, 1))
     )
-    assert [(m["indicateur"], m["date"], m["valeur"]) for m in _lire_csv(mesures)] == [
+    assert [(m["N° indicateur"], m["Date"], m["Valeur"]) for m in _lire_csv(mesures)] == [
         ("1", "2026-03-31", "700"),
         ("2", "2026-05-01", "10"),
     ]

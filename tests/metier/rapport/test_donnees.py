@@ -193,11 +193,11 @@ def test_csv_de_l_annee_au_format_de_l_export(rempli: BaseDonnees) -> None:
     assert dossier.csv_actions.startswith(b"\xef\xbb\xbf")
     actions = list(csv.DictReader(io.StringIO(dossier.csv_actions.decode("utf-8-sig")), delimiter=";"))
     # Toutes celles touchées en 2026, archivée comprise ; pas le forum, clos en 2025.
-    assert [ligne["numero"] for ligne in actions] == ["1", "3", "4", "5", "6"]
-    assert actions[2]["titre"] == TITRE_INTERNATIONAL
-    assert actions[0]["statut"] == "terminée"
+    assert [ligne["N°"] for ligne in actions] == ["1", "3", "4", "5", "6"]
+    assert actions[2]["Titre"] == TITRE_INTERNATIONAL
+    assert actions[0]["Statut"] == "terminée"
     mesures = list(csv.DictReader(io.StringIO(dossier.csv_mesures.decode("utf-8-sig")), delimiter=";"))
-    assert [(ligne["indicateur"], ligne["date"], ligne["valeur"]) for ligne in mesures] == [
+    assert [(ligne["N° indicateur"], ligne["Date"], ligne["Valeur"]) for ligne in mesures] == [
         ("1", "2026-03-31", "700"),
         ("1", "2026-09-30", "1100"),
         ("2", "2026-05-01", "10"),
