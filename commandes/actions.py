@@ -37,6 +37,7 @@ from metier.actions.registre import (
     archiver_action,
     changer_statut,
     creer_action,
+    defaire_derniere_mise_a_jour,
     echeance_en_mots,
     fiche_action,
     lire_numero,
@@ -430,6 +431,22 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             await repondre(interaction, message + "\n100\u00a0% : l'action est-elle terminée ?", view=vue)
         else:
             await repondre(interaction, message)
+
+    @app_commands.command(
+        name="defaire",
+        description="Défait la dernière mise à jour d'une action (son auteur ou la coordination, 7 jours)",
+    )
+    @app_commands.describe(action="Numéro ou titre de l'action dont la dernière mise à jour est à défaire")
+    @app_commands.autocomplete(action=completer_action)
+    async def defaire(self, interaction: discord.Interaction[Passerelle], action: str) -> None:
+        """Défait la dernière mise à jour ; le journal en garde la trace."""
+        resultat = await self._sur_action(interaction, defaire_derniere_mise_a_jour, action)
+        detail = ", ".join(dire_changement(c) for c in resultat.en_mots) or "l'action garde ses valeurs"
+        await repondre(
+            interaction,
+            f"↩️ **#{resultat.action.numero}** {texte_saisi(resultat.action.titre, 200)} — dernière mise "
+            f"à jour défaite : {detail} (par {interaction.user.mention}). Le journal en garde la trace.",
+        )
 
     @app_commands.command(name="statut", description="Change le statut d'une action")
     @app_commands.describe(

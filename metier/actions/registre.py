@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func
@@ -18,7 +18,7 @@ from metier.protocole import chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
-from metier.temps import analyser_date, aujourd_hui, delai_en_mots, format_date_courte, normaliser
+from metier.temps import analyser_date, aujourd_hui, delai_en_mots, en_utc, format_date_courte, normaliser
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
@@ -429,6 +429,75 @@ def changer_statut(
         note=note,
         historiser=True,
     )
+    return ResultatMiseAJour(action, changements, en_mots=en_mots)
+
+
+DELAI_POUR_DEFAIRE = timedelta(days=7)
+
+
+def defaire_derniere_mise_a_jour(
+    session: Session,
+    *,
+    guild_id: int,
+    numero: int,
+    auteur_id: int,
+    est_coordination: bool,
+    maintenant: datetime,
+) -> ResultatMiseAJour:
+    """Défait la dernière mise à jour d'une action (son auteur ou la coordination, dans les 7 jours).
+
+    L'action reprend l'avancement et le statut d'avant ; la ligne d'historique défaite quitte
+    l'historique mais ses valeurs restent au journal : rien n'est perdu sans trace.
+    """
+    action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
+    requete = select(MiseAJour).where(MiseAJour.action_id == ident(action))
+    lignes = session.exec(requete.order_by(col(MiseAJour.id).desc()).limit(2)).all()
+    if len(lignes) < 2:
+        raise ErreurMetier(f"Rien à défaire : l'action #{numero} n'a pas été mise à jour depuis sa création.")
+    derniere, precedente = lignes
+    if derniere.auteur_id != auteur_id and not est_coordination:
+        raise RefusDroits(
+            f"Seule la personne qui a fait la dernière mise à jour de l'action #{numero} "
+            f"(<@{derniere.auteur_id}>) ou la coordination peut la défaire. Rien n'a été modifié."
+        )
+    if en_utc(maintenant) - en_utc(derniere.quand) > DELAI_POUR_DEFAIRE:
+        jour = aujourd_hui(en_utc(derniere.quand), configuration_amorcee(session, guild_id).reference)
+        raise ErreurMetier(
+            f"La dernière mise à jour de l'action #{numero} date du {format_date_courte(jour)} : on ne peut "
+            "défaire qu'une mise à jour de moins de 7 jours. Enregistrez plutôt la bonne valeur avec "
+            "/action avancement ou /action statut. Rien n'a été modifié."
+        )
+    avant = evolution.apports_action(session, action)
+    changements = _reels(
+        {
+            "avancement": (action.avancement, precedente.avancement),
+            "statut": (action.statut, precedente.statut),
+        }
+    )
+    en_mots = decrire_changements(session, changements)
+    for champ, (_, nouveau) in changements.items():
+        setattr(action, champ, nouveau)
+    action.modifie_le = maintenant
+    session.add(action)
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="action",
+        entite_id=numero,
+        changements={
+            **changements,
+            "mise_a_jour_defaite": (
+                f"{en_utc(derniere.quand).isoformat()} · {derniere.avancement} % · {derniere.statut}"
+                + (f" · {derniere.note}" if derniere.note else ""),
+                None,
+            ),
+        },
+        quand=maintenant,
+    )
+    session.delete(derniere)
+    session.flush()
+    evolution.reporter(session, action, avant)
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 

@@ -336,3 +336,19 @@ async def test_une_action_en_retard_a_la_couleur_du_retard_des_graphiques(
     a_l_heure = await serveur["bob"].slash(serveur["salon"], "action voir", action="2")
     assert en_retard.response.embeds[0].colour.value == int(ROUGE_RETARD[1:], 16)
     assert a_l_heure.response.embeds[0].colour.value == int(BLEU_PASSERELLE[1:], 16)
+
+
+async def test_defaire_la_derniere_mise_a_jour(simcord_env, serveur) -> None:
+    await _ajouter(serveur)
+    await serveur["alice"].slash(serveur["salon"], "action avancement", action="1", pourcentage=30)
+    await serveur["alice"].slash(serveur["salon"], "action avancement", action="1", pourcentage=80)
+    refus = await serveur["bob"].slash(serveur["salon"], "action defaire", action="1")
+    assert refus.ephemeral
+    assert "Seule la personne qui a fait la dernière mise à jour" in refus.response.content
+    resultat = await serveur["alice"].slash(serveur["salon"], "action defaire", action="1")
+    assert not resultat.ephemeral
+    annonce = resultat.response.content
+    assert "dernière mise à jour défaite : avancement : 80\u00a0% → **30\u00a0%**" in annonce
+    vue = await serveur["bob"].slash(serveur["salon"], "action voir", action="1")
+    champs = {c.name: c.value for c in vue.response.embeds[0].fields}
+    assert "30\u00a0%" in champs["Avancement"]

@@ -5,16 +5,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.base import BaseDonnees
+from metier.actions.evolution import recalculer
 from metier.actions.registre import (
     Filtres,
     archiver_action,
     changer_statut,
     creer_action,
+    defaire_derniere_mise_a_jour,
     echeance_en_mots,
     fiche_action,
+    lire_action,
     lire_numero,
     lister_actions,
     mettre_a_jour_avancement,
@@ -24,7 +27,7 @@ from metier.actions.registre import (
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.graphiques import donnees_axes, donnees_echeances, donnees_indicateurs, donnees_statuts
 from metier.serveurs import amorcer_serveur, definir_horaire_resume
-from modeles import Action, EntreeJournal, MiseAJour, StatutAction
+from modeles import Action, EntreeJournal, EvolutionMensuelle, MiseAJour, StatutAction
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 SERVEUR, AUTRE, ALICE, BOB, COORD = 1, 2, 100, 200, 300
@@ -511,3 +514,71 @@ def test_avancement_ou_statut_inchange_n_ecrit_rien_sauf_une_note(serveur: BaseD
     avec_note = avancer(serveur, 40, note="Toujours 40 % : on attend le budget")
     assert avec_note.en_mots == ()
     assert serveur.lecture(compter)[0] == avant[0] + 1  # la note est gardée dans l'historique
+
+
+def _defaire(base: BaseDonnees, *, auteur: int = ALICE, coordination: bool = False, quand=MAINTENANT):
+    return base.transaction(
+        partial(
+            defaire_derniere_mise_a_jour,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=auteur,
+            est_coordination=coordination,
+            maintenant=quand,
+        )
+    )
+
+
+def test_defaire_la_derniere_mise_a_jour(serveur: BaseDonnees) -> None:
+    creer(serveur)
+    avancer(serveur, 40)
+    avancer(serveur, 60, note="Deuxième lot")
+    resultat = _defaire(serveur)
+    assert (resultat.action.avancement, resultat.action.statut) == (40, StatutAction.EN_COURS)
+    assert [(c.libelle, c.avant, c.apres) for c in resultat.en_mots] == [
+        ("avancement", "60\u00a0%", "40\u00a0%")
+    ]
+
+    def lire(session: Session) -> tuple[list[int | None], list[str]]:
+        historique = session.exec(select(MiseAJour).order_by(col(MiseAJour.id))).all()
+        journal = session.exec(
+            select(EntreeJournal).where(EntreeJournal.champ == "mise_a_jour_defaite")
+        ).all()
+        return [m.avancement for m in historique], [e.ancien or "" for e in journal]
+
+    avancements, defaites = serveur.lecture(lire)
+    assert avancements == [0, 40]  # la ligne défaite a quitté l'historique…
+    assert len(defaites) == 1  # … mais le journal garde ses valeurs
+    assert "60 %" in defaites[0]
+    assert "Deuxième lot" in defaites[0]
+    # Défaire encore remonte d'un cran ; à la création, il n'y a plus rien à défaire.
+    assert _defaire(serveur).action.avancement == 0
+    with pytest.raises(ErreurMetier, match="Rien à défaire"):
+        _defaire(serveur)
+
+
+def test_defaire_reserve_a_l_auteur_ou_a_la_coordination_et_dans_les_7_jours(serveur: BaseDonnees) -> None:
+    creer(serveur)
+    avancer(serveur, 40)
+    with pytest.raises(RefusDroits, match="Rien n'a été modifié"):
+        _defaire(serveur, auteur=BOB)
+    with pytest.raises(ErreurMetier, match="moins de 7 jours"):
+        _defaire(serveur, quand=MAINTENANT + timedelta(days=8))
+    assert serveur.lecture(partial(lire_action, guild_id=SERVEUR, numero=1)).avancement == 40
+    assert _defaire(serveur, auteur=BOB, coordination=True).action.avancement == 0
+
+
+def test_defaire_garde_le_cumul_de_l_evolution_juste(serveur: BaseDonnees) -> None:
+    creer(serveur)
+    avancer(serveur, 40)
+    avancer(serveur, 90)
+    _defaire(serveur)
+
+    def cumul(session: Session) -> list[tuple[int, date, int, int]]:
+        lignes = session.exec(select(EvolutionMensuelle)).all()
+        return sorted((e.axe_id, e.mois, e.somme, e.nombre) for e in lignes if e.somme or e.nombre)
+
+    tenu = serveur.lecture(cumul)
+    serveur.transaction(recalculer, SERVEUR)
+    assert tenu == serveur.lecture(cumul)
+    assert sum(somme for _, _, somme, _ in tenu) == 40  # l'avancement d'après la défaite
