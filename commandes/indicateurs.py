@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -11,18 +12,23 @@ from discord.ext import commands
 from bot.arbre import repondre
 from bot.client import Passerelle
 from commandes._affichage import ajouter_champ, barre, nouvel_embed, texte_saisi
-from commandes._completion import completer_action, completer_axe
+from commandes._completion import LIMITE_CHOIX, completer_action, completer_axe, contexte
 from metier.actions.indicateurs import (
     EtatIndicateur,
+    MesureCorrigee,
+    corriger_mesure,
     creer_indicateur,
     lister_indicateurs,
+    mesure_a_supprimer,
     mesurer,
+    mesures_recentes,
     rechercher_indicateurs,
+    supprimer_mesure,
 )
 from metier.actions.registre import lire_numero
 from metier.formats import arrondi, format_nombre, tronquer
 from metier.protocole import chiffre_romain
-from metier.temps import format_date_courte
+from metier.temps import format_date_courte, normaliser
 
 
 def ligne_indicateur(etat: EtatIndicateur) -> str:
@@ -37,6 +43,19 @@ def ligne_indicateur(etat: EtatIndicateur) -> str:
         f"{format_date_courte(etat.date_mesure)}\n{barre(min(max(progression, 0), 100))}"
         + (f" (réel : {progression}\u00a0%)" if not 0 <= progression <= 100 else "")
     )
+
+
+def ligne_correction(corrigee: MesureCorrigee) -> str:
+    """« mesure du 20 nov. 2026 : 18 → 21 t CO₂ », « … du 20 nov. 2026 → 19 nov. 2026 : 18 t CO₂ »."""
+    unite = texte_saisi(corrigee.etat.unite, 40)
+    jour = f"mesure du {format_date_courte(corrigee.date_avant)}"
+    valeur = format_nombre(corrigee.valeur_avant)
+    apres = corrigee.apres
+    if apres is not None and apres.date != corrigee.date_avant:
+        jour += f" → {format_date_courte(apres.date)}"
+    if apres is not None and apres.valeur != corrigee.valeur_avant:
+        valeur += f" → {format_nombre(apres.valeur)}"
+    return f"{jour} : {valeur} {unite}"
 
 
 @app_commands.guild_only()
@@ -136,6 +155,110 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
             interaction,
             f"Mesure du {format_date_courte(mesure.date)} enregistrée pour **n° {etat.numero}** "
             f"{texte_saisi(etat.nom, 200)} (par {interaction.user.mention}) : {saisie}.\n"
+            f"{ligne_indicateur(etat)}",
+        )
+
+    async def completer_mesure(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les dernières mesures de l'indicateur choisi (« 20 nov. 2026 : 18 »)."""
+        assert interaction.guild_id is not None
+        numero = str(interaction.namespace.indicateur or "").strip().lstrip("#")
+        if not numero.isdigit() or len(numero) > 9:
+            return []
+        mesures = await self.bot.base.lire(
+            partial(mesures_recentes, guild_id=interaction.guild_id, numero=int(numero))
+        )
+        cle = normaliser(saisie)
+        choix = []
+        for mesure in mesures:
+            nom = f"{format_date_courte(mesure.date)} : {format_nombre(mesure.valeur)}"
+            nom += f" ({mesure.note})" if mesure.note else ""
+            if cle in normaliser(nom) or cle in mesure.date.isoformat():
+                choix.append(app_commands.Choice(name=tronquer(nom, 100), value=mesure.date.isoformat()))
+        return choix[:LIMITE_CHOIX]
+
+    @app_commands.command(name="corriger", description="Corrige la valeur, la date ou la note d'une mesure")
+    @app_commands.describe(
+        indicateur="Numéro ou nom de l'indicateur",
+        mesure="Date de la mesure à corriger (la liste propose les dernières)",
+        valeur="Nouvelle valeur, par exemple 21 ou 12,5",
+        date="Nouvelle date de la mesure : 2026-11-20, 20/11/2026…",
+        note="Nouvelle note : source ou commentaire",
+    )
+    @app_commands.autocomplete(indicateur=completer_indicateur, mesure=completer_mesure)
+    async def corriger(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        indicateur: str,
+        mesure: app_commands.Range[str, 1, 40],
+        valeur: app_commands.Range[str, 1, 30] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
+        note: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Corrige une mesure (son auteur ou la coordination)."""
+        guild_id, _, coordination = await contexte(interaction)
+        corrigee = await self.bot.base.ecrire(
+            partial(
+                corriger_mesure,
+                guild_id=guild_id,
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                numero=lire_numero(indicateur, quoi="d'indicateur"),
+                jour=mesure,
+                valeur=valeur,
+                nouvelle_date=date,
+                note=note,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        etat = corrigee.etat
+        await repondre(
+            interaction,
+            f"Mesure corrigée pour **n° {etat.numero}** {texte_saisi(etat.nom, 200)} "
+            f"(par {interaction.user.mention}) : {ligne_correction(corrigee)}.\n{ligne_indicateur(etat)}",
+        )
+
+    @app_commands.command(name="supprimer-mesure", description="Supprime une mesure saisie par erreur")
+    @app_commands.describe(
+        indicateur="Numéro ou nom de l'indicateur",
+        mesure="Date de la mesure à supprimer (la liste propose les dernières)",
+        confirmer="True pour supprimer ; sinon la commande dit seulement ce qu'elle supprimerait",
+    )
+    @app_commands.autocomplete(indicateur=completer_indicateur, mesure=completer_mesure)
+    async def supprimer_une_mesure(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        indicateur: str,
+        mesure: app_commands.Range[str, 1, 40],
+        confirmer: bool = False,
+    ) -> None:
+        """Supprime une mesure (son auteur ou la coordination), après confirmation."""
+        guild_id, _, coordination = await contexte(interaction)
+        designation: dict[str, Any] = {
+            "guild_id": guild_id,
+            "auteur_id": interaction.user.id,
+            "est_coordination": coordination,
+            "numero": lire_numero(indicateur, quoi="d'indicateur"),
+            "jour": mesure,
+            "maintenant": self.bot.maintenant(),
+        }
+        if not confirmer:
+            visee, saisie = await self.bot.base.lire(partial(mesure_a_supprimer, **designation))
+            await repondre(
+                interaction,
+                f"Supprimer la mesure du {format_date_courte(saisie.date)} ({format_nombre(saisie.valeur)} "
+                f"{texte_saisi(visee.unite, 40)}) de **n° {visee.numero}** {texte_saisi(visee.nom, 200)} ? "
+                "Relancez la commande avec l'option `confirmer` à « True ». Rien n'a été supprimé.",
+                ephemere=True,
+            )
+            return
+        supprimee = await self.bot.base.ecrire(partial(supprimer_mesure, **designation))
+        etat = supprimee.etat
+        await repondre(
+            interaction,
+            f"Mesure supprimée de **n° {etat.numero}** {texte_saisi(etat.nom, 200)} "
+            f"(par {interaction.user.mention}) : {ligne_correction(supprimee)} (gardée au journal).\n"
             f"{ligne_indicateur(etat)}",
         )
 

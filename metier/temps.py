@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from metier.erreurs import ErreurMetier
+from metier.protocole import DEBUT_PROTOCOLE
 
 LOCALE = "fr_CA"
 NBSP = "\u00a0"
@@ -253,6 +254,23 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
             "vérifiez le jour ou la date."
         )
     return lue
+
+
+def dater_releve(texte: str, aujourd_hui: date) -> date:
+    """Lit la date d'un fait relevé (une mesure…) : du début du protocole à aujourd'hui, jamais après."""
+    jour = analyser_date(texte, aujourd_hui)
+    if jour > aujourd_hui:
+        raise ErreurMetier(
+            f"Le {format_date_courte(jour)} est dans le futur : un relevé se date du jour où il a été "
+            f"fait, au plus tard aujourd'hui ({format_date_courte(aujourd_hui)})."
+        )
+    if jour < DEBUT_PROTOCOLE:
+        raise ErreurMetier(
+            f"Le {format_date_courte(jour)} est avant le début du protocole "
+            f"({format_date_courte(DEBUT_PROTOCOLE)}) : choisissez une date de cette période, "
+            "au plus tard aujourd'hui."
+        )
+    return jour
 
 
 def _prochaine_annee(jour: int, mois: int, aujourd_hui: date) -> int:

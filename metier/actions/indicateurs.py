@@ -12,12 +12,12 @@ from sqlalchemy import false, func
 from sqlmodel import Session, col, select
 
 from metier.actions.registre import lire_action, lire_axe, valider_texte
-from metier.erreurs import ErreurMetier
+from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_nombre
 from metier.journal import journaliser
-from metier.serveurs import configuration_amorcee, reserver_numero
+from metier.serveurs import configuration_amorcee, reserver_numero, ville_de_reference
 from metier.stockage import ident, lire_lignes
-from metier.temps import analyser_date, aujourd_hui, format_date_courte, normaliser
+from metier.temps import analyser_date, aujourd_hui, dater_releve, format_date_courte, normaliser
 from modeles import Axe, Indicateur, Mesure
 from modeles.actions import LONGUEUR_NOTE, LONGUEUR_TITRE
 
@@ -118,7 +118,7 @@ def mesurer(
     jour: str | None = None,
     note: str | None = None,
 ) -> tuple[EtatIndicateur, Mesure]:
-    """Enregistre la valeur d'un indicateur à une date (aujourd'hui par défaut, jamais dans le futur).
+    """Enregistre la valeur d'un indicateur à une date (aujourd'hui par défaut, dans la période du protocole).
 
     Rend l'indicateur situé par sa dernière mesure, qui n'est pas celle-ci si elle rattrape une date passée.
     """
@@ -127,12 +127,7 @@ def mesurer(
     nombre = analyser_nombre(valeur)
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     aujourd = aujourd_hui(maintenant, configuration.reference)
-    date_mesure = analyser_date(jour, aujourd) if jour and jour.strip() else aujourd
-    if date_mesure > aujourd:
-        raise ErreurMetier(
-            f"Le {format_date_courte(date_mesure)} est dans le futur : "
-            "une mesure se date du jour où elle a été relevée."
-        )
+    date_mesure = dater_releve(jour, aujourd) if jour and jour.strip() else aujourd
     mesure = Mesure(
         guild_id=guild_id,
         indicateur_id=ident(indicateur),
@@ -155,6 +150,184 @@ def mesurer(
     session.flush()
     [etat] = lister_indicateurs(session, guild_id=guild_id, numero=indicateur.numero)
     return etat, mesure
+
+
+@dataclass(frozen=True)
+class MesureCorrigee:
+    """Une mesure avant et après sa correction (`apres` vaut None si elle est supprimée)."""
+
+    etat: EtatIndicateur  # l'indicateur situé par sa dernière mesure, après le changement
+    date_avant: date
+    valeur_avant: float
+    apres: Mesure | None
+
+
+def mesures_recentes(session: Session, *, guild_id: int, numero: int, limite: int = 25) -> list[Mesure]:
+    """Rend les dernières mesures d'un indicateur (celle qui compte pour chaque date), récentes d'abord."""
+    mesures = session.exec(
+        select(Mesure)
+        .join(Indicateur, col(Indicateur.id) == col(Mesure.indicateur_id))
+        .where(Indicateur.guild_id == guild_id, Indicateur.numero == numero)
+        .order_by(*ordre_des_mesures())
+        .limit(limite * 2)
+    ).all()
+    par_date: dict[date, Mesure] = {}
+    for mesure in mesures:
+        par_date.setdefault(mesure.date, mesure)
+    return list(par_date.values())[:limite]
+
+
+def _mesure_designee(
+    session: Session, *, guild_id: int, numero: int, jour: str, aujourd: date
+) -> tuple[Indicateur, Mesure]:
+    """La mesure d'un indicateur à cette date ; à plusieurs, celle qui compte (saisie en dernier)."""
+    indicateur = lire_indicateur(session, guild_id=guild_id, numero=numero)
+    if not jour.strip():
+        raise ErreurMetier("Indiquez la date de la mesure visée, par exemple 2026-11-20.")
+    date_mesure = analyser_date(jour, aujourd)
+    mesure = session.exec(
+        select(Mesure)
+        .where(Mesure.indicateur_id == ident(indicateur), Mesure.date == date_mesure)
+        .order_by(*ordre_des_mesures())
+    ).first()
+    if mesure is None:
+        raise ErreurMetier(
+            f"L'indicateur n° {numero} n'a pas de mesure le {format_date_courte(date_mesure)}. "
+            "Choisissez l'une de ses mesures dans la liste proposée."
+        )
+    return indicateur, mesure
+
+
+def _exiger_auteur(mesure: Mesure, membre_id: int, est_coordination: bool, verbe: str) -> None:
+    if not est_coordination and mesure.auteur_id != membre_id:
+        raise RefusDroits(
+            f"Seules la personne qui a saisi cette mesure (<@{mesure.auteur_id}>) et la coordination du "
+            f"protocole peuvent la {verbe}. Rien n'a été modifié."
+        )
+
+
+def corriger_mesure(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    est_coordination: bool,
+    numero: int,
+    jour: str,
+    maintenant: datetime,
+    valeur: str | None = None,
+    nouvelle_date: str | None = None,
+    note: str | None = None,
+) -> MesureCorrigee:
+    """Corrige la valeur, la date ou la note d'une mesure ; les anciennes restent au journal."""
+    aujourd = aujourd_hui(maintenant, configuration_amorcee(session, guild_id).reference)
+    indicateur, mesure = _mesure_designee(
+        session, guild_id=guild_id, numero=numero, jour=jour, aujourd=aujourd
+    )
+    _exiger_auteur(mesure, auteur_id, est_coordination, "corriger")
+    if valeur is None and nouvelle_date is None and note is None:
+        raise ErreurMetier("Indiquez ce qui change : une nouvelle valeur, une nouvelle date ou une note.")
+    avant = (mesure.date, mesure.valeur, mesure.note)
+    nombre = analyser_nombre(valeur, quoi="La nouvelle valeur") if valeur is not None else mesure.valeur
+    date_apres = dater_releve(nouvelle_date, aujourd) if nouvelle_date is not None else mesure.date
+    note_apres = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE) or mesure.note
+    if (date_apres, nombre, note_apres) == avant:
+        raise ErreurMetier(
+            f"La mesure du {format_date_courte(mesure.date)} vaut déjà {format_nombre(nombre)} "
+            f"{indicateur.unite} : rien n'a été modifié."
+        )
+    if date_apres != mesure.date:
+        _exiger_date_libre(session, indicateur, date_apres)
+    mesure.date, mesure.valeur, mesure.note = date_apres, nombre, note_apres
+    cle = f"mesure {avant[0].isoformat()}"
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="indicateur",
+        entite_id=indicateur.numero,
+        changements={
+            f"{cle} date": (avant[0].isoformat(), date_apres.isoformat()),
+            cle: (avant[1], nombre),
+            f"{cle} note": (avant[2], note_apres),
+        },
+        quand=maintenant,
+    )
+    session.flush()
+    [etat] = lister_indicateurs(session, guild_id=guild_id, numero=numero)
+    return MesureCorrigee(etat=etat, date_avant=avant[0], valeur_avant=avant[1], apres=mesure)
+
+
+def _exiger_date_libre(session: Session, indicateur: Indicateur, jour: date) -> None:
+    """Refuse de déplacer une mesure sur une date déjà mesurée : on ne saurait plus laquelle compte."""
+    autre = session.exec(
+        select(Mesure).where(Mesure.indicateur_id == ident(indicateur), Mesure.date == jour)
+    ).first()
+    if autre is not None:
+        raise ErreurMetier(
+            f"L'indicateur n° {indicateur.numero} a déjà une mesure le {format_date_courte(jour)} "
+            f"({format_nombre(autre.valeur)} {indicateur.unite}) : corrigez plutôt celle-là, "
+            "ou supprimez-en une."
+        )
+
+
+def mesure_a_supprimer(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    est_coordination: bool,
+    numero: int,
+    jour: str,
+    maintenant: datetime,
+) -> tuple[Indicateur, Mesure]:
+    """Rend la mesure désignée si ce membre peut la supprimer ; sinon dit pourquoi."""
+    aujourd = aujourd_hui(maintenant, ville_de_reference(session, guild_id))
+    indicateur, mesure = _mesure_designee(
+        session, guild_id=guild_id, numero=numero, jour=jour, aujourd=aujourd
+    )
+    _exiger_auteur(mesure, auteur_id, est_coordination, "supprimer")
+    return indicateur, mesure
+
+
+def supprimer_mesure(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    est_coordination: bool,
+    numero: int,
+    jour: str,
+    maintenant: datetime,
+) -> MesureCorrigee:
+    """Supprime une mesure ; sa valeur, sa note, son auteur et sa saisie restent au journal."""
+    indicateur, mesure = mesure_a_supprimer(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        est_coordination=est_coordination,
+        numero=numero,
+        jour=jour,
+        maintenant=maintenant,
+    )
+    cle = f"mesure {mesure.date.isoformat()}"
+    journaliser(
+        session,
+        guild_id=guild_id,
+        auteur_id=auteur_id,
+        entite="indicateur",
+        entite_id=indicateur.numero,
+        changements={
+            cle: (mesure.valeur, None),
+            f"{cle} note": (mesure.note, None),
+            f"{cle} saisie": (f"par {mesure.auteur_id} le {mesure.quand.isoformat()}", None),
+        },
+        quand=maintenant,
+    )
+    session.delete(mesure)
+    session.flush()
+    [etat] = lister_indicateurs(session, guild_id=guild_id, numero=numero)
+    return MesureCorrigee(etat=etat, date_avant=mesure.date, valeur_avant=mesure.valeur, apres=None)
 
 
 def progression(valeur_depart: float, cible: float, valeur: float) -> float:
