@@ -208,11 +208,12 @@ _NUMERIQUE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
 _EN_LETTRES = re.compile(r"^(?:([a-z]+) )?(\d{1,2})(?:er)? ([a-z]+)(?: (\d{4}))?$")
 
 
-def analyser_date(texte: str, aujourd_hui: date) -> date:
+def analyser_date(texte: str, aujourd_hui: date, *, passee: bool = False) -> date:
     """Lit une date saisie (« 2027-03-14 », « 14/03/2027 », « mardi 14 mars 2027 », « demain »).
 
-    Sans année, c'est la prochaine occurrence de ce jour (le prochain 29 février qui existe). Le jour
-    vient toujours avant le mois ; un nom de jour de la semaine doit être celui de la date.
+    Sans année, c'est la prochaine occurrence de ce jour (le prochain 29 février qui existe) ; pour
+    un fait déjà arrivé (`passee`), la dernière (« 20/11 » le 26 novembre 2026 : le 20 novembre
+    2026). Le jour vient toujours avant le mois ; un nom de jour de la semaine doit être le bon.
     """
     brut = normaliser(texte).replace("’", "'")
     if not brut:
@@ -239,7 +240,9 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
     if not 1 <= mois <= 12:
         raise ErreurMetier(f"La date {citer(texte)} n'existe pas : le mois doit être entre 1 et 12.")
     if annee is None:
-        annee = _prochaine_annee(jour, mois, aujourd_hui)
+        annee = (
+            _derniere_annee(jour, mois, aujourd_hui) if passee else _prochaine_annee(jour, mois, aujourd_hui)
+        )
     if not 1900 <= annee <= 2200:
         raise ErreurMetier(f"L'année {annee} est hors des limites acceptées (1900 à 2200).")
     jours_du_mois = monthrange(annee, mois)[1]
@@ -258,7 +261,7 @@ def analyser_date(texte: str, aujourd_hui: date) -> date:
 
 def dater_releve(texte: str, aujourd_hui: date) -> date:
     """Lit la date d'un fait relevé (une mesure…) : du début du protocole à aujourd'hui, jamais après."""
-    jour = analyser_date(texte, aujourd_hui)
+    jour = analyser_date(texte, aujourd_hui, passee=True)
     if jour > aujourd_hui:
         raise ErreurMetier(
             f"Le {format_date_courte(jour)} est dans le futur : un relevé se date du jour où il a été "
@@ -271,6 +274,16 @@ def dater_releve(texte: str, aujourd_hui: date) -> date:
             "au plus tard aujourd'hui."
         )
     return jour
+
+
+def _derniere_annee(jour: int, mois: int, aujourd_hui: date) -> int:
+    """L'année de la dernière occurrence du jour et du mois, aujourd'hui compris."""
+    a_venir = (mois, jour) > (aujourd_hui.month, aujourd_hui.day)
+    annee = aujourd_hui.year - 1 if a_venir else aujourd_hui.year
+    if (mois, jour) == (2, 29):  # le dernier 29 février qui a existé
+        while not isleap(annee):
+            annee -= 1
+    return annee
 
 
 def _prochaine_annee(jour: int, mois: int, aujourd_hui: date) -> int:

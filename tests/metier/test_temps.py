@@ -11,6 +11,7 @@ from metier.temps import (
     analyser_date,
     analyser_heure,
     aujourd_hui,
+    dater_releve,
     delai_en_mots,
     ecart,
     format_date_longue,
@@ -278,3 +279,12 @@ def test_date_longue_avec_premier_du_mois() -> None:
 def test_delai_en_mots_long_et_court(jours: int, long: str, court: str) -> None:
     assert delai_en_mots(jours) == long
     assert delai_en_mots(jours, court=True) == court
+
+
+def test_un_releve_sans_annee_est_la_derniere_occurrence_passee() -> None:
+    aujourd = date(2026, 11, 26)
+    assert dater_releve("20/11", aujourd) == date(2026, 11, 20)
+    assert dater_releve("26 novembre", aujourd) == aujourd
+    assert dater_releve("3/12", aujourd) == date(2025, 12, 3)
+    assert dater_releve("29/02", aujourd) == date(2024, 2, 29)
+    assert analyser_date("20/11", aujourd) == date(2027, 11, 20)  # une échéance : la prochaine
