@@ -14,7 +14,7 @@ from metier.actions import evolution
 from metier.actions.libelles import Changement, decrire_changements
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.journal import journaliser
-from metier.protocole import chiffre_romain
+from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
@@ -75,15 +75,18 @@ def valider_partenaires(texte: str | None) -> str:
 
 
 def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
-    """Lit une échéance saisie ; refuse une date passée."""
+    """Lit une échéance saisie, depuis le début du protocole : une échéance passée est permise.
+
+    Le registre rattrape ce qui s'est fait depuis janvier 2024 : une action en retard se consigne
+    telle quelle, et la fiche le dit (« en retard de 12 jours ») au lieu de refuser.
+    """
     if texte is None or not texte.strip():
         return None
-    aujourd = aujourd_hui(maintenant, configuration.reference)
-    jour = analyser_date(texte, aujourd)
-    if jour < aujourd:
+    jour = analyser_date(texte, aujourd_hui(maintenant, configuration.reference))
+    if jour < DEBUT_PROTOCOLE:
         raise ErreurMetier(
-            f"L'échéance du {format_date_courte(jour)} est déjà passée. "
-            "Choisissez aujourd'hui ou une date future."
+            f"L'échéance du {format_date_courte(jour)} est avant le début du protocole "
+            f"({format_date_courte(DEBUT_PROTOCOLE)}) : choisissez une date de 2024 ou après."
         )
     return jour
 

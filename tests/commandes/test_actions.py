@@ -65,7 +65,7 @@ async def test_ajouter_puis_voir(simcord_env, serveur) -> None:
         ({"axe": 7}, "L'axe 7 n'existe pas"),
         ({"echeance": "31/02/2027"}, "février 2027 compte 28 jours"),
         ({"echeance": "2027-13-01"}, "le mois doit être entre 1 et 12"),
-        ({"echeance": "hier"}, "est déjà passée"),
+        ({"echeance": "31/12/2023"}, "est avant le début du protocole"),
         ({"objectif": "3.1"}, "n'appartient pas à l'axe I"),
         ({"ville": "Montréal"}, "n'est pas une ville partenaire"),
     ],
@@ -352,3 +352,12 @@ async def test_defaire_la_derniere_mise_a_jour(simcord_env, serveur) -> None:
     vue = await serveur["bob"].slash(serveur["salon"], "action voir", action="1")
     champs = {c.name: c.value for c in vue.response.embeds[0].fields}
     assert "30\u00a0%" in champs["Avancement"]
+
+
+async def test_une_echeance_passee_se_consigne_et_la_fiche_dit_le_retard(simcord_env, serveur) -> None:
+    resultat = await _ajouter(serveur, titre="Mission commerciale de juin", echeance="30/06/2026")
+    assert not resultat.ephemeral
+    embed = resultat.response.embeds[0]
+    champs = {c.name: c.value for c in embed.fields}
+    assert champs["Échéance"] == "30 juin 2026 (en retard de 149 jours)"
+    assert embed.colour.value == int(ROUGE_RETARD[1:], 16)
