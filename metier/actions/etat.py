@@ -5,9 +5,9 @@ d'une action ici (le résumé et le graphique `evolution` gardent leurs raccourc
 vite, mais corrigent ou cumulent avec ces règles) :
 
 - Une action existe à partir de sa création ; archivée, elle ne compte nulle part, même dans le passé.
-- L'historique se rejoue dans l'ordre d'écriture. L'instant effectif d'une ligne est le plus tardif
-  de son instant, de la création et de l'instant effectif de la ligne d'avant : une mise à jour
-  antidatée (horloge décalée) compte à la création, une horloge qui recule ne réordonne rien.
+- L'historique se rejoue dans l'ordre des instants effectifs : la date du fait (`date` d'une mise à
+  jour consignée après coup), pas celle de la saisie, qui reste au journal ; à instant égal, dans
+  l'ordre d'écriture. Une ligne datée d'avant la création compte à la création.
 - Avant sa première ligne qui le note, un champ vaut sa valeur de départ (« proposée », 0 %) ; un
   champ que l'historique ne note jamais garde sa valeur actuelle.
 - Après la dernière ligne, l'action est dans son état actuel : rejouer jusqu'au bout rend toujours
@@ -76,23 +76,35 @@ def _en_utc(instant: datetime) -> datetime:
 def trajectoire(
     *, action_id: int, axe_id: int, cree_le: datetime, actuel: Etat, lignes: Iterable[Ligne]
 ) -> Trajectoire:
-    """Rejoue les lignes d'historique d'une action, données dans l'ordre où elles ont été écrites."""
-    etapes = [
-        (_en_utc(quand), avancement, statut if statut in _STATUTS else None)
-        for quand, avancement, statut in lignes
-    ]
+    """Rejoue les lignes d'historique d'une action (données dans l'ordre d'écriture) par instant effectif."""
+    changements = _rejouer(cree_le, actuel, lignes)
+    changements[-1] = (changements[-1][0], actuel)
+    return Trajectoire(action_id, axe_id, changements[0][0], actuel, tuple(changements))
+
+
+def etat_final(*, cree_le: datetime, depart: Etat, lignes: Iterable[Ligne]) -> Etat:
+    """L'état que laisse tout l'historique : ce que l'action doit valoir après une ligne datée du passé."""
+    return _rejouer(cree_le, depart, lignes)[-1][1]
+
+
+def _rejouer(cree_le: datetime, actuel: Etat, lignes: Iterable[Ligne]) -> list[tuple[datetime, Etat]]:
+    creation = _en_utc(cree_le)
+    etapes = sorted(  # stable : à instant égal, l'ordre d'écriture
+        (
+            (max(_en_utc(quand), creation), avancement, statut if statut in _STATUTS else None)
+            for quand, avancement, statut in lignes
+        ),
+        key=lambda etape: etape[0],
+    )
     statut = StatutAction.PROPOSEE.value if any(e[2] for e in etapes) else actuel.statut.value
     avancement = 0 if any(e[1] is not None for e in etapes) else actuel.avancement
-    instant = _en_utc(cree_le)
-    changements = [(instant, _ETATS.get((statut, avancement)) or Etat(StatutAction(statut), avancement))]
+    changements = [(creation, _ETATS.get((statut, avancement)) or Etat(StatutAction(statut), avancement))]
     for quand, valeur, note in etapes:
-        instant = max(instant, quand)
         statut = note or statut
         avancement = avancement if valeur is None else valeur
         etat = _ETATS.get((statut, avancement)) or Etat(StatutAction(statut), avancement)
-        changements.append((instant, etat))
-    changements[-1] = (changements[-1][0], actuel)
-    return Trajectoire(action_id, axe_id, changements[0][0], actuel, tuple(changements))
+        changements.append((quand, etat))
+    return changements
 
 
 def etat_a(trajectoire: Trajectoire, avant: datetime | None) -> Etat | None:

@@ -8,7 +8,15 @@ import pytest
 from sqlmodel import Session
 
 from bot.base import BaseDonnees
-from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lire_trajectoires, termine_le, trajectoire
+from metier.actions.etat import (
+    Etat,
+    borne_de_maintenant,
+    etat_a,
+    etat_final,
+    lire_trajectoires,
+    termine_le,
+    trajectoire,
+)
 from metier.actions.registre import archiver_action, lister_axes, modifier_action
 from metier.graphiques import donnees_axes, donnees_evolution
 from metier.publications.resume import construire_resume
@@ -36,17 +44,20 @@ def test_une_mise_a_jour_antidatee_compte_a_la_creation() -> None:
     assert etat_a(t, cree + timedelta(microseconds=1)) == Etat(EN_COURS, 40)
 
 
-def test_une_horloge_qui_recule_ne_reordonne_rien() -> None:
+def test_une_ligne_datee_du_passe_se_rejoue_a_sa_date() -> None:
     cree = a_utc("2027-01-05T10:00")
     lignes = [
         (cree, 0, "proposee"),
         (a_utc("2027-01-12T10:00"), 30, "en_cours"),
-        (a_utc("2027-01-11T10:00"), 50, None),  # écrite après, horloge en retard d'un jour
+        (a_utc("2027-01-08T12:00"), 10, "en_cours"),  # écrite après, datée du 8 : elle vient avant
     ]
-    t = trajectoire(action_id=1, axe_id=1, cree_le=cree, actuel=Etat(EN_COURS, 50), lignes=lignes)
-    assert etat_a(t, a_utc("2027-01-12T09:00")) == Etat(StatutAction.PROPOSEE, 0)
-    assert etat_a(t, a_utc("2027-01-12T10:01")) == Etat(EN_COURS, 50)  # rejouée jusqu'au bout : l'actuel
-    assert etat_a(t, None) == Etat(EN_COURS, 50)
+    t = trajectoire(action_id=1, axe_id=1, cree_le=cree, actuel=Etat(EN_COURS, 30), lignes=lignes)
+    assert etat_a(t, a_utc("2027-01-08T11:00")) == Etat(StatutAction.PROPOSEE, 0)
+    assert etat_a(t, a_utc("2027-01-09T00:00")) == Etat(EN_COURS, 10)
+    assert etat_a(t, a_utc("2027-01-12T10:01")) == Etat(EN_COURS, 30)
+    assert etat_final(cree_le=cree, depart=Etat(StatutAction.PROPOSEE, 0), lignes=lignes) == Etat(
+        EN_COURS, 30
+    )
 
 
 def test_un_champ_jamais_note_garde_sa_valeur_actuelle() -> None:
