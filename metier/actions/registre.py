@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from metier.actions import evolution
+from metier.actions.etat import RESOLUTION, Etat, Ligne, etat_a, etat_final, trajectoire
 from metier.actions.libelles import Changement, decrire_changements
 from metier.erreurs import ErreurMetier, RefusDroits
+from metier.formats import format_pourcentage
 from metier.journal import journaliser
 from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain
-from metier.serveurs import Configuration, configuration_amorcee, reserver_numero
+from metier.serveurs import Configuration, configuration_amorcee, reserver_numero, ville_de_reference
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
-from metier.temps import analyser_date, aujourd_hui, delai_en_mots, en_utc, format_date_courte, normaliser
+from metier.temps import (
+    analyser_date,
+    aujourd_hui,
+    dater_releve,
+    delai_en_mots,
+    en_utc,
+    format_date_courte,
+    instant_local,
+    normaliser,
+)
 from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
@@ -89,6 +100,19 @@ def valider_echeance(texte: str | None, configuration: Configuration, maintenant
             f"({format_date_courte(DEBUT_PROTOCOLE)}) : choisissez une date de 2024 ou après."
         )
     return jour
+
+
+def instant_du_fait(texte: str | None, configuration: Configuration, maintenant: datetime) -> datetime:
+    """L'instant effectif d'un fait daté (`date`, `debut`) : maintenant sans date, sinon midi ce jour-là.
+
+    Du début du protocole à aujourd'hui (`temps.dater_releve`), jours comptés dans la ville de
+    référence ; midi dans cette ville place le fait dans le bon jour pour chaque ville partenaire.
+    """
+    if texte is None or not texte.strip():
+        return maintenant
+    aujourd = aujourd_hui(maintenant, configuration.reference)
+    jour = dater_releve(texte, aujourd)
+    return maintenant if jour == aujourd else instant_local(jour, time(12), configuration.reference)
 
 
 def valider_ville(saisie: str | None, configuration: Configuration) -> str:
@@ -229,9 +253,11 @@ def creer_action(
     echeance: str | None = None,
     description: str | None = None,
     partenaires: str | None = None,
+    debut: str | None = None,
 ) -> Action:
-    """Enregistre une nouvelle action et la première ligne de son historique."""
+    """Enregistre une nouvelle action et la première ligne de son historique (datée de `debut`)."""
     configuration = configuration_amorcee(session, guild_id)
+    debutee = instant_du_fait(debut, configuration, maintenant)
     titre = valider_titre(titre)
     description = valider_texte(description, quoi="La description", limite=LONGUEUR_DESCRIPTION)
     axe = lire_axe(session, guild_id=guild_id, numero=axe_numero)
@@ -249,7 +275,7 @@ def creer_action(
         auteur_id=auteur_id,
         partenaires=valider_partenaires(partenaires),
         echeance=valider_echeance(echeance, configuration, maintenant),
-        cree_le=maintenant,
+        cree_le=debutee,
         modifie_le=maintenant,
     )
     session.add(action)
@@ -259,7 +285,7 @@ def creer_action(
             guild_id=guild_id,
             action_id=ident(action),
             auteur_id=auteur_id,
-            quand=maintenant,
+            quand=debutee,
             avancement=0,
             statut=action.statut,
             note="Action créée",
@@ -272,7 +298,8 @@ def creer_action(
         auteur_id=auteur_id,
         entite="action",
         entite_id=action.numero,
-        changements={"creation": (None, titre)},
+        changements={"creation": (None, titre)}
+        | ({"debut": (None, debutee.date().isoformat())} if debutee != maintenant else {}),
         quand=maintenant,
     )
     return action
@@ -362,13 +389,26 @@ def mettre_a_jour_avancement(
     pourcentage: int,
     maintenant: datetime,
     note: str | None = None,
+    date: str | None = None,
 ) -> ResultatMiseAJour:
-    """Enregistre un nouvel avancement ; une action proposée passe « en cours »."""
+    """Enregistre un avancement (daté de `date`, sinon d'aujourd'hui) ; une action proposée passe en cours."""
     if not 0 <= pourcentage <= 100:
         raise ErreurMetier(f"Le pourcentage doit être entre 0 et 100 (reçu : {pourcentage}).")
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "mettre à jour son avancement")
+    effectif = instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    if effectif != maintenant:
+        return _consigner_apres_coup(
+            session,
+            action,
+            auteur_id=auteur_id,
+            maintenant=maintenant,
+            effectif=effectif,
+            avancement=pourcentage,
+            statut=None,
+            note=note,
+        )
     if action.statut in STATUTS_CLOS and pourcentage != action.avancement:
         raise ErreurMetier(
             f"L'action #{numero} est {LIBELLES_STATUT[action.statut]} : rouvrez-la d'abord avec "
@@ -407,8 +447,9 @@ def changer_statut(
     statut: StatutAction | str,
     maintenant: datetime,
     note: str | None = None,
+    date: str | None = None,
 ) -> ResultatMiseAJour:
-    """Change le statut ; « terminée » porte l'avancement à 100 %."""
+    """Change le statut (daté de `date`, aujourd'hui sinon) ; « terminée » porte l'avancement à 100 %."""
     try:
         nouveau = StatutAction(statut)
     except ValueError:
@@ -417,6 +458,18 @@ def changer_statut(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "changer son statut")
+    effectif = instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    if effectif != maintenant:
+        return _consigner_apres_coup(
+            session,
+            action,
+            auteur_id=auteur_id,
+            maintenant=maintenant,
+            effectif=effectif,
+            avancement=100 if nouveau == StatutAction.TERMINEE else None,
+            statut=nouveau,
+            note=note,
+        )
     changements = _reels({"statut": (action.statut, nouveau)})
     if nouveau == StatutAction.TERMINEE:
         changements |= _reels({"avancement": (action.avancement, 100)})
@@ -432,6 +485,96 @@ def changer_statut(
         note=note,
         historiser=True,
     )
+    return ResultatMiseAJour(action, changements, en_mots=en_mots)
+
+
+def _consigner_apres_coup(
+    session: Session,
+    action: Action,
+    *,
+    auteur_id: int,
+    maintenant: datetime,
+    effectif: datetime,
+    avancement: int | None,
+    statut: StatutAction | None,
+    note: str | None,
+) -> ResultatMiseAJour:
+    """Consigne un fait daté du passé : l'historique le range à sa date, l'action prend l'état qui en découle.
+
+    La date de saisie reste au journal. Si des faits plus récents sont déjà consignés, l'état actuel
+    reste le leur : seul le passé change (graphiques, résumés et rapports des périodes concernées).
+    """
+    if effectif < en_utc(action.cree_le):
+        jour = format_date_courte(action.cree_le.date())
+        raise ErreurMetier(
+            f"L'action #{action.numero} commence le {jour} : un fait ne peut pas la précéder. "
+            "Datez son début avec /action modifier, ou choisissez une date ultérieure. Rien n'a été modifié."
+        )
+    historique = session.exec(
+        select(MiseAJour).where(MiseAJour.action_id == ident(action)).order_by(col(MiseAJour.id))
+    ).all()
+    lignes: list[Ligne] = [(m.quand, m.avancement, m.statut) for m in historique]
+    actuel = Etat(StatutAction(action.statut), action.avancement)
+    t_action = trajectoire(
+        action_id=ident(action), axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
+    )
+    alors = etat_a(t_action, effectif + RESOLUTION)
+    if avancement is not None and statut is None and alors is not None:
+        if alors.statut in STATUTS_CLOS and avancement != alors.avancement:
+            raise ErreurMetier(
+                f"Le {format_date_courte(effectif.date())}, l'action #{action.numero} était "
+                f"{LIBELLES_STATUT[alors.statut]} : son avancement ne pouvait pas changer. "
+                "Rien n'a été modifié."
+            )
+        if alors.statut == StatutAction.PROPOSEE and avancement > 0:
+            statut = StatutAction.EN_COURS
+    avant = evolution.apports_action(session, action)
+    ligne = MiseAJour(
+        guild_id=action.guild_id,
+        action_id=ident(action),
+        auteur_id=auteur_id,
+        quand=effectif,
+        avancement=avancement,
+        statut=statut,
+        note=note,
+    )
+    session.add(ligne)
+    final = etat_final(
+        cree_le=action.cree_le, depart=actuel, lignes=[*lignes, (effectif, avancement, statut)]
+    )
+    changements = _reels(
+        {"avancement": (action.avancement, final.avancement), "statut": (action.statut, final.statut)}
+    )
+    consigne = f"{format_date_courte(aujourd_hui(effectif, ville_de_reference(session, action.guild_id)))}"
+    en_mots = (
+        *(
+            Changement(f"{libelle} au {consigne}", None, valeur)
+            for libelle, valeur in (
+                ("avancement", None if avancement is None else format_pourcentage(avancement)),
+                ("statut", None if statut is None else LIBELLES_STATUT[statut]),
+            )
+            if valeur is not None
+        ),
+        *decrire_changements(session, changements),
+    )
+    for champ, (_, nouveau) in changements.items():
+        setattr(action, champ, nouveau)
+    action.modifie_le = maintenant
+    session.add(action)
+    journaliser(
+        session,
+        guild_id=action.guild_id,
+        auteur_id=auteur_id,
+        entite="action",
+        entite_id=action.numero,
+        changements={
+            **changements,
+            "fait_date_du": (None, f"{effectif.isoformat()} · {avancement} % · {statut}"),
+        },
+        quand=maintenant,
+    )
+    session.flush()
+    evolution.reporter(session, action, avant)
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 

@@ -26,6 +26,7 @@ from metier.actions.registre import (
 )
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.graphiques import donnees_axes, donnees_echeances, donnees_indicateurs, donnees_statuts
+from metier.rapport.donnees import rassembler_rapport
 from metier.serveurs import amorcer_serveur, definir_horaire_resume
 from modeles import Action, EntreeJournal, EvolutionMensuelle, MiseAJour, StatutAction
 
@@ -582,3 +583,80 @@ def test_defaire_garde_le_cumul_de_l_evolution_juste(serveur: BaseDonnees) -> No
     serveur.transaction(recalculer, SERVEUR)
     assert tenu == serveur.lecture(cumul)
     assert sum(somme for _, _, somme, _ in tenu) == 40  # l'avancement d'après la défaite
+
+
+def test_consigner_apres_coup_ce_qui_s_est_passe(serveur: BaseDonnees) -> None:
+    # Une mission tenue en juin, consignée en novembre : commencée le 2 juin, 40 % le 10, terminée le 20.
+    creer(serveur, "Mission commerciale", debut="2026-06-02")
+    avancer_le = partial(
+        mettre_a_jour_avancement,
+        guild_id=SERVEUR,
+        numero=1,
+        auteur_id=ALICE,
+        est_coordination=False,
+        maintenant=MAINTENANT,
+    )
+    resultat = serveur.transaction(partial(avancer_le, pourcentage=40, date="10/06/2026"))
+    assert next((c.libelle, c.avant, c.apres) for c in resultat.en_mots) == (
+        "avancement au 10 juin 2026",
+        None,
+        "40\u00a0%",
+    )
+    serveur.transaction(
+        partial(
+            changer_statut,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            statut="terminee",
+            maintenant=MAINTENANT,
+            date="20 juin 2026",
+        )
+    )
+    action = serveur.lecture(partial(lire_action, guild_id=SERVEUR, numero=1))
+    assert (action.statut, action.avancement) == (StatutAction.TERMINEE, 100)
+    assert action.cree_le.replace(tzinfo=UTC) == datetime(2026, 6, 2, 16, tzinfo=UTC)  # midi à Terrebonne
+    rapport = serveur.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
+    assert rapport.actions[0].terminee_le == date(2026, 6, 20)  # plus « le 26 novembre »
+    # Un fait plus ancien que le dernier consigné ne change que le passé.
+    serveur.transaction(partial(avancer_le, pourcentage=20, date="05/06/2026"))
+    action = serveur.lecture(partial(lire_action, guild_id=SERVEUR, numero=1))
+    assert (action.statut, action.avancement) == (StatutAction.TERMINEE, 100)
+
+    def cumul(session: Session) -> list[tuple[int, date, int, int]]:
+        return sorted((e.axe_id, e.mois, e.somme, e.nombre) for e in session.exec(select(EvolutionMensuelle)))
+
+    tenu = serveur.lecture(cumul)
+    serveur.transaction(recalculer, SERVEUR)
+    assert tenu == serveur.lecture(cumul)
+
+
+@pytest.mark.parametrize(
+    ("date_saisie", "extrait"),
+    [
+        ("2026-12-25", "est dans le futur"),
+        ("2023-12-31", "avant le début du protocole"),
+        ("2026-05-01", "un fait ne peut pas la précéder"),
+        ("31/02/2026", "février 2026 compte 28 jours"),
+    ],
+)
+def test_un_fait_mal_date_est_refuse_sans_rien_ecrire(
+    serveur: BaseDonnees, date_saisie: str, extrait: str
+) -> None:
+    creer(serveur, debut="2026-06-02")
+    avant = serveur.lecture(lambda s: len(s.exec(select(MiseAJour)).all()))
+    with pytest.raises(ErreurMetier, match=extrait):
+        serveur.transaction(
+            partial(
+                mettre_a_jour_avancement,
+                guild_id=SERVEUR,
+                numero=1,
+                auteur_id=ALICE,
+                est_coordination=False,
+                pourcentage=30,
+                maintenant=MAINTENANT,
+                date=date_saisie,
+            )
+        )
+    assert serveur.lecture(lambda s: len(s.exec(select(MiseAJour)).all())) == avant
