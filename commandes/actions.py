@@ -56,6 +56,7 @@ from modeles import Action, StatutAction
 from modeles.actions import VILLE_TOUTES
 
 T = TypeVar("T")
+AIDE_DATE_DU_FAIT = "Date du fait s'il n'a pas eu lieu aujourd'hui : 15/06/2026, 15 juin (depuis 2024)"
 CHOIX_STATUTS = [app_commands.Choice(name=LIBELLES_STATUT[s], value=s.value) for s in StatutAction]
 
 
@@ -359,6 +360,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         echeance="Date d'échéance : 2027-03-31, 31/03/2027 ou 31 mars 2027",
         description="Description (1000 caractères au plus)",
         partenaires="Partenaires séparés par des virgules : UNamur, UQTR, BEP, CCIM",
+        debut="Date où l'action a commencé, si ce n'est pas aujourd'hui (depuis le 1er janvier 2024)",
     )
     @app_commands.autocomplete(axe=completer_axe)
     @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville_ou_toutes)
@@ -373,6 +375,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         echeance: str | None = None,
         description: app_commands.Range[str, 1, 1000] | None = None,
         partenaires: app_commands.Range[str, 1, 300] | None = None,
+        debut: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Crée une action."""
         guild_id, configuration, _ = await contexte(interaction)
@@ -391,6 +394,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
                 echeance=echeance,
                 description=description,
                 partenaires=partenaires,
+                debut=debut,
                 maintenant=self.bot.maintenant(),
             )
         )
@@ -407,6 +411,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         action="Numéro ou titre de l'action",
         pourcentage="Avancement de 0 à 100 %",
         note="Ce qui a été fait (facultatif, 1000 caractères au plus)",
+        date=AIDE_DATE_DU_FAIT,
     )
     @app_commands.autocomplete(action=completer_action)
     async def avancement(
@@ -415,6 +420,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         action: str,
         pourcentage: app_commands.Range[int, 0, 100],
         note: app_commands.Range[str, 1, 1000] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Enregistre un avancement."""
         resultat = await self._sur_action(
@@ -423,6 +429,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             action,
             pourcentage=pourcentage,
             note=note,
+            date=date,
         )
         message = annonce(resultat, interaction.user)
         if resultat.proposer_terminer:
@@ -453,6 +460,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         action="Numéro ou titre de l'action",
         statut="Nouveau statut",
         note="Pourquoi ce changement (facultatif)",
+        date=AIDE_DATE_DU_FAIT,
     )
     @app_commands.choices(statut=CHOIX_STATUTS)
     @app_commands.autocomplete(action=completer_action)
@@ -462,6 +470,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         action: str,
         statut: app_commands.Choice[str],
         note: app_commands.Range[str, 1, 1000] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Change le statut."""
         resultat = await self._sur_action(
@@ -470,6 +479,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             action,
             statut=statut.value,
             note=note,
+            date=date,
         )
         await repondre(interaction, annonce(resultat, interaction.user))
 

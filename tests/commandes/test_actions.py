@@ -361,3 +361,25 @@ async def test_une_echeance_passee_se_consigne_et_la_fiche_dit_le_retard(simcord
     champs = {c.name: c.value for c in embed.fields}
     assert champs["Échéance"] == "30 juin 2026 (en retard de 149 jours)"
     assert embed.colour.value == int(ROUGE_RETARD[1:], 16)
+
+
+async def test_consigner_apres_coup_une_mission_de_juin(simcord_env, serveur) -> None:
+    ajout = await _ajouter(serveur, titre="Mission commerciale", debut="02/06/2026")
+    assert not ajout.ephemeral
+    avance = await serveur["alice"].slash(
+        serveur["salon"], "action avancement", action="1", pourcentage=40, date="10/06/2026"
+    )
+    assert "avancement au 10 juin 2026 : **40\u00a0%**" in avance.response.content
+    termine = await serveur["alice"].slash(
+        serveur["salon"], "action statut", action="1", statut="terminee", date="20 juin 2026"
+    )
+    assert "statut au 20 juin 2026 : **terminée**" in termine.response.content
+    futur = await serveur["alice"].slash(
+        serveur["salon"], "action avancement", action="1", pourcentage=50, date="25/12/2026"
+    )
+    assert futur.ephemeral
+    assert "est dans le futur" in futur.response.content
+    vue = await serveur["bob"].slash(serveur["salon"], "action voir", action="1")
+    champs = {c.name: c.value for c in vue.response.embeds[0].fields}
+    assert champs["Statut"] == "terminée"
+    assert vue.response.embeds[0].footer.text == "Créée le 2 juin 2026"
