@@ -72,10 +72,11 @@ class MiseAJour(SQLModel, table=True):
     guild_id: int = champ_snowflake()
     action_id: int = Field(foreign_key="action.id")
     auteur_id: int = champ_snowflake()
-    quand: datetime = Field(default_factory=maintenant_utc)
+    quand: datetime = Field(default_factory=maintenant_utc)  # la date du fait
     avancement: int | None = None
     statut: str | None = Field(default=None, max_length=20)
     note: str | None = Field(default=None, max_length=LONGUEUR_NOTE)
+    saisi_le: datetime | None = None  # l'instant de la saisie (None : comme `quand`, avant 0008)
 
 
 class Indicateur(SQLModel, table=True):

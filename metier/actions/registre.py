@@ -289,6 +289,7 @@ def creer_action(
             avancement=0,
             statut=action.statut,
             note="Action créée",
+            saisi_le=maintenant,
         )
     )
     evolution.reporter(session, action, avant={})
@@ -363,6 +364,7 @@ def _appliquer(
                 avancement=action.avancement,
                 statut=action.statut,
                 note=note,
+                saisi_le=maintenant,
             )
         )
     journaliser(
@@ -537,6 +539,7 @@ def _consigner_apres_coup(
         avancement=avancement,
         statut=statut,
         note=note,
+        saisi_le=maintenant,
     )
     session.add(ligne)
     final = etat_final(
@@ -597,27 +600,34 @@ def defaire_derniere_mise_a_jour(
     """
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     requete = select(MiseAJour).where(MiseAJour.action_id == ident(action))
-    lignes = session.exec(requete.order_by(col(MiseAJour.id).desc()).limit(2)).all()
+    lignes = session.exec(requete.order_by(col(MiseAJour.id))).all()
     if len(lignes) < 2:
         raise ErreurMetier(f"Rien à défaire : l'action #{numero} n'a pas été mise à jour depuis sa création.")
-    derniere, precedente = lignes
+    *restantes, derniere = lignes
     if derniere.auteur_id != auteur_id and not est_coordination:
         raise RefusDroits(
             f"Seule la personne qui a fait la dernière mise à jour de l'action #{numero} "
             f"(<@{derniere.auteur_id}>) ou la coordination peut la défaire. Rien n'a été modifié."
         )
-    if en_utc(maintenant) - en_utc(derniere.quand) > DELAI_POUR_DEFAIRE:
-        jour = aujourd_hui(en_utc(derniere.quand), configuration_amorcee(session, guild_id).reference)
+    saisie = en_utc(derniere.saisi_le or derniere.quand)  # le délai court depuis la saisie, pas le fait
+    if en_utc(maintenant) - saisie > DELAI_POUR_DEFAIRE:
+        jour = aujourd_hui(saisie, configuration_amorcee(session, guild_id).reference)
         raise ErreurMetier(
-            f"La dernière mise à jour de l'action #{numero} date du {format_date_courte(jour)} : on ne peut "
-            "défaire qu'une mise à jour de moins de 7 jours. Enregistrez plutôt la bonne valeur avec "
-            "/action avancement ou /action statut. Rien n'a été modifié."
+            f"La dernière mise à jour de l'action #{numero} a été saisie le {format_date_courte(jour)} : "
+            "on ne peut défaire qu'une mise à jour de moins de 7 jours. Enregistrez plutôt la bonne "
+            "valeur avec /action avancement ou /action statut. Rien n'a été modifié."
         )
     avant = evolution.apports_action(session, action)
+    # L'état que laisse l'historique sans elle (rangé par dates effectives : `metier.actions.etat`).
+    reprise = etat_final(
+        cree_le=action.cree_le,
+        depart=Etat(StatutAction(action.statut), action.avancement),
+        lignes=[(m.quand, m.avancement, m.statut) for m in restantes],
+    )
     changements = _reels(
         {
-            "avancement": (action.avancement, precedente.avancement),
-            "statut": (action.statut, precedente.statut),
+            "avancement": (action.avancement, reprise.avancement),
+            "statut": (action.statut, reprise.statut),
         }
     )
     en_mots = decrire_changements(session, changements)

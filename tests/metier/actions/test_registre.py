@@ -660,3 +660,25 @@ def test_un_fait_mal_date_est_refuse_sans_rien_ecrire(
             )
         )
     assert serveur.lecture(lambda s: len(s.exec(select(MiseAJour)).all())) == avant
+
+
+def test_defaire_un_fait_consigne_apres_coup(serveur: BaseDonnees) -> None:
+    creer(serveur, debut="2026-06-02")
+    avancer(serveur, 70)  # aujourd'hui
+    serveur.transaction(
+        partial(
+            mettre_a_jour_avancement,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            pourcentage=30,
+            maintenant=MAINTENANT,
+            date="10/06/2026",
+        )
+    )
+    resultat = _defaire(serveur)  # la dernière saisie : le fait de juin ; aujourd'hui reste à 70 %
+    assert (resultat.action.avancement, resultat.action.statut) == (70, StatutAction.EN_COURS)
+    assert resultat.en_mots == ()
+    resultat = _defaire(serveur)
+    assert (resultat.action.avancement, resultat.action.statut) == (0, StatutAction.PROPOSEE)
