@@ -399,7 +399,11 @@ def mettre_a_jour_avancement(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "mettre à jour son avancement")
-    effectif = instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    effectif = (
+        maintenant
+        if date is None
+        else instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    )
     if effectif != maintenant:
         return _consigner_apres_coup(
             session,
@@ -460,7 +464,11 @@ def changer_statut(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "changer son statut")
-    effectif = instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    effectif = (
+        maintenant
+        if date is None
+        else instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
+    )
     if effectif != maintenant:
         return _consigner_apres_coup(
             session,
