@@ -21,6 +21,7 @@ from metier.serveurs import Configuration, configuration_amorcee, reserver_numer
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
 from metier.temps import (
+    Ville,
     analyser_date,
     aujourd_hui,
     dater_releve,
@@ -102,7 +103,7 @@ def valider_echeance(texte: str | None, configuration: Configuration, maintenant
     return jour
 
 
-def instant_du_fait(texte: str | None, configuration: Configuration, maintenant: datetime) -> datetime:
+def instant_du_fait(texte: str | None, reference: Ville, maintenant: datetime) -> datetime:
     """L'instant effectif d'un fait daté (`date`, `debut`) : maintenant sans date, sinon midi ce jour-là.
 
     Du début du protocole à aujourd'hui (`temps.dater_releve`), jours comptés dans la ville de
@@ -110,9 +111,24 @@ def instant_du_fait(texte: str | None, configuration: Configuration, maintenant:
     """
     if texte is None or not texte.strip():
         return maintenant
-    aujourd = aujourd_hui(maintenant, configuration.reference)
+    aujourd = aujourd_hui(maintenant, reference)
     jour = dater_releve(texte, aujourd)
-    return maintenant if jour == aujourd else instant_local(jour, time(12), configuration.reference)
+    return maintenant if jour == aujourd else instant_local(jour, time(12), reference)
+
+
+def _fait_passe(session: Session, guild_id: int, date: str | None, maintenant: datetime) -> _FaitPasse | None:
+    """Le fait daté d'avant aujourd'hui que désigne `date` ; None pour un fait d'aujourd'hui."""
+    if date is None:
+        return None  # le chemin de chaque mise à jour ordinaire : aucune lecture de plus
+    reference = ville_de_reference(session, guild_id)
+    effectif = instant_du_fait(date, reference, maintenant)
+    return None if effectif == maintenant else _FaitPasse(effectif, reference)
+
+
+@dataclass(frozen=True)
+class _FaitPasse:
+    effectif: datetime
+    reference: Ville
 
 
 def valider_ville(saisie: str | None, configuration: Configuration) -> str:
@@ -257,7 +273,7 @@ def creer_action(
 ) -> Action:
     """Enregistre une nouvelle action et la première ligne de son historique (datée de `debut`)."""
     configuration = configuration_amorcee(session, guild_id)
-    debutee = instant_du_fait(debut, configuration, maintenant)
+    debutee = instant_du_fait(debut, configuration.reference, maintenant)
     titre = valider_titre(titre)
     description = valider_texte(description, quoi="La description", limite=LONGUEUR_DESCRIPTION)
     axe = lire_axe(session, guild_id=guild_id, numero=axe_numero)
@@ -343,11 +359,18 @@ def _appliquer(
     changements: dict[str, tuple[Any, Any]],
     note: str | None = None,
     historiser: bool = False,
+    trace: dict[str, tuple[Any, Any]] | None = None,
+    avant: evolution.Apports | None = None,
 ) -> None:
-    """Écrit les changements sur l'action, dans le journal et (au besoin) dans l'historique."""
+    """Écrit les changements sur l'action, dans le journal et (au besoin) dans l'historique.
+
+    `trace` : ce que le journal garde en plus (un fait daté, une ligne défaite) ; `avant` : les apports
+    au cumul relevés par l'appelant avant qu'il ne touche lui-même à l'historique.
+    """
     # Ce qui change l'évolution de l'avancement : l'historique, l'axe, l'archivage.
     suivie = historiser or not changements.keys().isdisjoint({"axe_id", "archivee"})
-    avant = evolution.apports_action(session, action) if suivie else None
+    if avant is None and suivie:
+        avant = evolution.apports_action(session, action)
     for champ, (_, nouveau) in changements.items():
         setattr(action, champ, nouveau)
     if "titre" in changements:
@@ -373,7 +396,7 @@ def _appliquer(
         auteur_id=auteur_id,
         entite="action",
         entite_id=action.numero,
-        changements=changements,
+        changements={**changements, **(trace or {})},
         quand=maintenant,
     )
     session.flush()
@@ -399,20 +422,14 @@ def mettre_a_jour_avancement(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "mettre à jour son avancement")
-    effectif = (
-        maintenant
-        if date is None
-        else instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
-    )
-    if effectif != maintenant:
+    if fait := _fait_passe(session, guild_id, date, maintenant):
         return _consigner_apres_coup(
             session,
             action,
+            fait,
             auteur_id=auteur_id,
             maintenant=maintenant,
-            effectif=effectif,
             avancement=pourcentage,
-            statut=None,
             note=note,
         )
     if action.statut in STATUTS_CLOS and pourcentage != action.avancement:
@@ -425,15 +442,8 @@ def mettre_a_jour_avancement(
         changements["statut"] = (action.statut, StatutAction.EN_COURS)
     if not changements and note is None:
         return ResultatMiseAJour(action)  # rien à changer : rien n'est écrit
-    en_mots = decrire_changements(session, changements)
-    _appliquer(
-        session,
-        action,
-        auteur_id=auteur_id,
-        maintenant=maintenant,
-        changements=changements,
-        note=note,
-        historiser=True,
+    en_mots = _historiser(
+        session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements, note=note
     )
     return ResultatMiseAJour(
         action,
@@ -464,18 +474,13 @@ def changer_statut(
     note = valider_texte(note, quoi="La note", limite=LONGUEUR_NOTE)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "changer son statut")
-    effectif = (
-        maintenant
-        if date is None
-        else instant_du_fait(date, configuration_amorcee(session, guild_id), maintenant)
-    )
-    if effectif != maintenant:
+    if fait := _fait_passe(session, guild_id, date, maintenant):
         return _consigner_apres_coup(
             session,
             action,
+            fait,
             auteur_id=auteur_id,
             maintenant=maintenant,
-            effectif=effectif,
             avancement=100 if nouveau == StatutAction.TERMINEE else None,
             statut=nouveau,
             note=note,
@@ -485,6 +490,22 @@ def changer_statut(
         changements |= _reels({"avancement": (action.avancement, 100)})
     if not changements and note is None:
         return ResultatMiseAJour(action)  # rien à changer : rien n'est écrit
+    en_mots = _historiser(
+        session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements, note=note
+    )
+    return ResultatMiseAJour(action, changements, en_mots=en_mots)
+
+
+def _historiser(
+    session: Session,
+    action: Action,
+    *,
+    auteur_id: int,
+    maintenant: datetime,
+    changements: dict[str, tuple[Any, Any]],
+    note: str | None,
+) -> tuple[Changement, ...]:
+    """Applique une mise à jour d'aujourd'hui (historique, journal, cumul) ; rend ses changements en mots."""
     en_mots = decrire_changements(session, changements)
     _appliquer(
         session,
@@ -495,18 +516,28 @@ def changer_statut(
         note=note,
         historiser=True,
     )
-    return ResultatMiseAJour(action, changements, en_mots=en_mots)
+    return en_mots
+
+
+def _historique(session: Session, action: Action) -> list[MiseAJour]:
+    """Les lignes d'historique de l'action, dans l'ordre de saisie."""
+    requete = select(MiseAJour).where(MiseAJour.action_id == ident(action))
+    return list(session.exec(requete.order_by(col(MiseAJour.id))).all())
+
+
+def _lignes(historique: list[MiseAJour]) -> list[Ligne]:
+    return [(m.quand, m.avancement, m.statut) for m in historique]
 
 
 def _consigner_apres_coup(
     session: Session,
     action: Action,
+    fait: _FaitPasse,
     *,
     auteur_id: int,
     maintenant: datetime,
-    effectif: datetime,
     avancement: int | None,
-    statut: StatutAction | None,
+    statut: StatutAction | None = None,
     note: str | None,
 ) -> ResultatMiseAJour:
     """Consigne un fait daté du passé : l'historique le range à sa date, l'action prend l'état qui en découle.
@@ -514,16 +545,14 @@ def _consigner_apres_coup(
     La date de saisie reste au journal. Si des faits plus récents sont déjà consignés, l'état actuel
     reste le leur : seul le passé change (graphiques, résumés et rapports des périodes concernées).
     """
+    effectif, reference = fait.effectif, fait.reference
     if effectif < en_utc(action.cree_le):
-        jour = format_date_courte(action.cree_le.date())
+        jour = format_date_courte(aujourd_hui(action.cree_le, reference))
         raise ErreurMetier(
             f"L'action #{action.numero} commence le {jour} : un fait ne peut pas la précéder. "
             "Datez son début avec /action modifier, ou choisissez une date ultérieure. Rien n'a été modifié."
         )
-    historique = session.exec(
-        select(MiseAJour).where(MiseAJour.action_id == ident(action)).order_by(col(MiseAJour.id))
-    ).all()
-    lignes: list[Ligne] = [(m.quand, m.avancement, m.statut) for m in historique]
+    lignes = _lignes(_historique(session, action))
     actuel = Etat(StatutAction(action.statut), action.avancement)
     t_action = trajectoire(
         action_id=ident(action), axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
@@ -532,7 +561,7 @@ def _consigner_apres_coup(
     if avancement is not None and statut is None and alors is not None:
         if alors.statut in STATUTS_CLOS and avancement != alors.avancement:
             raise ErreurMetier(
-                f"Le {format_date_courte(effectif.date())}, l'action #{action.numero} était "
+                f"Le {format_date_courte(aujourd_hui(effectif, reference))}, l'action #{action.numero} était "
                 f"{LIBELLES_STATUT[alors.statut]} : son avancement ne pouvait pas changer. "
                 "Rien n'a été modifié."
             )
@@ -556,7 +585,7 @@ def _consigner_apres_coup(
     changements = _reels(
         {"avancement": (action.avancement, final.avancement), "statut": (action.statut, final.statut)}
     )
-    consigne = f"{format_date_courte(aujourd_hui(effectif, ville_de_reference(session, action.guild_id)))}"
+    consigne = format_date_courte(aujourd_hui(effectif, reference))
     en_mots = (
         *(
             Changement(f"{libelle} au {consigne}", None, valeur)
@@ -568,24 +597,15 @@ def _consigner_apres_coup(
         ),
         *decrire_changements(session, changements),
     )
-    for champ, (_, nouveau) in changements.items():
-        setattr(action, champ, nouveau)
-    action.modifie_le = maintenant
-    session.add(action)
-    journaliser(
+    _appliquer(
         session,
-        guild_id=action.guild_id,
+        action,
         auteur_id=auteur_id,
-        entite="action",
-        entite_id=action.numero,
-        changements={
-            **changements,
-            "fait_date_du": (None, f"{effectif.isoformat()} · {avancement} % · {statut}"),
-        },
-        quand=maintenant,
+        maintenant=maintenant,
+        changements=changements,
+        trace={"fait_date_du": (None, f"{effectif.isoformat()} · {avancement} % · {statut}")},
+        avant=avant,
     )
-    session.flush()
-    evolution.reporter(session, action, avant)
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
@@ -607,11 +627,10 @@ def defaire_derniere_mise_a_jour(
     l'historique mais ses valeurs restent au journal : rien n'est perdu sans trace.
     """
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
-    requete = select(MiseAJour).where(MiseAJour.action_id == ident(action))
-    lignes = session.exec(requete.order_by(col(MiseAJour.id))).all()
-    if len(lignes) < 2:
+    historique = _historique(session, action)
+    if len(historique) < 2:
         raise ErreurMetier(f"Rien à défaire : l'action #{numero} n'a pas été mise à jour depuis sa création.")
-    *restantes, derniere = lignes
+    *restantes, derniere = historique
     if derniere.auteur_id != auteur_id and not est_coordination:
         raise RefusDroits(
             f"Seule la personne qui a fait la dernière mise à jour de l'action #{numero} "
@@ -619,7 +638,7 @@ def defaire_derniere_mise_a_jour(
         )
     saisie = en_utc(derniere.saisi_le or derniere.quand)  # le délai court depuis la saisie, pas le fait
     if en_utc(maintenant) - saisie > DELAI_POUR_DEFAIRE:
-        jour = aujourd_hui(saisie, configuration_amorcee(session, guild_id).reference)
+        jour = aujourd_hui(saisie, ville_de_reference(session, guild_id))
         raise ErreurMetier(
             f"La dernière mise à jour de l'action #{numero} a été saisie le {format_date_courte(jour)} : "
             "on ne peut défaire qu'une mise à jour de moins de 7 jours. Enregistrez plutôt la bonne "
@@ -630,7 +649,7 @@ def defaire_derniere_mise_a_jour(
     reprise = etat_final(
         cree_le=action.cree_le,
         depart=Etat(StatutAction(action.statut), action.avancement),
-        lignes=[(m.quand, m.avancement, m.statut) for m in restantes],
+        lignes=_lignes(restantes),
     )
     changements = _reels(
         {
@@ -639,29 +658,17 @@ def defaire_derniere_mise_a_jour(
         }
     )
     en_mots = decrire_changements(session, changements)
-    for champ, (_, nouveau) in changements.items():
-        setattr(action, champ, nouveau)
-    action.modifie_le = maintenant
-    session.add(action)
-    journaliser(
-        session,
-        guild_id=guild_id,
-        auteur_id=auteur_id,
-        entite="action",
-        entite_id=numero,
-        changements={
-            **changements,
-            "mise_a_jour_defaite": (
-                f"{en_utc(derniere.quand).isoformat()} · {derniere.avancement} % · {derniere.statut}"
-                + (f" · {derniere.note}" if derniere.note else ""),
-                None,
-            ),
-        },
-        quand=maintenant,
-    )
+    defaite = f"{en_utc(derniere.quand).isoformat()} · {derniere.avancement} % · {derniere.statut}"
     session.delete(derniere)
-    session.flush()
-    evolution.reporter(session, action, avant)
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements=changements,
+        trace={"mise_a_jour_defaite": (defaite + (f" · {derniere.note}" if derniere.note else ""), None)},
+        avant=avant,
+    )
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
