@@ -24,7 +24,14 @@ from sqlalchemy import case, false, func
 from sqlmodel import Session, col, select
 
 from metier import temps
-from metier.actions.etat import RESOLUTION, Etat, contribution, etat_a, lire_historiques, trajectoire
+from metier.actions.etat import (
+    COLONNES_TRAJECTOIRE,
+    RESOLUTION,
+    contribution,
+    etat_a,
+    lire_historiques,
+    trajectoire_de_ligne,
+)
 from metier.actions.evolution import sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
@@ -370,25 +377,11 @@ def _groupes_au(session: Session, conditions: list[Any], au: datetime) -> dict[i
     }
     touchees = lire_lignes(
         session,
-        sa.select(
-            col(Action.id),
-            col(Action.axe_id),
-            col(Action.ville),
-            col(Action.cree_le),
-            col(Action.statut),
-            col(Action.avancement),
-        ).where(*existantes, col(Action.modifie_le) >= au),
+        sa.select(*COLONNES_TRAJECTOIRE, col(Action.ville)).where(*existantes, col(Action.modifie_le) >= au),
     )
     historiques = lire_historiques(session, col(MiseAJour.action_id).in_([ligne.id for ligne in touchees]))
     for ligne in touchees:
-        t = trajectoire(
-            action_id=ligne.id,
-            axe_id=ligne.axe_id,
-            cree_le=ligne.cree_le,
-            actuel=Etat(StatutAction(ligne.statut), int(ligne.avancement)),
-            lignes=historiques.get(ligne.id, ()),
-        )
-        etat = etat_a(t, au)
+        etat = etat_a(trajectoire_de_ligne(ligne, historiques), au)
         assert etat is not None  # créée avant `au`
         somme, comptee = contribution(etat)
         total = totaux.setdefault((ligne.axe_id, ligne.ville), [0, 0, 0, 0, 0])

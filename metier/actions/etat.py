@@ -169,6 +169,27 @@ def lire_historiques(session: Session, *conditions: Any) -> dict[int, list[Ligne
     }
 
 
+COLONNES_TRAJECTOIRE: Final = (
+    col(Action.id),
+    col(Action.axe_id),
+    col(Action.cree_le),
+    col(Action.statut),
+    col(Action.avancement),
+)
+"""Les colonnes d'une action qu'il faut pour la rejouer (`trajectoire_de_ligne`), à ajouter à une requête."""
+
+
+def trajectoire_de_ligne(ligne: Any, historiques: dict[int, list[Ligne]]) -> Trajectoire:
+    """La trajectoire d'une action lue avec `COLONNES_TRAJECTOIRE` et son historique (`lire_historiques`)."""
+    return trajectoire(
+        action_id=ligne.id,
+        axe_id=ligne.axe_id,
+        cree_le=ligne.cree_le,
+        actuel=Etat(StatutAction(ligne.statut), int(ligne.avancement)),
+        lignes=historiques.get(ligne.id, ()),
+    )
+
+
 def lire_trajectoires(
     session: Session,
     *,
@@ -184,24 +205,6 @@ def lire_trajectoires(
         historique.append(col(MiseAJour.action_id) == action_id)
     if axe_ids is not None:
         actions.append(col(Action.axe_id).in_(list(axe_ids)))
-    lignes = lire_lignes(
-        session,
-        sa.select(
-            col(Action.id),
-            col(Action.axe_id),
-            col(Action.cree_le),
-            col(Action.statut),
-            col(Action.avancement),
-        ).where(*actions),
-    )
+    lignes = lire_lignes(session, sa.select(*COLONNES_TRAJECTOIRE).where(*actions))
     historiques = lire_historiques(session, *historique)
-    return [
-        trajectoire(
-            action_id=ident,
-            axe_id=axe_id,
-            cree_le=cree_le,
-            actuel=Etat(StatutAction(statut), int(avancement)),
-            lignes=historiques.get(ident, ()),
-        )
-        for ident, axe_id, cree_le, statut, avancement in lignes
-    ]
+    return [trajectoire_de_ligne(ligne, historiques) for ligne in lignes]

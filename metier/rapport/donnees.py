@@ -25,8 +25,16 @@ import sqlalchemy as sa
 from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
-from metier.actions.etat import Etat, borne_de_maintenant, etat_a, lignes_entre, lire_historiques, termine_le
-from metier.actions.etat import trajectoire as trajectoire_de
+from metier.actions.etat import (
+    COLONNES_TRAJECTOIRE,
+    Etat,
+    borne_de_maintenant,
+    etat_a,
+    lignes_entre,
+    lire_historiques,
+    termine_le,
+    trajectoire_de_ligne,
+)
 from metier.actions.export import exporter_actions, exporter_mesures
 from metier.actions.indicateurs import EtatIndicateur, dernieres_mesures, progression
 from metier.actions.libelles import nom_ville_porteuse
@@ -326,11 +334,7 @@ def _actions(
     lignes = lire_lignes(
         session,
         sa.select(
-            col(Action.id),
-            col(Action.axe_id),
-            col(Action.statut),
-            col(Action.avancement),
-            col(Action.cree_le),
+            *COLONNES_TRAJECTOIRE,
             col(Action.modifie_le),
             col(Action.numero),
             col(Action.titre),
@@ -351,13 +355,7 @@ def _actions(
     noms = noms_des_membres(session, guild_id, {ligne.responsable_id for ligne in lignes})
     par_axe: dict[int, _ActionsDeLAxe] = {}
     for ligne in lignes:
-        t = trajectoire_de(
-            action_id=ligne.id,
-            axe_id=ligne.axe_id,
-            cree_le=ligne.cree_le,
-            actuel=Etat(StatutAction(ligne.statut), int(ligne.avancement)),
-            lignes=historiques.get(ligne.id, ()),
-        )
+        t = trajectoire_de_ligne(ligne, historiques)
         etat_debut, etat = etat_a(t, debut), etat_a(t, fin)
         assert etat is not None  # créée avant `fin`
         axe = par_axe.setdefault(ligne.axe_id, _ActionsDeLAxe())
