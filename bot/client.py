@@ -47,6 +47,7 @@ EXTENSIONS = (
     "commandes.rappels",
     "commandes.rapport",
     "commandes.progres",
+    "commandes.membres",
 )
 
 

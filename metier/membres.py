@@ -1,8 +1,9 @@
-"""Les noms affichés des membres : relevés quand Discord les donne, lus pour nommer les gens."""
+"""Les membres : leur nom affiché (relevé quand Discord le donne) et leur ville, lus pour nommer les gens."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
@@ -11,8 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from metier.formats import tronquer
+from metier.journal import journaliser
 from metier.stockage import lire_lignes
-from modeles import Action, Membre
+from metier.temps import Ville
+from modeles import Action, Membre, VillePartenaire
 
 LONGUEUR_NOM: Final = 100  # Discord en permet 32 ; la marge garde les noms d'autres sources
 
@@ -46,20 +49,103 @@ def noter_membres(session: Session, *, guild_id: int, noms: Mapping[int, str], m
     return len(session.execute(requete.returning(col(Membre.membre_id))).all())
 
 
-def noms_des_membres(session: Session, guild_id: int, identifiants: Iterable[int]) -> dict[int, str]:
-    """Les noms connus de ces membres du serveur ; un membre jamais vu n'y est pas."""
+@dataclass(frozen=True)
+class FicheMembre:
+    """Ce que le bot sait d'un membre : son nom affiché et, s'il l'a dite, sa ville partenaire."""
+
+    membre_id: int
+    nom: str
+    ville: str | None = None  # code de la ville partenaire
+    nom_ville: str | None = None
+
+    @property
+    def libelle(self) -> str:
+        """Le membre tel qu'un rapport le nomme : « Alice Tremblay (Terrebonne) », ou son nom seul."""
+        return f"{self.nom} ({self.nom_ville})" if self.nom_ville else self.nom
+
+
+def _fiches(session: Session, guild_id: int, *conditions: sa.ColumnElement[bool]) -> list[FicheMembre]:
+    requete = (
+        sa.select(
+            col(Membre.membre_id),
+            col(Membre.nom),
+            col(Membre.ville),
+            sa.type_coerce(col(VillePartenaire.nom), sa.String).label("nv"),
+        )
+        .outerjoin(
+            VillePartenaire,
+            sa.and_(
+                col(VillePartenaire.guild_id) == col(Membre.guild_id),
+                col(VillePartenaire.code) == col(Membre.ville),
+            ),
+        )
+        .where(col(Membre.guild_id) == guild_id, *conditions)
+    )
+    return [
+        # Une ville retirée du serveur depuis n'est plus nommée : le membre redevient sans ville.
+        FicheMembre(f.membre_id, f.nom, f.ville if f.nv else None, f.nv)
+        for f in lire_lignes(session, requete)
+    ]
+
+
+def fiches_des_membres(
+    session: Session, guild_id: int, identifiants: Iterable[int]
+) -> dict[int, FicheMembre]:
+    """Les fiches connues de ces membres du serveur ; un membre jamais vu n'y est pas."""
     voulus = sorted(set(identifiants))
-    noms: dict[int, str] = {}
+    fiches: dict[int, FicheMembre] = {}
     for debut in range(0, len(voulus), 500):  # une liste IN bornée, quel que soit le nombre
         lot = voulus[debut : debut + 500]
-        for ligne in lire_lignes(
+        fiches.update({f.membre_id: f for f in _fiches(session, guild_id, col(Membre.membre_id).in_(lot))})
+    return fiches
+
+
+def noms_des_membres(session: Session, guild_id: int, identifiants: Iterable[int]) -> dict[int, str]:
+    """Le libellé de ces membres (nom, et ville quand elle est connue) ; un membre jamais vu n'y est pas."""
+    return {i: fiche.libelle for i, fiche in fiches_des_membres(session, guild_id, identifiants).items()}
+
+
+def membres_connus(session: Session, guild_id: int) -> list[FicheMembre]:
+    """Tous les membres dont le serveur connaît le nom, par ordre alphabétique."""
+    return sorted(_fiches(session, guild_id), key=lambda f: (f.nom.casefold(), f.membre_id))
+
+
+def definir_ville(
+    session: Session,
+    *,
+    guild_id: int,
+    membre_id: int,
+    nom: str,
+    ville: Ville | None,
+    auteur_id: int,
+    maintenant: datetime,
+) -> str | None:
+    """Fixe (ou efface, `ville=None`) la ville d'un membre ; rend le code de l'ancienne. Journalisé.
+
+    Le nom affiché porté par l'interaction est relevé au passage : un membre dont on dit la ville
+    est un membre connu.
+    """
+    membre = session.get(Membre, (guild_id, membre_id))
+    if membre is None:
+        membre = Membre(
+            guild_id=guild_id, membre_id=membre_id, nom=tronquer(nom.strip() or str(membre_id), LONGUEUR_NOM)
+        )
+        membre.vu_le = maintenant
+    ancienne = membre.ville
+    nouvelle = ville.code if ville is not None else None
+    if ancienne != nouvelle:
+        membre.ville = nouvelle
+        session.add(membre)
+        journaliser(
             session,
-            sa.select(col(Membre.membre_id), col(Membre.nom)).where(
-                col(Membre.guild_id) == guild_id, col(Membre.membre_id).in_(lot)
-            ),
-        ):
-            noms[ligne.membre_id] = ligne.nom
-    return noms
+            guild_id=guild_id,
+            auteur_id=auteur_id,
+            entite="membre",
+            entite_id=membre_id,
+            changements={"ville": (ancienne, nouvelle)},
+            quand=maintenant,
+        )
+    return ancienne
 
 
 def responsables_sans_nom(session: Session, guild_id: int) -> list[int]:

@@ -33,6 +33,7 @@ COLONNES_ACTIONS: Final = (
     "Objectif",
     "Ville porteuse",
     "Responsable",
+    "Ville du responsable",
     "Partenaires",
     "Statut",
     "Avancement (%)",
@@ -112,7 +113,7 @@ def exporter_actions(
 ) -> bytes:
     """CSV des actions du serveur (celles touchées entre `du` et `au` si donnés, jours UTC)."""
     requete = (
-        select(Action, Axe, Objectif, col(Membre.nom))
+        select(Action, Axe, Objectif, Membre)
         .join(Axe, col(Axe.id) == col(Action.axe_id))
         .outerjoin(Objectif, col(Objectif.id) == col(Action.objectif_id))
         .outerjoin(Membre, _nom_de(col(Action.responsable_id), col(Action.guild_id)))
@@ -129,6 +130,7 @@ def exporter_actions(
     configuration = lire_configuration(session, guild_id)
     villes = configuration.villes if configuration is not None else ()
     reference = ville_de_reference(session, guild_id)
+    noms_villes = {v.code: v.nom for v in villes}
     lignes = [
         (
             action.numero,
@@ -136,7 +138,8 @@ def exporter_actions(
             libelle_axe(axe.numero, axe.titre_court),
             code_objectif(axe.numero, objectif.numero) if objectif else None,
             nom_ville_porteuse(villes, action.ville),
-            responsable,
+            responsable.nom if responsable else None,
+            noms_villes.get(responsable.ville or "") if responsable else None,
             action.partenaires,
             LIBELLES_STATUT[StatutAction(action.statut)],
             action.avancement,

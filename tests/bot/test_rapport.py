@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from bot.base import BaseDonnees
-from metier.membres import noter_membres
-from tests.scenarios import ALICE, MAINTENANT, SERVEUR, remplir
+from metier.membres import definir_ville, noter_membres
+from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TERREBONNE, remplir
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,15 @@ def url_remplie(modele_sqlite: Path, tmp_path: Path) -> str:
     base = BaseDonnees(url)
     base.transaction(remplir)
     base.transaction(noter_membres, guild_id=SERVEUR, noms={ALICE: "Alice Tremblay"}, maintenant=MAINTENANT)
+    base.transaction(
+        definir_ville,
+        guild_id=SERVEUR,
+        membre_id=ALICE,
+        nom="Alice Tremblay",
+        ville=TERREBONNE,
+        auteur_id=ALICE,
+        maintenant=MAINTENANT,
+    )
     base.fermer()
     return url
 
@@ -65,8 +74,8 @@ def test_le_rapport_est_ecrit_sans_jeton_discord(url_remplie: str, tmp_path: Pat
     assert "Rapport annuel 2025" in texte
     assert "Plantation de 500 arbres" in texte
     assert "I. La lutte aux changements climatiques et la transition écologique" in texte
-    # Sans Discord, le responsable est nommé d'après la table des noms, jamais par son identifiant.
-    assert "Alice Tremblay" in texte
+    # Sans Discord, le responsable est nommé d'après la table des membres (nom, ville), jamais par son ID.
+    assert "Alice Tremblay (Terrebonne)" in texte
     assert f"ID {ALICE}" not in texte
     actions = (tmp_path / "csv" / "actions-2025.csv").read_bytes()
     assert actions.startswith(b"\xef\xbb\xbf")

@@ -5,9 +5,18 @@ from functools import partial
 from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
-from metier.membres import noms_des_membres, noter_membres, responsables_sans_nom
-from modeles import Membre
-from tests.scenarios import ALICE, AUTRE_SERVEUR, BOB, SERVEUR, Scenario, a_utc, remplir
+from metier.membres import (
+    definir_ville,
+    fiches_des_membres,
+    membres_connus,
+    noms_des_membres,
+    noter_membres,
+    responsables_sans_nom,
+)
+from metier.serveurs import amorcer_serveur
+from metier.temps import Ville
+from modeles import EntreeJournal, Membre, VillePartenaire
+from tests.scenarios import ALICE, AUTRE_SERVEUR, BOB, NAMUR, SERVEUR, TERREBONNE, Scenario, a_utc, remplir
 
 
 def _noter(base: BaseDonnees, noms: dict[int, str], quand: str, guild_id: int = SERVEUR) -> int:
@@ -55,3 +64,63 @@ def test_responsables_dont_aucun_nom_n_est_connu(base: BaseDonnees) -> None:
     assert base.lecture(responsables_sans_nom, SERVEUR) == [ALICE, BOB]
     _noter(base, {BOB: "Bob"}, "2026-11-01T10:00")
     assert base.lecture(responsables_sans_nom, SERVEUR) == [ALICE]
+
+
+def _ville(base: BaseDonnees, membre_id: int, ville: Ville | None, auteur_id: int = ALICE) -> str | None:
+    return base.transaction(
+        partial(
+            definir_ville,
+            guild_id=SERVEUR,
+            membre_id=membre_id,
+            nom="Nom porté",
+            ville=ville,
+            auteur_id=auteur_id,
+            maintenant=a_utc("2026-11-30T10:00"),
+        )
+    )
+
+
+def _journal(session: Session) -> list[tuple[str, str, str | None, str | None]]:
+    return [(e.entite_id, e.champ, e.ancien, e.nouveau) for e in session.exec(select(EntreeJournal))]
+
+
+def test_la_ville_d_un_membre_le_nomme_et_se_journalise(base: BaseDonnees) -> None:
+    base.transaction(lambda s: amorcer_serveur(s, SERVEUR))
+    _noter(base, {ALICE: "Alice Tremblay", BOB: "Bob"}, "2026-11-01T10:00")
+    assert _ville(base, ALICE, TERREBONNE) is None
+    assert base.lecture(noms_des_membres, SERVEUR, [ALICE, BOB]) == {
+        ALICE: "Alice Tremblay (Terrebonne)",
+        BOB: "Bob",  # ville inconnue : le nom seul
+    }
+    fiche = base.lecture(fiches_des_membres, SERVEUR, [ALICE])[ALICE]
+    assert (fiche.nom, fiche.ville, fiche.nom_ville) == ("Alice Tremblay", "terrebonne", "Terrebonne")
+    assert _ville(base, ALICE, NAMUR) == "terrebonne"
+    assert _ville(base, ALICE, NAMUR) == "namur"  # inchangée : rien de plus au journal
+    assert _ville(base, ALICE, None) == "namur"
+    assert base.lecture(noms_des_membres, SERVEUR, [ALICE]) == {ALICE: "Alice Tremblay"}
+    assert base.lecture(_journal) == [
+        (str(ALICE), "ville", None, "terrebonne"),
+        (str(ALICE), "ville", "terrebonne", "namur"),
+        (str(ALICE), "ville", "namur", None),
+    ]
+
+
+def test_la_ville_d_un_membre_jamais_vu_le_fait_connaitre(base: BaseDonnees) -> None:
+    base.transaction(lambda s: amorcer_serveur(s, SERVEUR))
+    _ville(base, BOB, NAMUR, auteur_id=ALICE)
+    assert [(f.membre_id, f.libelle) for f in base.lecture(membres_connus, SERVEUR)] == [
+        (BOB, "Nom porté (Namur)")
+    ]
+
+
+def test_une_ville_retiree_du_serveur_ne_nomme_plus_personne(base: BaseDonnees) -> None:
+    base.transaction(lambda s: amorcer_serveur(s, SERVEUR))
+    _ville(base, BOB, NAMUR)
+
+    def retirer_namur(session: Session) -> None:
+        for ville in session.exec(select(VillePartenaire).where(VillePartenaire.code == "namur")):
+            session.delete(ville)
+
+    base.transaction(retirer_namur)
+    fiche = base.lecture(fiches_des_membres, SERVEUR, [BOB])[BOB]
+    assert (fiche.ville, fiche.libelle) == (None, "Nom porté")

@@ -17,10 +17,10 @@ from metier.actions.export import (
     exporter_mesures,
     identifiant_texte,
 )
-from metier.membres import noter_membres
+from metier.membres import definir_ville, noter_membres
 from metier.serveurs import amorcer_serveur
 from modeles import ConfigServeur
-from tests.scenarios import ALICE, BOB, SERVEUR, Scenario, a_utc, remplir
+from tests.scenarios import ALICE, BOB, SERVEUR, TERREBONNE, Scenario, a_utc, remplir
 
 
 def _lire_csv(contenu: bytes) -> list[dict[str, str]]:
@@ -95,6 +95,15 @@ def _action_et_mesure(session: Session) -> None:
     noter_membres(
         session, guild_id=SERVEUR, noms={ALICE: "Alice Tremblay"}, maintenant=a_utc("2026-11-26T15:00")
     )
+    definir_ville(
+        session,
+        guild_id=SERVEUR,
+        membre_id=ALICE,
+        nom="Alice Tremblay",
+        ville=TERREBONNE,
+        auteur_id=ALICE,
+        maintenant=a_utc("2026-11-26T15:00"),
+    )
 
 
 def test_exports_csv_relisibles(base: BaseDonnees) -> None:
@@ -114,6 +123,8 @@ def test_exports_csv_relisibles(base: BaseDonnees) -> None:
     # Le nom affiché relevé ; l'identifiant en dernière colonne, en texte. Bob n'a jamais été vu.
     assert (ligne["Responsable"], ligne["Identifiant du responsable"]) == ("Alice Tremblay", f"ID {ALICE}")
     assert (de_bob["Responsable"], de_bob["Identifiant du responsable"]) == ("", f"ID {BOB}")
+    # La ville du responsable quand il l'a dite, dans sa propre colonne (le nom reste relisible à l'import).
+    assert (ligne["Ville du responsable"], de_bob["Ville du responsable"]) == ("Terrebonne", "")
     mesures = _lire_csv(base.lecture(partial(exporter_mesures, guild_id=SERVEUR)))
     assert [
         (
@@ -156,7 +167,8 @@ def _premiere_ligne(contenu: bytes) -> str:
 def test_les_en_tetes_sont_en_francais_et_disent_la_ville_des_heures(base: BaseDonnees) -> None:
     base.transaction(amorcer_serveur, SERVEUR)
     assert _premiere_ligne(base.lecture(partial(exporter_actions, guild_id=SERVEUR))) == (
-        "N°;Titre;Axe;Objectif;Ville porteuse;Responsable;Partenaires;Statut;Avancement (%);Échéance;"
+        "N°;Titre;Axe;Objectif;Ville porteuse;Responsable;Ville du responsable;Partenaires;Statut;"
+        "Avancement (%);Échéance;"
         "Description;Archivée;Créée le (heure de Terrebonne);Modifiée le (heure de Terrebonne);"
         "Identifiant du responsable"
     )
