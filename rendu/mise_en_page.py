@@ -300,7 +300,8 @@ class _Document(FPDF):
         return police.cw
 
     def couper(self, texte: str, largeur: float, style: str, taille: float) -> list[str]:
-        """Coupe le texte en lignes de `largeur` mm au plus : aux espaces, sinon dans le mot trop long."""
+        """Coupe le texte en lignes de `largeur` mm au plus : aux espaces, sinon après un trait d'union du mot
+        trop long, sinon dans ce mot."""
         chasses = self.chasses(style)
         facteur = taille * 0.001 / self.k
         espace = chasses[32] * facteur
@@ -322,6 +323,10 @@ class _Document(FPDF):
                         if suivant > largeur and coupe:
                             break
                         cumul, coupe = suivant, coupe + 1
+                    if (
+                        tiret := courante.rfind("-", 0, coupe)
+                    ) > 0:  # « Gagnon- / Lefebvre » plutôt qu'au hasard
+                        coupe = tiret + 1
                     lignes.append(courante[:coupe])
                     courante = courante[coupe:]
                     occupee = sum(chasses[ord(c)] for c in courante) * facteur
@@ -694,7 +699,7 @@ def _statut(action: ActionRapport) -> str:
     return texte if action.statut == StatutAction.ABANDONNEE else f"{texte}\n{action.avancement}{NBSP}%"
 
 
-LARGEURS_ACTIONS: Final = (11.0, 59.0, 24.0, 27.0, 25.0, 28.0)
+LARGEURS_ACTIONS: Final = (11.0, 56.0, 23.0, 32.0, 24.0, 26.0)
 
 
 def _indicateurs(pdf: _Document, section: SectionAxe, rapport: Rapport) -> None:

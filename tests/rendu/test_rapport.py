@@ -10,12 +10,12 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from bot.base import BaseDonnees
-from metier.membres import noter_membres
+from metier.membres import definir_ville, noter_membres
 from metier.rapport.donnees import Rapport, rassembler_rapport
 from metier.serveurs import amorcer_serveur
 from rendu.mise_en_page import identifiant_lisible, texte_imprimable
 from rendu.rapport import produire_pdf
-from tests.scenarios import ALICE, MAINTENANT, SERVEUR, Scenario, remplir
+from tests.scenarios import ALICE, MAINTENANT, SERVEUR, TERREBONNE, Scenario, remplir
 
 
 @pytest.fixture
@@ -70,6 +70,30 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
 def test_un_responsable_jamais_vu_est_designe_par_son_identifiant(rempli: BaseDonnees) -> None:
     _, pages = _texte(produire_pdf(_rapport(rempli)))
     assert f"ID {ALICE}" in "\n".join(pages)
+
+
+def test_un_nom_compose_trop_large_passe_a_la_ligne_apres_son_trait_d_union(rempli: BaseDonnees) -> None:
+    nom = "Marie-Ève Gagnon-Lefebvre-Desrosiers"
+    rempli.transaction(noter_membres, guild_id=SERVEUR, noms={ALICE: nom}, maintenant=MAINTENANT)
+    rempli.transaction(
+        definir_ville,
+        guild_id=SERVEUR,
+        membre_id=ALICE,
+        nom=nom,
+        ville=TERREBONNE,
+        auteur_id=ALICE,
+        maintenant=MAINTENANT,
+    )
+    lecteur = PdfReader(io.BytesIO(produire_pdf(_rapport(rempli))))
+    lignes = [ligne.strip() for page in lecteur.pages for ligne in page.extract_text().splitlines()]
+    morceaux = [
+        ligne for ligne in lignes if "Gagnon" in ligne or "Lefebvre" in ligne or "Desrosiers" in ligne
+    ]
+    assert morceaux
+    # Trop large pour la colonne : coupé après un trait d'union, jamais au milieu d'un mot.
+    mots = {"Marie", "Ève", "Gagnon", "Lefebvre", "Desrosiers", ""}
+    assert all(set(m.split("-")) <= mots for m in morceaux), morceaux
+    assert "(Terrebonne)" in lignes
 
 
 def test_une_annee_sans_activite_donne_un_rapport_court(base: BaseDonnees) -> None:
