@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +18,11 @@ from metier.temps import Ville
 from modeles import Action, Membre, VillePartenaire
 
 LONGUEUR_NOM: Final = 100  # Discord en permet 32 ; la marge garde les noms d'autres sources
+
+
+def _inserer(session: Session) -> Callable[..., Any]:
+    """L'INSERT du dialecte de la base, qui sait « ON CONFLICT » (PostgreSQL et SQLite)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def noter_membres(session: Session, *, guild_id: int, noms: Mapping[int, str], maintenant: datetime) -> int:
@@ -38,8 +43,7 @@ def noter_membres(session: Session, *, guild_id: int, noms: Mapping[int, str], m
     ]
     if not lignes:
         return 0
-    inserer = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    requete = inserer(Membre).values(lignes)
+    requete = _inserer(session)(Membre).values(lignes)
     requete = requete.on_conflict_do_update(
         index_elements=[col(Membre.guild_id), col(Membre.membre_id)],
         set_={"nom": requete.excluded.nom, "vu_le": requete.excluded.vu_le},
@@ -125,12 +129,20 @@ def definir_ville(
     Le nom affiché porté par l'interaction est relevé au passage : un membre dont on dit la ville
     est un membre connu.
     """
-    membre = session.get(Membre, (guild_id, membre_id))
-    if membre is None:
-        membre = Membre(
-            guild_id=guild_id, membre_id=membre_id, nom=tronquer(nom.strip() or str(membre_id), LONGUEUR_NOM)
+    # Le relevé des noms (`noter_membres`, à chaque interaction) peut créer la même ligne au même
+    # moment : on la crée si elle manque sans jamais entrer en conflit, puis on la verrouille.
+    session.execute(
+        _inserer(session)(Membre)
+        .values(
+            guild_id=guild_id,
+            membre_id=membre_id,
+            nom=tronquer(nom.strip() or str(membre_id), LONGUEUR_NOM),
+            vu_le=maintenant,
         )
-        membre.vu_le = maintenant
+        .on_conflict_do_nothing(index_elements=[col(Membre.guild_id), col(Membre.membre_id)])
+    )
+    membre = session.get(Membre, (guild_id, membre_id), with_for_update=True)
+    assert membre is not None
     ancienne = membre.ville
     nouvelle = ville.code if ville is not None else None
     if ancienne != nouvelle:
