@@ -270,8 +270,12 @@ def creer_action(
     description: str | None = None,
     partenaires: str | None = None,
     debut: str | None = None,
+    numero: int | None = None,
 ) -> Action:
-    """Enregistre une nouvelle action et la première ligne de son historique (datée de `debut`)."""
+    """Enregistre une nouvelle action et la première ligne de son historique (datée de `debut`).
+
+    `numero` : le numéro qu'elle portait déjà (registre importé), libre sur ce serveur.
+    """
     configuration = configuration_amorcee(session, guild_id)
     debutee = instant_du_fait(debut, configuration.reference, maintenant)
     titre = valider_titre(titre)
@@ -280,7 +284,7 @@ def creer_action(
     objectif_choisi = lire_objectif(session, axe=axe, saisie=objectif) if objectif else None
     action = Action(
         guild_id=guild_id,
-        numero=reserver_numero(session, guild_id, "action"),
+        numero=reserver_numero(session, guild_id, "action", numero),
         titre=titre,
         recherche=normaliser(titre),
         description=description,
@@ -529,31 +533,31 @@ def _lignes(historique: list[MiseAJour]) -> list[Ligne]:
     return [(m.quand, m.avancement, m.statut) for m in historique]
 
 
-def _consigner_apres_coup(
-    session: Session,
-    action: Action,
-    fait: _FaitPasse,
-    *,
-    auteur_id: int,
-    maintenant: datetime,
-    avancement: int | None,
-    statut: StatutAction | None = None,
-    note: str | None,
-) -> ResultatMiseAJour:
-    """Consigne un fait daté du passé : l'historique le range à sa date, l'action prend l'état qui en découle.
+@dataclass(frozen=True)
+class Fait:
+    """Un fait daté à consigner dans l'historique d'une action : avancement, statut, ou les deux."""
 
-    La date de saisie reste au journal. Si des faits plus récents sont déjà consignés, l'état actuel
-    reste le leur : seul le passé change (graphiques, résumés et rapports des périodes concernées).
+    quand: datetime
+    avancement: int | None = None
+    statut: StatutAction | None = None
+    note: str | None = None
+
+
+def _admettre_fait(action: Action, actuel: Etat, lignes: list[Ligne], fait: Fait, reference: Ville) -> Fait:
+    """Le fait tel qu'il s'écrit dans l'historique, ou le refus qui dit pourquoi il ne peut pas y entrer.
+
+    Il ne précède pas la création ; une action close à sa date ne change pas d'avancement ; une
+    action proposée qui avance passe en cours ; « terminée » porte l'avancement à 100 %.
     """
-    effectif, reference = fait.effectif, fait.reference
+    effectif, avancement, statut = fait.quand, fait.avancement, fait.statut
     if effectif < en_utc(action.cree_le):
         jour = format_date_courte(aujourd_hui(action.cree_le, reference))
         raise ErreurMetier(
             f"L'action #{action.numero} commence le {jour} : un fait ne peut pas la précéder. "
             "Datez son début avec /action modifier, ou choisissez une date ultérieure. Rien n'a été modifié."
         )
-    lignes = _lignes(_historique(session, action))
-    actuel = Etat(StatutAction(action.statut), action.avancement)
+    if statut == StatutAction.TERMINEE and avancement is None:
+        avancement = 100
     t_action = trajectoire(
         action_id=ident(action), axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
     )
@@ -567,23 +571,108 @@ def _consigner_apres_coup(
             )
         if alors.statut == StatutAction.PROPOSEE and avancement > 0:
             statut = StatutAction.EN_COURS
+    return Fait(effectif, avancement, statut, fait.note)
+
+
+def admettre_faits(
+    action: Action, lignes: list[Ligne], faits: list[Fait], reference: Ville
+) -> tuple[list[Fait], list[tuple[int, str]]]:
+    """Range des faits datés dans l'historique d'une action, par date ; rend ceux admis et les refus.
+
+    Chacun est jugé sur l'état que laissent l'historique et les faits admis avant lui, comme s'ils
+    avaient été consignés un à un dans l'ordre des dates. Un refus : (rang du fait dans `faits`, raison).
+    """
+    depart = Etat(StatutAction(action.statut), action.avancement)
+    lignes = list(lignes)
+    admis: list[Fait] = []
+    refus: list[tuple[int, str]] = []
+    for rang in sorted(range(len(faits)), key=lambda r: en_utc(faits[r].quand)):
+        actuel = etat_final(cree_le=action.cree_le, depart=depart, lignes=lignes) if admis else depart
+        try:
+            fait = _admettre_fait(action, actuel, lignes, faits[rang], reference)
+        except ErreurMetier as erreur:
+            refus.append((rang, erreur.message))
+            continue
+        lignes.append((fait.quand, fait.avancement, fait.statut))
+        admis.append(fait)
+    return admis, sorted(refus)
+
+
+def consigner_faits(
+    session: Session,
+    action: Action,
+    faits: list[Fait],
+    *,
+    auteur_id: int,
+    maintenant: datetime,
+    reference: Ville,
+    trace: dict[str, tuple[Any, Any]] | None = None,
+) -> ResultatMiseAJour:
+    """Consigne des faits datés : l'historique les range à leur date, l'action prend l'état qui en découle.
+
+    La date de saisie reste au journal. Si des faits plus récents sont déjà consignés, l'état actuel
+    reste le leur : seul le passé change (graphiques, résumés et rapports des périodes concernées).
+    Un fait refusé (`_admettre_fait`) refuse le tout : rien n'est écrit.
+    """
+    lignes = _lignes(_historique(session, action))
+    admis, refus = admettre_faits(action, lignes, faits, reference)
+    if refus:
+        raise ErreurMetier(refus[0][1])
     avant = evolution.apports_action(session, action)
-    ligne = MiseAJour(
-        guild_id=action.guild_id,
-        action_id=ident(action),
-        auteur_id=auteur_id,
-        quand=effectif,
-        avancement=avancement,
-        statut=statut,
-        note=note,
-        saisi_le=maintenant,
+    session.add_all(
+        MiseAJour(
+            guild_id=action.guild_id,
+            action_id=ident(action),
+            auteur_id=auteur_id,
+            quand=fait.quand,
+            avancement=fait.avancement,
+            statut=fait.statut,
+            note=fait.note,
+            saisi_le=maintenant,
+        )
+        for fait in admis
     )
-    session.add(ligne)
     final = etat_final(
-        cree_le=action.cree_le, depart=actuel, lignes=[*lignes, (effectif, avancement, statut)]
+        cree_le=action.cree_le,
+        depart=Etat(StatutAction(action.statut), action.avancement),
+        lignes=[*lignes, *((f.quand, f.avancement, f.statut) for f in admis)],
     )
     changements = _reels(
         {"avancement": (action.avancement, final.avancement), "statut": (action.statut, final.statut)}
+    )
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements=changements,
+        trace=trace,
+        avant=avant,
+    )
+    return ResultatMiseAJour(action, changements)
+
+
+def _consigner_apres_coup(
+    session: Session,
+    action: Action,
+    fait: _FaitPasse,
+    *,
+    auteur_id: int,
+    maintenant: datetime,
+    avancement: int | None,
+    statut: StatutAction | None = None,
+    note: str | None,
+) -> ResultatMiseAJour:
+    """Consigne un fait daté du passé (`consigner_faits`) ; rend ses changements en mots."""
+    effectif, reference = fait.effectif, fait.reference
+    resultat = consigner_faits(
+        session,
+        action,
+        [Fait(effectif, avancement, statut, note)],
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        reference=reference,
+        trace={"fait_date_du": (None, f"{effectif.isoformat()} · {avancement} % · {statut}")},
     )
     consigne = format_date_courte(aujourd_hui(effectif, reference))
     en_mots = (
@@ -595,18 +684,9 @@ def _consigner_apres_coup(
             )
             if valeur is not None
         ),
-        *decrire_changements(session, changements),
+        *decrire_changements(session, resultat.changements),
     )
-    _appliquer(
-        session,
-        action,
-        auteur_id=auteur_id,
-        maintenant=maintenant,
-        changements=changements,
-        trace={"fait_date_du": (None, f"{effectif.isoformat()} · {avancement} % · {statut}")},
-        avant=avant,
-    )
-    return ResultatMiseAJour(action, changements, en_mots=en_mots)
+    return ResultatMiseAJour(action, resultat.changements, en_mots=en_mots)
 
 
 DELAI_POUR_DEFAIRE = timedelta(days=7)
