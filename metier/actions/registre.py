@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -255,6 +256,94 @@ def fiche_action(session: Session, *, guild_id: int, numero: int, historique: in
 # --- Écriture -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NouvelleAction:
+    """Une action à créer, en saisies comme celles de /action ajouter (`creer_action`, `creer_actions`)."""
+
+    titre: str
+    axe_numero: int
+    objectif: str | None = None
+    ville: str | None = None
+    responsable_id: int | None = None
+    echeance: str | None = None
+    description: str | None = None
+    partenaires: str | None = None
+    debut: str | None = None
+    numero: int | None = None  # le numéro qu'elle portait déjà (registre importé), libre sur ce serveur
+    faits: tuple[Fait, ...] = ()  # son historique daté (`consigner_faits`)
+
+
+def _preparer_action(
+    session: Session,
+    configuration: Configuration,
+    nouvelle: NouvelleAction,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    maintenant: datetime,
+    numero: int,
+    classement: dict[tuple[int, str | None], tuple[Axe, Objectif | None]] | None = None,
+) -> Action:
+    """Vérifie les saisies d'une nouvelle action et la construit (pas encore écrite), datée de `debut`.
+
+    `classement` : axes et objectifs déjà lus, par saisie (une création en bloc les lit une fois).
+    """
+    titre = valider_titre(nouvelle.titre)
+    description = valider_texte(nouvelle.description, quoi="La description", limite=LONGUEUR_DESCRIPTION)
+    cle = (nouvelle.axe_numero, nouvelle.objectif or None)
+    if classement is None or cle not in classement:
+        axe_lu = lire_axe(session, guild_id=guild_id, numero=nouvelle.axe_numero)
+        objectif_lu = (
+            lire_objectif(session, axe=axe_lu, saisie=nouvelle.objectif) if nouvelle.objectif else None
+        )
+        if classement is not None:
+            classement[cle] = (axe_lu, objectif_lu)
+    axe, objectif = classement[cle] if classement is not None else (axe_lu, objectif_lu)
+    return Action(
+        guild_id=guild_id,
+        numero=numero,
+        titre=titre,
+        recherche=normaliser(titre),
+        description=description,
+        axe_id=ident(axe),
+        objectif_id=ident(objectif) if objectif else None,
+        ville=valider_ville(nouvelle.ville, configuration),
+        responsable_id=nouvelle.responsable_id or auteur_id,
+        auteur_id=auteur_id,
+        partenaires=valider_partenaires(nouvelle.partenaires),
+        echeance=valider_echeance(nouvelle.echeance, configuration, maintenant),
+        cree_le=instant_du_fait(nouvelle.debut, configuration.reference, maintenant),
+        modifie_le=maintenant,
+    )
+
+
+def _ligne_de_creation(action: Action, maintenant: datetime) -> MiseAJour:
+    """La première ligne de l'historique d'une action : proposée, 0 %, à sa date de début."""
+    return MiseAJour(
+        guild_id=action.guild_id,
+        action_id=ident(action),
+        auteur_id=action.auteur_id,
+        quand=action.cree_le,
+        avancement=0,
+        statut=StatutAction.PROPOSEE,
+        note="Action créée",
+        saisi_le=maintenant,
+    )
+
+
+def _journaliser_creation(session: Session, action: Action, maintenant: datetime) -> None:
+    debut = {"debut": (None, action.cree_le.date().isoformat())} if action.cree_le != maintenant else {}
+    journaliser(
+        session,
+        guild_id=action.guild_id,
+        auteur_id=action.auteur_id,
+        entite="action",
+        entite_id=action.numero,
+        changements={"creation": (None, action.titre)} | debut,
+        quand=maintenant,
+    )
+
+
 def creer_action(
     session: Session,
     *,
@@ -277,53 +366,98 @@ def creer_action(
     `numero` : le numéro qu'elle portait déjà (registre importé), libre sur ce serveur.
     """
     configuration = configuration_amorcee(session, guild_id)
-    debutee = instant_du_fait(debut, configuration.reference, maintenant)
-    titre = valider_titre(titre)
-    description = valider_texte(description, quoi="La description", limite=LONGUEUR_DESCRIPTION)
-    axe = lire_axe(session, guild_id=guild_id, numero=axe_numero)
-    objectif_choisi = lire_objectif(session, axe=axe, saisie=objectif) if objectif else None
-    action = Action(
+    nouvelle = NouvelleAction(
+        titre, axe_numero, objectif, ville, responsable_id, echeance, description, partenaires, debut
+    )
+    instant_du_fait(debut, configuration.reference, maintenant)  # une date refusée l'est avant tout
+    action = _preparer_action(
+        session,
+        configuration,
+        nouvelle,
         guild_id=guild_id,
-        numero=reserver_numero(session, guild_id, "action", numero),
-        titre=titre,
-        recherche=normaliser(titre),
-        description=description,
-        axe_id=ident(axe),
-        objectif_id=ident(objectif_choisi) if objectif_choisi else None,
-        ville=valider_ville(ville, configuration),
-        responsable_id=responsable_id or auteur_id,
         auteur_id=auteur_id,
-        partenaires=valider_partenaires(partenaires),
-        echeance=valider_echeance(echeance, configuration, maintenant),
-        cree_le=debutee,
-        modifie_le=maintenant,
+        maintenant=maintenant,
+        numero=reserver_numero(session, guild_id, "action", numero),
     )
     session.add(action)
     session.flush()
-    session.add(
-        MiseAJour(
-            guild_id=guild_id,
-            action_id=ident(action),
-            auteur_id=auteur_id,
-            quand=debutee,
-            avancement=0,
-            statut=action.statut,
-            note="Action créée",
-            saisi_le=maintenant,
-        )
-    )
+    session.add(_ligne_de_creation(action, maintenant))
     evolution.reporter(session, action, avant={})
-    journaliser(
-        session,
-        guild_id=guild_id,
-        auteur_id=auteur_id,
-        entite="action",
-        entite_id=action.numero,
-        changements={"creation": (None, titre)}
-        | ({"debut": (None, debutee.date().isoformat())} if debutee != maintenant else {}),
-        quand=maintenant,
-    )
+    _journaliser_creation(session, action, maintenant)
     return action
+
+
+def creer_actions(
+    session: Session,
+    *,
+    guild_id: int,
+    auteur_id: int,
+    maintenant: datetime,
+    nouvelles: list[NouvelleAction],
+) -> list[Action]:
+    """Enregistre des actions en bloc avec leur historique daté (import d'un registre).
+
+    Les vérifications sont celles de `creer_action` et de `consigner_faits` (un refus refuse tout,
+    en nommant l'action) ; l'écriture est groupée, et le cumul de l'évolution reconstruit une fois
+    (`evolution.recalculer`) plutôt que reporté action par action.
+    """
+    configuration = configuration_amorcee(session, guild_id)
+    reference = configuration.reference
+    numerotees = [n.numero for n in nouvelles if n.numero is not None]
+    if numerotees:
+        reserver_numero(session, guild_id, "action", max(numerotees))
+    actions: list[Action] = []
+    admis: list[list[Fait]] = []
+    classement: dict[tuple[int, str | None], tuple[Axe, Objectif | None]] = {}
+    for nouvelle in sorted(nouvelles, key=lambda n: n.numero is None):
+        numero = nouvelle.numero or reserver_numero(session, guild_id, "action")
+        action = _preparer_action(
+            session,
+            configuration,
+            nouvelle,
+            guild_id=guild_id,
+            auteur_id=auteur_id,
+            maintenant=maintenant,
+            numero=numero,
+            classement=classement,
+        )
+        creation: list[Ligne] = [(action.cree_le, 0, StatutAction.PROPOSEE.value)]
+        faits, refus = admettre_faits(action, creation, list(nouvelle.faits), reference)
+        if refus:
+            raise ErreurMetier(refus[0][1])
+        final = etat_final(
+            cree_le=action.cree_le,
+            depart=Etat(StatutAction.PROPOSEE, 0),
+            lignes=[*creation, *((f.quand, f.avancement, f.statut) for f in faits)],
+        )
+        action.statut, action.avancement = final.statut, final.avancement
+        actions.append(action)
+        admis.append(faits)
+    session.add_all(actions)
+    session.flush()
+    lignes = [
+        {
+            "guild_id": guild_id,
+            "action_id": ident(action),
+            "auteur_id": auteur_id,
+            "quand": quand,
+            "avancement": avancement,
+            "statut": statut,
+            "note": note,
+            "saisi_le": maintenant,
+        }
+        for action, faits in zip(actions, admis, strict=True)
+        for quand, avancement, statut, note in (
+            (action.cree_le, 0, StatutAction.PROPOSEE.value, "Action créée"),
+            *((f.quand, f.avancement, f.statut, f.note) for f in faits),
+        )
+    ]
+    session.execute(sa.insert(MiseAJour), lignes)
+    for action in actions:
+        _journaliser_creation(session, action, maintenant)
+    session.flush()
+    evolution.recalculer(session, guild_id)
+    return actions
 
 
 def peut_gerer(action: Action, membre_id: int, est_coordination: bool) -> bool:
@@ -558,8 +692,8 @@ def _admettre_fait(action: Action, actuel: Etat, lignes: list[Ligne], fait: Fait
         )
     if statut == StatutAction.TERMINEE and avancement is None:
         avancement = 100
-    t_action = trajectoire(
-        action_id=ident(action), axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
+    t_action = trajectoire(  # l'action n'est peut-être pas encore écrite (`creer_actions`)
+        action_id=action.id or 0, axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
     )
     alors = etat_a(t_action, effectif + RESOLUTION)
     if avancement is not None and statut is None and alors is not None:

@@ -10,7 +10,6 @@ entrée pour l'import entier : ses fichiers et ses comptes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,35 +17,20 @@ from sqlmodel import Session
 
 from metier.actions.indicateurs import mesurer
 from metier.actions.registre import (
+    NouvelleAction,
     archiver_action,
     consigner_faits,
-    creer_action,
+    creer_actions,
     lire_action,
     modifier_action,
 )
 from metier.erreurs import ErreurMetier
-from metier.importation.plan import ActionPrevue, Plan, planifier, premiers
+from metier.importation.plan import ActionPrevue, Apercu, Plan, planifier, premiers
 from metier.journal import journaliser
 from metier.serveurs import ville_de_reference
 
 T = TypeVar("T")
 ERREURS_CITEES = 10
-
-
-@dataclass(frozen=True)
-class Bilan:
-    """Ce qu'un import a écrit."""
-
-    plan: Plan
-
-    def en_mots(self) -> str:
-        """« 300 actions créées, 2 modifiées… » pour le journal et les réponses."""
-        plan = self.plan
-        return (
-            f"{len(plan.creations)} action(s) créée(s), {len(plan.modifications)} modifiée(s), "
-            f"{plan.inchangees} inchangée(s) ; {plan.faits} fait(s) daté(s) consigné(s) ; "
-            f"{len(plan.mesures)} mesure(s) enregistrée(s)"
-        )
 
 
 def refus_du_plan(plan: Plan) -> ErreurMetier:
@@ -67,30 +51,21 @@ def importer(
     fichiers: Sequence[tuple[str, bytes]],
     auteur_id: int,
     maintenant: datetime,
-) -> Bilan:
-    """Importe les fichiers dans le serveur, tout ou rien ; rend le bilan (erreurs : `ErreurMetier`)."""
+) -> Apercu:
+    """Importe les fichiers dans le serveur, tout ou rien ; rend ce qui a été fait (ou `ErreurMetier`)."""
     plan = planifier(session, guild_id=guild_id, fichiers=fichiers, maintenant=maintenant)
     if plan.erreurs:
         raise refus_du_plan(plan)
     reference = ville_de_reference(session, guild_id)
     communs: dict[str, Any] = {"guild_id": guild_id, "auteur_id": auteur_id, "maintenant": maintenant}
-    # Les numéros donnés d'abord : une action sans N° prend ensuite le premier numéro libre.
-    creations = sorted(plan.creations, key=lambda p: p.numero is None)
-    for prevue in creations:
-        champs = dict(prevue.champs)
-        debut = champs.pop("debut", None)
-        echeance = champs.pop("echeance", None)
-        action = _situer(
-            prevue,
-            creer_action,
-            session,
-            **communs,
-            **champs,
-            numero=prevue.numero,
-            debut=debut.isoformat() if debut else None,
-            echeance=echeance.isoformat() if echeance else None,
-        )
-        _historique(session, prevue, action, communs, reference)
+    nouvelles = [_nouvelle(prevue) for prevue in plan.creations]
+    try:
+        creees = creer_actions(session, **communs, nouvelles=nouvelles)
+    except ErreurMetier as erreur:
+        raise ErreurMetier(f"{erreur.message} Rien n'a été importé.") from None
+    for prevue, action in zip(sorted(plan.creations, key=lambda p: p.numero is None), creees, strict=True):
+        if prevue.archiver:
+            _situer(prevue, archiver_action, session, **communs, numero=action.numero, est_coordination=True)
     for prevue in plan.modifications:
         assert prevue.existante is not None
         numero = prevue.existante.numero
@@ -117,17 +92,29 @@ def importer(
             )
         except ErreurMetier as erreur:
             raise _situee(mesure.tableau, mesure.ligne, erreur) from None
-    bilan = Bilan(plan)
+    bilan = plan.apercu()
     journaliser(
         session,
         guild_id=guild_id,
         auteur_id=auteur_id,
         entite="importation",
         entite_id=", ".join(plan.fichiers)[:200],
-        changements={"importation": (None, bilan.en_mots())},
+        changements={"importation": (None, bilan.en_mots(applique=True))},
         quand=maintenant,
     )
     return bilan
+
+
+def _nouvelle(prevue: ActionPrevue) -> NouvelleAction:
+    champs = dict(prevue.champs)
+    debut, echeance = champs.pop("debut", None), champs.pop("echeance", None)
+    return NouvelleAction(
+        **champs,
+        numero=prevue.numero,
+        debut=debut.isoformat() if debut else None,
+        echeance=echeance.isoformat() if echeance else None,
+        faits=tuple(fait for _, fait in prevue.faits),
+    )
 
 
 def _historique(

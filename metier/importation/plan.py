@@ -108,6 +108,40 @@ class MesurePrevue:
     note: str | None
 
 
+@dataclass(frozen=True)
+class Apercu:
+    """Le plan en comptes et en signalements : ce que montrent la commande et la ligne de commande."""
+
+    fichiers: tuple[str, ...]
+    creations: int
+    modifications: int
+    inchangees: int
+    faits: int
+    faits_inchanges: int
+    mesures: int
+    mesures_inchangees: int
+    erreurs: tuple[Signalement, ...]
+    avertissements: tuple[Signalement, ...]
+
+    @property
+    def vide(self) -> bool:
+        """Vrai si l'import n'écrirait rien."""
+        return not (self.creations or self.modifications or self.mesures)
+
+    def en_mots(self, *, applique: bool = False) -> str:
+        """« 300 actions à créer, 0 à modifier, 2 inchangées ; 2000 faits datés ; 150 mesures » (ou faits)."""
+        creer, modifier, consigner, enregistrer = (
+            ("créée(s)", "modifiée(s)", "consigné(s)", "enregistrée(s)")
+            if applique
+            else ("à créer", "à modifier", "à consigner", "à enregistrer")
+        )
+        return (
+            f"{self.creations} action(s) {creer}, {self.modifications} {modifier}, {self.inchangees} "
+            f"inchangée(s) ; {self.faits} fait(s) daté(s) {consigner} ({self.faits_inchanges} déjà là) ; "
+            f"{self.mesures} mesure(s) {enregistrer} ({self.mesures_inchangees} déjà là)"
+        )
+
+
 @dataclass
 class Plan:
     """Ce qu'un import ferait : les actions à créer et à modifier, les faits et mesures, les erreurs."""
@@ -132,13 +166,19 @@ class Plan:
         """Vrai si l'import n'écrirait rien."""
         return not (self.creations or self.modifications or self.mesures)
 
-    def bilan(self) -> str:
-        """« 300 actions créées, 0 modifiées, 2 inchangées ; 2 000 faits datés ; 150 mesures »."""
-        return (
-            f"{len(self.creations)} action(s) à créer, {len(self.modifications)} à modifier, "
-            f"{self.inchangees} inchangée(s) ; {self.faits} fait(s) daté(s) à consigner "
-            f"({self.faits_inchanges} déjà là) ; {len(self.mesures)} mesure(s) à enregistrer "
-            f"({self.mesures_inchangees} déjà là)"
+    def apercu(self) -> Apercu:
+        """Le plan résumé (léger, transmissible d'un processus à l'autre)."""
+        return Apercu(
+            tuple(self.fichiers),
+            len(self.creations),
+            len(self.modifications),
+            self.inchangees,
+            self.faits,
+            self.faits_inchanges,
+            len(self.mesures),
+            self.mesures_inchangees,
+            tuple(premiers(self.erreurs, len(self.erreurs))),
+            tuple(premiers(self.avertissements, len(self.avertissements))),
         )
 
 
