@@ -229,7 +229,12 @@ ACTION_TERMINEE_EN_JUIN = 1  # « Mission commerciale à Namur », terminée le 
 
 
 def registre_de_trois_ans(
-    *, actions: int = 300, faits: int = 2000, mesures: int = 150, graine: int = 2024
+    *,
+    actions: int = 300,
+    faits: int = 2000,
+    mesures: int = 150,
+    graine: int = 2024,
+    fin: date = date(2026, 11, 25),
 ) -> list[tuple[str, bytes]]:
     """Trois fichiers comme les tiendrait le groupe : actions, historique daté, mesures des indicateurs 1 à 3.
 
@@ -241,7 +246,7 @@ def registre_de_trois_ans(
     from metier.actions.export import COLONNES_ACTIONS, ecrire_csv
 
     hasard = random.Random(graine)
-    debut, fin = date(2024, 1, 2), date(2026, 11, 25)
+    debut = date(2024, 1, 2)
     lignes_actions: list[tuple[object, ...]] = []
     lignes_faits: list[tuple[object, ...]] = []
     par_action = [faits // actions + (1 if i < faits % actions else 0) for i in range(actions)]
@@ -252,7 +257,7 @@ def registre_de_trois_ans(
             jours = [*sorted(cree + timedelta(days=1 + hasard.randrange(146)) for _ in range(nombre - 1))]
             jours.append(date(2025, 6, 12))
         else:
-            cree = debut + timedelta(days=hasard.randrange((date(2026, 9, 30) - debut).days))
+            cree = debut + timedelta(days=hasard.randrange((fin - debut).days - 60))
             etendue = (min(fin, cree + timedelta(days=700)) - cree).days
             jours = sorted(cree + timedelta(days=1 + hasard.randrange(etendue - 1)) for _ in range(nombre))
         statut, avancement = "en cours", 0

@@ -214,7 +214,7 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
     configuration = lire_configuration(session, guild_id)
     if configuration is None:
         raise ErreurMetier(
-            f"Le serveur {guild_id} n'est pas connu de cette base : vérifiez son identifiant, ou lancez "
+            f"Le serveur {guild_id} est inconnu de la base : vérifiez son identifiant, ou lancez "
             "d'abord le bot sur ce serveur. Rien n'a été importé."
         )
     axes = {a.numero: a for a in session.exec(select(Axe).where(Axe.guild_id == guild_id))}
