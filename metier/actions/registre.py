@@ -401,6 +401,8 @@ def creer_actions(
     en nommant l'action) ; l'écriture est groupée, et le cumul de l'évolution reconstruit une fois
     (`evolution.recalculer`) plutôt que reporté action par action.
     """
+    if not nouvelles:
+        return []
     configuration = configuration_amorcee(session, guild_id)
     reference = configuration.reference
     numerotees = [n.numero for n in nouvelles if n.numero is not None]
