@@ -25,11 +25,13 @@ from metier.actions.registre import (
     modifier_action,
 )
 from metier.erreurs import ErreurMetier
+from metier.formats import tronquer
 from metier.importation.plan import ActionPrevue, Apercu, Plan, planifier, premiers
 from metier.journal import journaliser
 from metier.serveurs import ville_de_reference
 
 T = TypeVar("T")
+LONGUEUR_ENTITE = 40  # `EntreeJournal.entite_id` : les noms de fichiers entiers vont dans la valeur
 ERREURS_CITEES = 10
 
 
@@ -98,8 +100,8 @@ def importer(
         guild_id=guild_id,
         auteur_id=auteur_id,
         entite="importation",
-        entite_id=", ".join(plan.fichiers)[:200],
-        changements={"importation": (None, bilan.en_mots(applique=True))},
+        entite_id=tronquer(", ".join(plan.fichiers), LONGUEUR_ENTITE),
+        changements={"importation": (None, f"{', '.join(plan.fichiers)} : {bilan.en_mots(applique=True)}")},
         quand=maintenant,
     )
     return bilan

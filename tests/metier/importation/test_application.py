@@ -49,7 +49,11 @@ def _cumul(session: Session) -> list[tuple[int, object, int, int]]:
 def test_exporter_puis_importer_le_meme_serveur_ne_change_rien(base: BaseDonnees) -> None:
     base.transaction(remplir)
     actions, mesures = base.lecture(partial(exporter_registre, guild_id=SERVEUR))
-    fichiers = [("actions.csv", actions), ("mesures.csv", mesures)]
+    # Des noms de fichiers comme les écrit l'export, plus longs qu'un identifiant du journal.
+    fichiers = [
+        ("actions-2026-11-26 (registre corrigé).csv", actions),
+        ("mesures-indicateurs-2026-11-26.csv", mesures),
+    ]
     plan = base.lecture(partial(planifier, guild_id=SERVEUR, fichiers=fichiers, maintenant=MAINTENANT))
     assert plan.erreurs == []
     assert (len(plan.creations), len(plan.modifications), plan.inchangees) == (0, 0, 6)
@@ -58,6 +62,14 @@ def test_exporter_puis_importer_le_meme_serveur_ne_change_rien(base: BaseDonnees
     base.transaction(importer, guild_id=SERVEUR, fichiers=fichiers, auteur_id=ALICE, maintenant=MAINTENANT)
     apres = _compter(base)
     assert apres == avant | {"EntreeJournal": avant["EntreeJournal"] + 1}  # la seule trace : l'import
+    [trace] = base.lecture(
+        lambda s: list(s.exec(select(EntreeJournal).where(EntreeJournal.entite == "importation")))
+    )
+    assert trace.nouveau == (
+        "actions-2026-11-26 (registre corrigé).csv, mesures-indicateurs-2026-11-26.csv : "
+        "0 action(s) créée(s), 0 modifiée(s), 6 inchangée(s) ; 0 fait(s) daté(s) consigné(s) (0 déjà là) ; "
+        "0 mesure(s) enregistrée(s) (4 déjà là)"
+    )
 
 
 def _serveur_avec_indicateurs(session: Session) -> None:
