@@ -367,6 +367,8 @@ def _statut(texte: str) -> StatutAction:
 
 def _avancement(texte: str) -> int:
     valeur = _metier(analyser_nombre, texte, quoi="L'avancement")
+    if 0 < valeur < 1 and round(valeur * 100, 6).is_integer():
+        valeur = float(round(valeur * 100))  # une cellule au format « pourcentage » d'un classeur : 0,4 pour 40 %
     if not valeur.is_integer() or not 0 <= valeur <= 100:
         raise _Refus(
             f"l'avancement {citer(texte)} doit être un pourcentage entier entre 0 et 100 (par exemple 40)."
@@ -666,6 +668,8 @@ def _juger_faits_action(
         action = _action_virtuelle(prevue, contexte)
         lignes = [(action.cree_le, 0, StatutAction.PROPOSEE.value)]
     statut, avancement = prevue.etat_voulu
+    if statut == StatutAction.TERMINEE:
+        avancement = 100  # « terminée » porte l'avancement à 100 %, comme /action statut
     faits = [f for _, f in prevue.faits]
     admis, refus = admettre_faits(action, lignes, faits, contexte.reference)
     for rang, message in refus:

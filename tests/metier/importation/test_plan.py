@@ -154,6 +154,19 @@ def test_un_classeur_xlsx_est_lu_sans_evaluer_ses_formules(base_amorcee: BaseDon
     assert (action.titre, action.avancement) == ("Forêt urbaine", 40)
 
 
+def test_un_pourcentage_de_classeur_et_un_statut_termine_sans_avancement(base_amorcee: BaseDonnees) -> None:
+    # Une cellule au format pourcentage vaut 0,4 dans le classeur ; « terminée » sans avancement : 100 %.
+    contenu = _classeur(
+        [
+            ["N°", "Titre", "Axe", "Statut", "Avancement (%)"],
+            [1, "Forêt", "I", "en cours", 0.4],
+            [2, "Compost", "I", "terminée", None],
+        ]
+    )
+    _importer(base_amorcee, ("registre.xlsx", contenu))
+    assert [(a.statut, a.avancement) for a in _actions(base_amorcee)] == [("en_cours", 40), ("terminee", 100)]
+
+
 def test_une_formule_sans_valeur_en_cache_n_est_pas_calculee(base_amorcee: BaseDonnees) -> None:
     contenu = _classeur([["N°", "Titre", "Axe"], [1, '=CONCAT("Forêt";" urbaine")', "I"]])
     plan = _plan(base_amorcee, ("registre.xlsx", contenu))
