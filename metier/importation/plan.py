@@ -368,7 +368,7 @@ def _statut(texte: str) -> StatutAction:
 def _avancement(texte: str) -> int:
     valeur = _metier(analyser_nombre, texte, quoi="L'avancement")
     if 0 < valeur < 1 and round(valeur * 100, 6).is_integer():
-        valeur = float(round(valeur * 100))  # une cellule au format « pourcentage » d'un classeur : 0,4 pour 40 %
+        valeur = float(round(valeur * 100))  # cellule au format « pourcentage » d'un classeur : 0,4 = 40 %
     if not valeur.is_integer() or not 0 <= valeur <= 100:
         raise _Refus(
             f"l'avancement {citer(texte)} doit être un pourcentage entier entre 0 et 100 (par exemple 40)."
