@@ -681,11 +681,12 @@ class Fait:
     note: str | None = None
 
 
-def _admettre_fait(action: Action, actuel: Etat, lignes: list[Ligne], fait: Fait, reference: Ville) -> Fait:
+def _admettre_fait(action: Action, alors: Etat | None, fait: Fait, reference: Ville) -> Fait:
     """Le fait tel qu'il s'écrit dans l'historique, ou le refus qui dit pourquoi il ne peut pas y entrer.
 
-    Il ne précède pas la création ; une action close à sa date ne change pas d'avancement ; une
-    action proposée qui avance passe en cours ; « terminée » porte l'avancement à 100 %.
+    `alors` : l'état de l'action à la date du fait. Un fait ne précède pas la création ; une action
+    close à sa date ne change pas d'avancement ; une action proposée qui avance passe en cours ;
+    « terminée » porte l'avancement à 100 %.
     """
     effectif, avancement, statut = fait.quand, fait.avancement, fait.statut
     if effectif < en_utc(action.cree_le):
@@ -696,10 +697,6 @@ def _admettre_fait(action: Action, actuel: Etat, lignes: list[Ligne], fait: Fait
         )
     if statut == StatutAction.TERMINEE and avancement is None:
         avancement = 100
-    t_action = trajectoire(  # l'action n'est peut-être pas encore écrite (`creer_actions`)
-        action_id=action.id or 0, axe_id=action.axe_id, cree_le=action.cree_le, actuel=actuel, lignes=lignes
-    )
-    alors = etat_a(t_action, effectif + RESOLUTION)
     if avancement is not None and statut is None and alors is not None:
         if alors.statut in STATUTS_CLOS and avancement != alors.avancement:
             raise ErreurMetier(
@@ -720,19 +717,39 @@ def admettre_faits(
     Chacun est jugé sur l'état que laissent l'historique et les faits admis avant lui, comme s'ils
     avaient été consignés un à un dans l'ordre des dates. Un refus : (rang du fait dans `faits`, raison).
     """
+    cree_le = en_utc(action.cree_le)
     depart = Etat(StatutAction(action.statut), action.avancement)
     lignes = list(lignes)
+    # L'état que laisse tout l'historique, et son dernier instant : un fait qui vient après (le cas
+    # d'un registre importé dans l'ordre) se juge sur cet état, puis s'y ajoute, sans tout rejouer.
+    final = etat_final(cree_le=cree_le, depart=depart, lignes=lignes)
+    dernier = max((max(en_utc(quand), cree_le) for quand, _, _ in lignes), default=cree_le)
     admis: list[Fait] = []
     refus: list[tuple[int, str]] = []
     for rang in sorted(range(len(faits)), key=lambda r: en_utc(faits[r].quand)):
-        actuel = etat_final(cree_le=action.cree_le, depart=depart, lignes=lignes) if admis else depart
+        effectif = en_utc(faits[rang].quand)
+        if effectif >= dernier:
+            alors: Etat | None = final
+        else:
+            t_action = trajectoire(  # l'action n'est peut-être pas encore écrite (`creer_actions`)
+                action_id=action.id or 0, axe_id=action.axe_id, cree_le=cree_le, actuel=final, lignes=lignes
+            )
+            alors = etat_a(t_action, effectif + RESOLUTION)
         try:
-            fait = _admettre_fait(action, actuel, lignes, faits[rang], reference)
+            fait = _admettre_fait(action, alors, faits[rang], reference)
         except ErreurMetier as erreur:
             refus.append((rang, erreur.message))
             continue
         lignes.append((fait.quand, fait.avancement, fait.statut))
         admis.append(fait)
+        if effectif >= dernier:
+            statut = fait.statut or final.statut
+            final = Etat(
+                StatutAction(statut), final.avancement if fait.avancement is None else fait.avancement
+            )
+            dernier = effectif
+        else:
+            final = etat_final(cree_le=cree_le, depart=depart, lignes=lignes)
     return admis, sorted(refus)
 
 
