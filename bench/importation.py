@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -111,9 +112,16 @@ async def mesurer(choix_base: str) -> None:
                     maintenant=MAINTENANT,
                 )
                 application = time.perf_counter() - debut
-            # Le bruit de la machine (processus voisins) : la même sonde, boucle au repos, même durée.
-            with SondeBoucle() as repos:
-                await asyncio.sleep(essai + application)
+            # Le témoin : la même sonde, même durée, boucle au repos pendant qu'un autre processus occupe
+            # un cœur comme l'atelier pendant l'import. Sur une machine partagée, l'écart entre les deux
+            # est ce que l'import coûte à la boucle ; le reste est l'ordonnancement des processus.
+            occupant = await asyncio.create_subprocess_exec(sys.executable, "-c", "while True: pass")
+            try:
+                with SondeBoucle() as repos:
+                    await asyncio.sleep(essai + application)
+            finally:
+                occupant.kill()
+                await occupant.wait()
         finally:
             atelier.fermer()
         assert not apercu.erreurs, apercu.erreurs[:3]
@@ -127,5 +135,8 @@ async def mesurer(choix_base: str) -> None:
             f"blocage max de la boucle pendant l'import {retard:6.1f} ms   budget ≤ {BUDGET_BOUCLE_MS} ms : "
             f"{'OK' if retard <= BUDGET_BOUCLE_MS else 'DÉPASSÉ'}"
         )
-        print(f"  même sonde, boucle au repos pendant la même durée : {repos.retard_max * 1000:6.1f} ms")
+        print(
+            "  témoin : boucle au repos, un cœur occupé par un autre processus : "
+            f"{repos.retard_max * 1000:6.1f} ms"
+        )
         print(f"  lancement du processus de l'atelier (à part) : {sonde_lancement.retard_max * 1000:6.1f} ms")
