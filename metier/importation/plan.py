@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Final
@@ -454,7 +454,7 @@ def _action(
     contexte: _Contexte,
     tableau: str,
     numero_ligne: int,
-    signaler: Any,
+    signaler: Callable[..., None],
 ) -> ActionPrevue:
     def lire(champ: str) -> str | None:
         return _texte(cellules, colonnes, champ)
@@ -510,14 +510,17 @@ def _action(
                 "description, et l'action vous est confiée en attendant (/action modifier responsable).",
                 erreur=False,
             )
-            note = f"Responsable indiqué à l'import : {nom_inconnu[:100]}"
-            prevue.champs["description"] = "\n".join(filter(None, [prevue.champs.get("description"), note]))[
-                :LONGUEUR_DESCRIPTION
-            ]
+            prevue.champs["description"] = _avec_responsable(prevue.champs.get("description"), nom_inconnu)
         prevue.archiver = bool(archivee)
         return prevue
     _comparer(prevue, contexte, valeurs, responsable_id, nom_inconnu, archivee, signaler)
     return prevue
+
+
+def _avec_responsable(description: str | None, nom: str) -> str:
+    """La description d'une action créée pour un responsable inconnu : son nom y reste, en texte."""
+    note = f"Responsable indiqué à l'import : {nom[:100]}"
+    return "\n".join(filter(None, [description, note]))[:LONGUEUR_DESCRIPTION]
 
 
 def _comparer(
@@ -527,7 +530,7 @@ def _comparer(
     responsable_id: int | None,
     nom_inconnu: str | None,
     archivee: bool | None,
-    signaler: Any,
+    signaler: Callable[..., None],
 ) -> None:
     """Garde dans `prevue.champs` ce qui diffère de l'action enregistrée (saisies de `modifier_action`)."""
     existante = prevue.existante
@@ -544,6 +547,12 @@ def _comparer(
     for champ, valeur in valeurs.items():
         if valeur == actuels[champ]:
             continue
+        if (
+            champ == "description"
+            and nom_inconnu
+            and actuels[champ] == _avec_responsable(valeur, nom_inconnu)
+        ):
+            continue  # le nom gardé en texte à la création : la même description
         if champ == "objectif" and valeur is None:
             if "axe_numero" not in prevue.champs:
                 signaler(

@@ -325,6 +325,13 @@ def test_un_responsable_nomme_est_retrouve_un_inconnu_est_garde_en_texte(base_am
         ALICE,
         "Responsable indiqué à l'import : Marie Inconnue",
     )
+    # Réimporté (avec ou sans description), rien ne change ; le nom inconnu est encore signalé.
+    avec_description = _csv(
+        (2, "Compost", "I", "", "Marie Inconnue", "", "", "", ""), entetes=(*ENTETES, "Description")
+    )
+    for encore in (_plan(base_amorcee, fichier), _plan(base_amorcee, avec_description)):
+        assert (len(encore.creations), len(encore.modifications)) == (0, 0)
+        assert "le responsable de l'action #2 reste inchangé" in str(encore.avertissements[-1])
 
 
 # --- Rapprochement et modifications -------------------------------------------------------------
