@@ -693,8 +693,19 @@ def _juger_faits_action(
         lignes=[*lignes, *((f.quand, f.avancement, f.statut) for f in admis)],
     )
     voulu = Etat(statut or final.statut, final.avancement if avancement is None else avancement)
-    if voulu != final:
-        prevue.faits.append((prevue.ligne, Fait(contexte.maintenant, voulu.avancement, voulu.statut)))
+    if voulu == final:
+        return
+    if prevue.existante is not None and prevue.existante.archivee:
+        plan.erreurs.append(
+            Signalement(
+                prevue.tableau,
+                prevue.ligne,
+                f"l'action #{prevue.existante.numero} est archivée : son statut et son avancement ne "
+                "changent plus. Rendez à cette ligne les valeurs de l'export, ou retirez-la du fichier.",
+            )
+        )
+        return
+    prevue.faits.append((prevue.ligne, Fait(contexte.maintenant, voulu.avancement, voulu.statut)))
 
 
 def _deja_consigne(fait: Fait, deja: set[tuple[datetime, int | None, str | None]]) -> bool:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from bot.base import BaseDonnees
 from metier.actions.export import ecrire_csv, exporter_actions
 from metier.actions.indicateurs import creer_indicateur
+from metier.actions.registre import archiver_action
 from metier.erreurs import ErreurMetier
 from metier.importation.application import importer
 from metier.importation.lecture import LIGNES_MAX, lire_fichier
@@ -359,3 +360,21 @@ def test_une_action_modifiee_dans_le_tableur_est_mise_a_jour(base_amorcee: BaseD
     assert (action.avancement, action.echeance.isoformat()) == (45, "2027-09-30")
     lignes = base_amorcee.lecture(lambda s: list(s.exec(select(MiseAJour).order_by(MiseAJour.id))))
     assert [(ligne.avancement, ligne.note) for ligne in lignes][-1] == (45, None)
+
+
+def test_une_action_archivee_ne_change_plus(base_amorcee: BaseDonnees) -> None:
+    _importer(base_amorcee, _csv((1, "Forêt", "I", "", "", "en cours", 20, ""), entetes=ENTETES))
+    base_amorcee.transaction(
+        archiver_action,
+        guild_id=SERVEUR,
+        numero=1,
+        auteur_id=ALICE,
+        est_coordination=True,
+        maintenant=MAINTENANT,
+    )
+    export = base_amorcee.lecture(partial(exporter_actions, guild_id=SERVEUR))
+    assert _plan(base_amorcee, ("actions.csv", export)).inchangees == 1
+    for ancien, nouveau in ((";20;", ";60;"), (";Forêt;", ";Forest;")):
+        plan = _plan(base_amorcee, ("actions.csv", export.replace(ancien.encode(), nouveau.encode())))
+        [erreur] = _erreurs(plan)
+        assert erreur.startswith("actions.csv, ligne 2 : l'action #1 est archivée")
