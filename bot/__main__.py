@@ -1,4 +1,4 @@
-"""Point d'entrée : `python -m bot [--synchroniser]`, ou `python -m bot rapport ANNEE --serveur ID …`."""
+"""Point d'entrée : `python -m bot [--synchroniser]`, ou les commandes `rapport` et `importer`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="envoyer les commandes slash à Discord même si leur définition n'a pas changé",
     )
-    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport}")
+    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport,importer}")
     rapport = sous_commandes.add_parser(
         "rapport",
         help="produire le rapport annuel d'un serveur (PDF et CSV), sans Discord",
@@ -74,6 +74,31 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
     rapport.add_argument("--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur")
     rapport.add_argument("--sortie", type=Path, help="fichier PDF à écrire (par défaut : rapport-ANNEE.pdf)")
     rapport.add_argument("--csv", type=Path, metavar="DOSSIER", help="dossier où écrire aussi les deux CSV")
+    importer = sous_commandes.add_parser(
+        "importer",
+        help="importer un registre existant (CSV ou .xlsx) : essai à blanc, puis --appliquer",
+        description="Importe des actions, leur historique daté et des mesures d'indicateurs dans un "
+        "serveur ; sans --appliquer, montre seulement ce qui serait fait. Lit DATABASE_URL comme le bot.",
+    )
+    importer.add_argument(
+        "fichiers",
+        type=Path,
+        nargs="+",
+        metavar="FICHIER",
+        help="CSV ou classeur .xlsx (actions, historique, mesures ; reconnus à leurs en-têtes)",
+    )
+    importer.add_argument(
+        "--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur"
+    )
+    importer.add_argument(
+        "--appliquer", action="store_true", help="écrire l'import (tout ou rien) au lieu de l'essai à blanc"
+    )
+    importer.add_argument(
+        "--auteur",
+        type=_identifiant,
+        help="identifiant Discord de la personne au nom de qui importer (obligatoire avec --appliquer) : "
+        "auteur au journal, et responsable des actions qui n'en nomment pas",
+    )
     return analyseur.parse_args(argv)
 
 
@@ -121,6 +146,70 @@ def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def importer_registre(reglages: Reglages, arguments: argparse.Namespace) -> int:
+    """Montre le plan d'un import, ou l'applique avec --appliquer ; rend le code de sortie."""
+    from bot.base import BaseDonnees
+    from metier.erreurs import ErreurMetier
+    from metier.importation.application import importer
+    from metier.importation.lecture import verifier_taille
+    from metier.importation.plan import planifier
+
+    if arguments.appliquer and arguments.auteur is None:
+        print(
+            "Erreur : avec --appliquer, indiquez --auteur ID (votre identifiant Discord) : l'import est "
+            "journalisé à votre nom. Rien n'a été importé.",
+            file=sys.stderr,
+        )
+        return 2
+    fichiers: list[tuple[str, bytes]] = []
+    try:
+        for chemin in arguments.fichiers:
+            verifier_taille(chemin.name, chemin.stat().st_size)
+            fichiers.append((chemin.name, chemin.read_bytes()))
+    except OSError as erreur:
+        print(f"Erreur : impossible de lire {erreur.filename} ({erreur.strerror}).", file=sys.stderr)
+        return 1
+    except ErreurMetier as erreur:
+        print(f"Erreur : {erreur.message}", file=sys.stderr)
+        return 1
+    base = BaseDonnees(reglages.database_url)
+    maintenant = datetime.now(UTC)
+    try:
+        base.migrer()
+        plan = base.lecture(planifier, guild_id=arguments.serveur, fichiers=fichiers, maintenant=maintenant)
+        apercu = plan.apercu()
+        print(f"Import dans le serveur {arguments.serveur} de : {', '.join(apercu.fichiers)}")
+        print(f"Essai à blanc : {apercu.en_mots()}.")
+        for avertissement in apercu.avertissements:
+            print(f"  Avertissement — {avertissement}")
+        for erreur_ligne in apercu.erreurs:
+            print(f"  Erreur — {erreur_ligne}", file=sys.stderr)
+        if apercu.erreurs:
+            print(
+                f"{len(apercu.erreurs)} erreur(s) : rien n'a été importé. Corrigez le fichier puis relancez.",
+                file=sys.stderr,
+            )
+            return 1
+        if not arguments.appliquer:
+            print("Rien n'a été écrit. Relancez avec --appliquer --auteur ID pour importer.")
+            return 0
+        print("Application de l'import (une seule transaction : tout ou rien)…", flush=True)
+        bilan = base.transaction(
+            importer,
+            guild_id=arguments.serveur,
+            fichiers=fichiers,
+            auteur_id=arguments.auteur,
+            maintenant=maintenant,
+        )
+    except ErreurMetier as erreur:
+        print(f"Erreur : {erreur.message}", file=sys.stderr)
+        return 1
+    finally:
+        base.fermer()
+    print(f"Import terminé : {bilan.en_mots(applique=True)}.")
+    return 0
+
+
 async def lancer(reglages: Reglages, *, synchroniser: bool) -> None:
     """Démarre le bot et l'arrête proprement sur SIGINT ou SIGTERM."""
     from bot.client import Passerelle  # discord.py n'est chargé qu'une fois les réglages valides
@@ -149,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.commande == "rapport":
         return produire_rapport(reglages, arguments)
+    if arguments.commande == "importer":
+        return importer_registre(reglages, arguments)
     if reglages.discord_token is None:
         print(
             "Erreur : DISCORD_TOKEN n'est pas défini. Copiez .env.example vers .env et indiquez-y le jeton "

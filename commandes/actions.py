@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from discord.utils import escape_markdown
 
 from bot.arbre import BoutonPersistant, repondre
 from bot.client import Passerelle
+from bot.importation import essayer
 from commandes._affichage import (
     COULEUR_ORDINAIRE,
     COULEUR_RETARD,
@@ -26,7 +28,16 @@ from commandes._affichage import (
     texte_saisi,
 )
 from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
-from commandes._droits import est_coordination
+from commandes._droits import est_coordination, exiger_coordination
+from commandes._importation import (
+    DELAI_CONFIRMATION,
+    BoutonImport,
+    Proposition,
+    embed_apercu,
+    expirer,
+    propositions,
+    vue_confirmation,
+)
 from metier.actions.export import exporter_registre
 from metier.actions.libelles import Changement, nom_ville_porteuse
 from metier.actions.registre import (
@@ -48,6 +59,7 @@ from metier.actions.registre import (
 )
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
+from metier.importation.lecture import verifier_taille
 from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.serveurs import Configuration
 from metier.statuts import LIBELLES_STATUT, est_en_retard
@@ -605,8 +617,55 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
             ],
         )
 
+    @app_commands.command(
+        name="importer",
+        description="Importe un registre (CSV ou .xlsx) : essai à blanc puis confirmation (coordination)",
+    )
+    @app_commands.describe(
+        fichier="Actions (colonnes de /action exporter), ou classeur .xlsx avec ses feuilles ; 8 Mo au plus",
+        historique="Historique daté (N°, Date, Avancement (%), Statut, Note), en CSV ou .xlsx",
+        mesures="Mesures d'indicateurs (N° indicateur, Date, Valeur, Note), en CSV ou .xlsx",
+    )
+    async def importer(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        fichier: discord.Attachment,
+        historique: discord.Attachment | None = None,
+        mesures: discord.Attachment | None = None,
+    ) -> None:
+        """Montre ce que l'import ferait, avec « Importer » / « Annuler » pour qui l'a lancé."""
+        guild_id, configuration, _ = await contexte(interaction)
+        exiger_coordination(interaction, configuration.config.role_coordination_id)
+        pieces = [piece for piece in (fichier, historique, mesures) if piece is not None]
+        for piece in pieces:
+            verifier_taille(piece.filename, piece.size)  # avant de télécharger quoi que ce soit
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        fichiers = [(piece.filename, await piece.read()) for piece in pieces]
+        maintenant = self.bot.maintenant()
+        # Lecture et vérification de milliers de lignes : dans l'atelier, hors du processus du bot.
+        apercu = await self.bot.atelier.executer(
+            essayer, self.bot.base.url, guild_id=guild_id, fichiers=fichiers, maintenant=maintenant
+        )
+        embed = embed_apercu(apercu)
+        if apercu.erreurs or apercu.vide:
+            await interaction.edit_original_response(embed=embed)
+            return
+        proposition = Proposition(
+            interaction.user.id, guild_id, fichiers, maintenant + DELAI_CONFIRMATION, interaction
+        )
+        jeton = propositions(self.bot).proposer(proposition)
+        await interaction.edit_original_response(
+            embed=embed, view=vue_confirmation(interaction.user.id, jeton)
+        )
+        tache = asyncio.get_running_loop().create_task(expirer(self.bot, jeton))
+        _taches.add(tache)
+        tache.add_done_callback(_taches.discard)
+
+
+_taches: set[asyncio.Task[None]] = set()  # garde une référence aux échéances des propositions d'import
+
 
 async def setup(bot: Passerelle) -> None:
     """Charge le cog et ses boutons persistants."""
-    bot.add_dynamic_items(BoutonPage, BoutonTerminer)
+    bot.add_dynamic_items(BoutonPage, BoutonTerminer, BoutonImport)
     await bot.add_cog(Actions(bot))

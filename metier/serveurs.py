@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Literal
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -127,23 +127,26 @@ def configuration_amorcee(session: Session, guild_id: int) -> Configuration:
 Compteur = Literal["action", "indicateur", "reunion"]
 
 
-def reserver_numero(session: Session, guild_id: int, compteur: Compteur) -> int:
+def reserver_numero(session: Session, guild_id: int, compteur: Compteur, voulu: int | None = None) -> int:
     """Réserve le prochain numéro (#12) d'un compteur du serveur, sans doublon même en concurrence.
 
-    `UPDATE … RETURNING` verrouille la ligne de configuration jusqu'à la fin de la transaction.
+    `voulu` : un numéro déjà choisi (celui d'un registre importé) ; le compteur passe au-delà, pour que
+    les numéros suivants ne le reprennent pas. `UPDATE … RETURNING` verrouille la ligne de
+    configuration jusqu'à la fin de la transaction.
     """
     colonne = {
         "action": col(ConfigServeur.prochain_numero_action),
         "indicateur": col(ConfigServeur.prochain_numero_indicateur),
         "reunion": col(ConfigServeur.prochain_numero_reunion),
     }[compteur]
+    valeur = colonne + 1 if voulu is None else case((colonne > voulu, colonne), else_=voulu + 1)
     suivant = session.execute(
         update(ConfigServeur)
         .where(col(ConfigServeur.guild_id) == guild_id)
-        .values({colonne: colonne + 1})
+        .values({colonne: valeur})
         .returning(colonne)
     ).scalar_one()
-    return int(suivant) - 1
+    return int(suivant) - 1 if voulu is None else voulu
 
 
 TypeSalon = Literal["resume", "rappels"]

@@ -221,3 +221,78 @@ def serie(
         regle=regle_pour(recurrence, debut),
         auteur_id=AUTEUR,
     )
+
+
+# --- Import : le registre tenu pendant trois ans, tel qu'un tableur l'écrit ------------------
+
+ACTION_TERMINEE_EN_JUIN = 1  # « Mission commerciale à Namur », terminée le 12 juin 2025
+
+
+def registre_de_trois_ans(
+    *,
+    actions: int = 300,
+    faits: int = 2000,
+    mesures: int = 150,
+    graine: int = 2024,
+    fin: date = date(2026, 11, 25),
+) -> list[tuple[str, bytes]]:
+    """Trois fichiers comme les tiendrait le groupe : actions, historique daté, mesures des indicateurs 1 à 3.
+
+    Chaque action a des faits datés entre sa création et le 25 novembre 2026 ; son état dans la
+    feuille des actions est celui que laisse son dernier fait. L'action 1 est terminée le 12 juin 2025.
+    """
+    import random
+
+    from metier.actions.export import COLONNES_ACTIONS, ecrire_csv
+
+    hasard = random.Random(graine)
+    debut = date(2024, 1, 2)
+    lignes_actions: list[tuple[object, ...]] = []
+    lignes_faits: list[tuple[object, ...]] = []
+    par_action = [faits // actions + (1 if i < faits % actions else 0) for i in range(actions)]
+    for rang, nombre in enumerate(par_action):
+        numero = rang + 1
+        if numero == ACTION_TERMINEE_EN_JUIN:
+            cree = date(2025, 1, 15)
+            jours = [*sorted(cree + timedelta(days=1 + hasard.randrange(146)) for _ in range(nombre - 1))]
+            jours.append(date(2025, 6, 12))
+        else:
+            cree = debut + timedelta(days=hasard.randrange((fin - debut).days - 60))
+            etendue = (min(fin, cree + timedelta(days=700)) - cree).days
+            jours = sorted(cree + timedelta(days=1 + hasard.randrange(etendue - 1)) for _ in range(nombre))
+        statut, avancement = "en cours", 0
+        for ordre, jour in enumerate(jours):
+            dernier = ordre == len(jours) - 1
+            if dernier and (numero == ACTION_TERMINEE_EN_JUIN or hasard.random() < 0.3):
+                statut, avancement = "terminée", 100
+                lignes_faits.append((numero, jour, None, statut, "Bilan remis au comité"))
+            else:
+                avancement = min(95, avancement + hasard.randint(1, 15))
+                lignes_faits.append((numero, jour, avancement, None, None))
+        axe = 1 + rang % 3
+        lignes_actions.append(
+            (
+                numero,
+                "Mission commerciale à Namur" if numero == ACTION_TERMINEE_EN_JUIN else f"Action {numero}",
+                ("I", "II", "III")[axe - 1],
+                f"{axe}.{1 + rang % 3}",
+                ("Namur", "Terrebonne", "Terrebonne et Namur")[rang % 3],
+                "",
+                "UNamur, UQTR" if rang % 4 == 0 else "",
+                statut if jours else "proposée",
+                avancement,
+                None,
+                None,
+                cree,
+            )
+        )
+    entetes_actions = (*COLONNES_ACTIONS[:10], "Description", "Créée le")
+    lignes_mesures = [
+        (1 + i % 3, debut + timedelta(days=7 * (i // 3) + i % 3), round(10 + 2.5 * (i // 3), 1))
+        for i in range(mesures)
+    ]
+    return [
+        ("actions.csv", ecrire_csv(entetes_actions, lignes_actions)),
+        ("historique.csv", ecrire_csv(("N°", "Date", "Avancement (%)", "Statut", "Note"), lignes_faits)),
+        ("mesures.csv", ecrire_csv(("N° indicateur", "Date", "Valeur"), lignes_mesures)),
+    ]

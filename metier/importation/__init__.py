@@ -1,0 +1,1 @@
+"""Import du registre existant (CSV, .xlsx) : lecture, plan vérifié ligne à ligne, tout ou rien."""

@@ -1,0 +1,133 @@
+"""Les colonnes que l'import reconnaît : celles de `/action exporter`, et quelques variantes de tableur.
+
+Un en-tête se compare sans accents ni casse, sans sa parenthèse finale : « Créée le (heure de
+Terrebonne) » et « creee le » désignent la même colonne, comme « Avancement (%) » et « avancement ».
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
+from metier.actions.export import COLONNES_ACTIONS, COLONNES_MESURES
+from metier.erreurs import ErreurMetier
+from metier.temps import normaliser
+
+
+class Sorte(StrEnum):
+    """Ce que contient une feuille importée."""
+
+    ACTIONS = "actions"
+    HISTORIQUE = "historique"
+    MESURES = "mesures"
+
+
+def cle_entete(entete: str) -> str:
+    """« Créée le (heure de Namur) » → « creee le » : la forme sous laquelle un en-tête se reconnaît."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", normaliser(entete)).strip()
+
+
+# champ → en-têtes acceptés (le premier est celui de l'export, cité dans les messages)
+CHAMPS_ACTIONS: Final = {
+    "numero": (COLONNES_ACTIONS[0], "No", "Numéro", "N° action", "#"),
+    "titre": (COLONNES_ACTIONS[1],),
+    "axe": (COLONNES_ACTIONS[2],),
+    "objectif": (COLONNES_ACTIONS[3],),
+    "ville": (COLONNES_ACTIONS[4], "Ville"),
+    "responsable": (COLONNES_ACTIONS[5],),
+    "partenaires": (COLONNES_ACTIONS[6],),
+    "statut": (COLONNES_ACTIONS[7],),
+    "avancement": (COLONNES_ACTIONS[8],),
+    "echeance": (COLONNES_ACTIONS[9],),
+    "description": (COLONNES_ACTIONS[10],),
+    "archivee": (COLONNES_ACTIONS[11],),
+    "debut": (COLONNES_ACTIONS[12], "Début", "Date de début"),
+    "modifiee": (COLONNES_ACTIONS[13],),
+    "responsable_id": (COLONNES_ACTIONS[14],),
+}
+CHAMPS_HISTORIQUE: Final = {
+    "numero": ("N°", "No", "Numéro", "N° action", "Action", "#"),
+    "date": ("Date", "Date du fait"),
+    "avancement": ("Avancement (%)",),
+    "statut": ("Statut",),
+    "note": ("Note",),
+}
+CHAMPS_MESURES: Final = {
+    "indicateur": (COLONNES_MESURES[0], "Numéro indicateur"),
+    "date": (COLONNES_MESURES[6],),
+    "valeur": (COLONNES_MESURES[7],),
+    "note": (COLONNES_MESURES[8],),
+}
+IGNOREES_MESURES: Final = frozenset(cle_entete(c) for c in COLONNES_MESURES[1:6] + COLONNES_MESURES[9:])
+"""Colonnes de l'export des mesures qui décrivent l'indicateur ou l'auteur : relues sans rien changer."""
+
+OBLIGATOIRES: Final = {
+    Sorte.ACTIONS: ("titre", "axe"),
+    Sorte.HISTORIQUE: ("numero", "date"),
+    Sorte.MESURES: ("indicateur", "date", "valeur"),
+}
+CHAMPS: Final = {
+    Sorte.ACTIONS: CHAMPS_ACTIONS,
+    Sorte.HISTORIQUE: CHAMPS_HISTORIQUE,
+    Sorte.MESURES: CHAMPS_MESURES,
+}
+
+
+def _index(champs: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {cle_entete(entete): champ for champ, entetes in champs.items() for entete in entetes}
+
+
+_INDEX: Final = {sorte: _index(champs) for sorte, champs in CHAMPS.items()}
+
+
+def reconnaitre(nom: str, entetes: Iterable[str]) -> Sorte:
+    """La sorte d'une feuille d'après ses en-têtes : actions (« Titre »), mesures, ou historique."""
+    cles = {cle_entete(e) for e in entetes}
+    if cle_entete(CHAMPS_MESURES["indicateur"][0]) in cles or "numero indicateur" in cles:
+        return Sorte.MESURES
+    if "titre" in cles:
+        return Sorte.ACTIONS
+    if "date" in cles:
+        return Sorte.HISTORIQUE
+    raise ErreurMetier(
+        f"« {nom[:80]} » n'est pas reconnu : il faut les colonnes « Titre » et « Axe » (actions, comme "
+        "/action exporter), « N° », « Date » et « Avancement (%) » ou « Statut » (historique), ou "
+        "« N° indicateur », « Date » et « Valeur » (mesures). Rien n'a été importé."
+    )
+
+
+def correspondance(sorte: Sorte, nom: str, entetes: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Associe chaque champ à son en-tête dans la feuille ; rend aussi les en-têtes ignorés.
+
+    Refuse une colonne obligatoire absente, ou un champ donné par deux colonnes.
+    """
+    index = _INDEX[sorte]
+    trouves: dict[str, str] = {}
+    ignores: list[str] = []
+    for entete in entetes:
+        if not entete:
+            continue
+        champ = index.get(cle_entete(entete))
+        if champ is None:
+            if sorte != Sorte.MESURES or cle_entete(entete) not in IGNOREES_MESURES:
+                ignores.append(entete)
+            continue
+        if champ in trouves:
+            raise ErreurMetier(
+                f"« {nom[:80]} » a deux colonnes pour la même donnée : « {trouves[champ]} » et "
+                f"« {entete} ». Gardez-en une. Rien n'a été importé."
+            )
+        trouves[champ] = entete
+    manquantes = [CHAMPS[sorte][c][0] for c in OBLIGATOIRES[sorte] if c not in trouves]
+    if sorte == Sorte.HISTORIQUE and not {"avancement", "statut"} & trouves.keys():
+        manquantes.append("Avancement (%) ou Statut")
+    if manquantes:
+        liste = ", ".join(f"« {m} »" for m in manquantes)
+        raise ErreurMetier(
+            f"Colonne obligatoire absente de « {nom[:80]} » ({sorte.value}) : {liste}. Ajoutez-la avec "
+            "cet en-tête en première ligne (les en-têtes de /action exporter conviennent). "
+            "Rien n'a été importé."
+        )
+    return trouves, ignores
