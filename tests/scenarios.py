@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from metier.actions.export import ecrire_csv
 from metier.actions.indicateurs import creer_indicateur, mesurer
 from metier.actions.registre import archiver_action, changer_statut, creer_action, mettre_a_jour_avancement
 from metier.protocole import VILLES_PAR_DEFAUT
@@ -241,10 +243,6 @@ def registre_de_trois_ans(
     Chaque action a des faits datés entre sa création et le 25 novembre 2026 ; son état dans la
     feuille des actions est celui que laisse son dernier fait. L'action 1 est terminée le 12 juin 2025.
     """
-    import random
-
-    from metier.actions.export import COLONNES_ACTIONS, ecrire_csv
-
     hasard = random.Random(graine)
     debut = date(2024, 1, 2)
     lignes_actions: list[tuple[object, ...]] = []
@@ -286,7 +284,20 @@ def registre_de_trois_ans(
                 cree,
             )
         )
-    entetes_actions = (*COLONNES_ACTIONS[:10], "Description", "Créée le")
+    entetes_actions = (
+        "N°",
+        "Titre",
+        "Axe",
+        "Objectif",
+        "Ville porteuse",
+        "Responsable",
+        "Partenaires",
+        "Statut",
+        "Avancement (%)",
+        "Échéance",
+        "Description",
+        "Créée le",
+    )
     lignes_mesures = [
         (1 + i % 3, debut + timedelta(days=7 * (i // 3) + i % 3), round(10 + 2.5 * (i // 3), 1))
         for i in range(mesures)

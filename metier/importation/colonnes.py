@@ -29,24 +29,54 @@ def cle_entete(entete: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", normaliser(entete)).strip()
 
 
+_EXPORT: Final = dict(
+    zip(
+        (
+            "numero",
+            "titre",
+            "axe",
+            "objectif",
+            "ville",
+            "responsable",
+            "ville_responsable",
+            "partenaires",
+            "statut",
+            "avancement",
+            "echeance",
+            "description",
+            "archivee",
+            "debut",
+            "modifiee",
+            "responsable_id",
+        ),
+        COLONNES_ACTIONS,
+        strict=True,  # une colonne ajoutée à l'export sans être nommée ici échoue dès l'import du module
+    )
+)
+"""Le champ de chaque colonne de `/action exporter`, par son nom (jamais par sa position)."""
+
 # champ → en-têtes acceptés (le premier est celui de l'export, cité dans les messages)
 CHAMPS_ACTIONS: Final = {
-    "numero": (COLONNES_ACTIONS[0], "No", "Numéro", "N° action", "#"),
-    "titre": (COLONNES_ACTIONS[1],),
-    "axe": (COLONNES_ACTIONS[2],),
-    "objectif": (COLONNES_ACTIONS[3],),
-    "ville": (COLONNES_ACTIONS[4], "Ville"),
-    "responsable": (COLONNES_ACTIONS[5],),
-    "partenaires": (COLONNES_ACTIONS[6],),
-    "statut": (COLONNES_ACTIONS[7],),
-    "avancement": (COLONNES_ACTIONS[8],),
-    "echeance": (COLONNES_ACTIONS[9],),
-    "description": (COLONNES_ACTIONS[10],),
-    "archivee": (COLONNES_ACTIONS[11],),
-    "debut": (COLONNES_ACTIONS[12], "Début", "Date de début"),
-    "modifiee": (COLONNES_ACTIONS[13],),
-    "responsable_id": (COLONNES_ACTIONS[14],),
+    "numero": (_EXPORT["numero"], "No", "Numéro", "N° action", "#"),
+    "titre": (_EXPORT["titre"],),
+    "axe": (_EXPORT["axe"],),
+    "objectif": (_EXPORT["objectif"],),
+    "ville": (_EXPORT["ville"], "Ville"),
+    "responsable": (_EXPORT["responsable"],),
+    "partenaires": (_EXPORT["partenaires"],),
+    "statut": (_EXPORT["statut"],),
+    "avancement": (_EXPORT["avancement"],),
+    "echeance": (_EXPORT["echeance"],),
+    "description": (_EXPORT["description"],),
+    "archivee": (_EXPORT["archivee"],),
+    "debut": (_EXPORT["debut"], "Début", "Date de début"),
+    "modifiee": (_EXPORT["modifiee"],),
+    "responsable_id": (_EXPORT["responsable_id"],),
 }
+IGNOREES_ACTIONS: Final = frozenset({cle_entete(_EXPORT["ville_responsable"])})
+"""Colonnes de l'export des actions relues sans rien changer : la ville du responsable se dit par
+`/membre ville`, pas par l'action."""
+
 CHAMPS_HISTORIQUE: Final = {
     "numero": ("N°", "No", "Numéro", "N° action", "Action", "#"),
     "date": ("Date", "Date du fait"),
@@ -68,6 +98,7 @@ OBLIGATOIRES: Final = {
     Sorte.HISTORIQUE: ("numero", "date"),
     Sorte.MESURES: ("indicateur", "date", "valeur"),
 }
+IGNOREES: Final = {Sorte.ACTIONS: IGNOREES_ACTIONS, Sorte.MESURES: IGNOREES_MESURES}
 CHAMPS: Final = {
     Sorte.ACTIONS: CHAMPS_ACTIONS,
     Sorte.HISTORIQUE: CHAMPS_HISTORIQUE,
@@ -111,7 +142,7 @@ def correspondance(sorte: Sorte, nom: str, entetes: Iterable[str]) -> tuple[dict
             continue
         champ = index.get(cle_entete(entete))
         if champ is None:
-            if sorte != Sorte.MESURES or cle_entete(entete) not in IGNOREES_MESURES:
+            if cle_entete(entete) not in IGNOREES.get(sorte, frozenset()):
                 ignores.append(entete)
             continue
         if champ in trouves:
