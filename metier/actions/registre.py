@@ -112,9 +112,14 @@ def instant_du_fait(texte: str | None, reference: Ville, maintenant: datetime) -
     """
     if texte is None or not texte.strip():
         return maintenant
-    aujourd = aujourd_hui(maintenant, reference)
-    jour = dater_releve(texte, aujourd)
-    return maintenant if jour == aujourd else instant_local(jour, time(12), reference)
+    return instant_du_jour(dater_releve(texte, aujourd_hui(maintenant, reference)), reference, maintenant)
+
+
+def instant_du_jour(jour: date, reference: Ville, maintenant: datetime) -> datetime:
+    """L'instant d'un fait de ce jour : maintenant s'il s'agit d'aujourd'hui, sinon midi ce jour-là."""
+    return (
+        maintenant if jour == aujourd_hui(maintenant, reference) else instant_local(jour, time(12), reference)
+    )
 
 
 def _fait_passe(session: Session, guild_id: int, date: str | None, maintenant: datetime) -> _FaitPasse | None:

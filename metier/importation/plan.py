@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from metier.actions.libelles import nom_ville_porteuse
 from metier.actions.registre import (
     Fait,
     admettre_faits,
+    instant_du_jour,
     valider_echeance,
     valider_partenaires,
     valider_texte,
@@ -46,7 +47,6 @@ from metier.temps import (
     citer,
     dater_releve,
     en_utc,
-    instant_local,
     normaliser,
 )
 from modeles import Action, Axe, Indicateur, Membre, Mesure, MiseAJour, Objectif, StatutAction
@@ -386,11 +386,8 @@ def _jour_du_fait(texte: str, contexte: _Contexte, quoi: str) -> date:
 
 
 def _instant(jour: date, contexte: _Contexte) -> datetime:
-    """L'instant d'un fait de ce jour : maintenant s'il s'agit d'aujourd'hui, sinon midi dans la ville de
-    référence (la règle de `registre.instant_du_fait`)."""
-    if jour == contexte.aujourd:
-        return contexte.maintenant
-    return instant_local(jour, time(12), contexte.reference)
+    """L'instant d'un fait de ce jour, par la règle des faits datés du registre."""
+    return instant_du_jour(jour, contexte.reference, contexte.maintenant)
 
 
 def _responsable(
