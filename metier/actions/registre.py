@@ -13,10 +13,12 @@ from sqlmodel import Session, col, select
 from metier.actions import evolution
 from metier.actions.etat import RESOLUTION, Etat, Ligne, etat_a, etat_final, trajectoire
 from metier.actions.libelles import Changement, decrire_changements
+from metier.editions import edition_courante
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_pourcentage
 from metier.journal import journaliser
-from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain
+from metier.partenaires import associer, noms_des_partenaires, resoudre_partenaires
+from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain, code_objectif
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero, ville_de_reference
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
@@ -35,13 +37,11 @@ from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
     LONGUEUR_NOTE,
-    LONGUEUR_PARTENAIRES,
     LONGUEUR_TITRE,
     VILLE_TOUTES,
 )
 
 PAR_PAGE = 10
-LONGUEUR_PARTENAIRE = 40
 
 
 # --- Validation des saisies ----------------------------------------------------------------------
@@ -64,26 +64,6 @@ def valider_titre(titre: str) -> str:
     propre = valider_texte(titre, quoi="Le titre", limite=LONGUEUR_TITRE, obligatoire=True)
     assert propre is not None
     return propre
-
-
-def valider_partenaires(texte: str | None) -> str:
-    """Rend les étiquettes de partenaires normalisées : « UNamur, UQTR »."""
-    etiquettes: list[str] = []
-    for brute in (texte or "").replace(";", ",").split(","):
-        etiquette = " ".join(brute.split())
-        if not etiquette:
-            continue
-        if len(etiquette) > LONGUEUR_PARTENAIRE:
-            raise ErreurMetier(
-                f"Le partenaire « {etiquette[:40]}… » dépasse {LONGUEUR_PARTENAIRE} caractères. "
-                "Séparez les partenaires par des virgules : UNamur, UQTR, BEP, CCIM."
-            )
-        if etiquette.casefold() not in {e.casefold() for e in etiquettes}:
-            etiquettes.append(etiquette)
-    resultat = ", ".join(etiquettes)
-    if len(resultat) > LONGUEUR_PARTENAIRES:
-        raise ErreurMetier(f"La liste des partenaires dépasse {LONGUEUR_PARTENAIRES} caractères.")
-    return resultat
 
 
 def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
@@ -153,15 +133,19 @@ def lire_numero(saisie: str, *, quoi: str = "d'action") -> int:
 
 
 def lire_axe(session: Session, *, guild_id: int, numero: int) -> Axe:
-    """Rend l'axe de ce numéro sur ce serveur."""
-    axe = session.exec(select(Axe).where(Axe.guild_id == guild_id, Axe.numero == numero)).first()
+    """Rend l'axe de ce numéro dans l'édition en vigueur du protocole."""
+    edition = edition_courante(session, guild_id=guild_id)
+    axe = session.exec(select(Axe).where(Axe.edition_id == edition.id, Axe.numero == numero)).first()
     if axe is None:
         raise ErreurMetier(f"L'axe {numero} n'existe pas sur ce serveur. Choisissez un axe dans la liste.")
     return axe
 
 
 def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
-    """Rend l'objectif désigné par « 2 », « 1.2 » ou son identifiant, qui doit appartenir à l'axe."""
+    """Rend l'objectif désigné par « 2 », « 1.2 » ou son identifiant, qui doit appartenir à l'axe.
+
+    Un objectif retiré n'est plus proposé : il reste sur les actions qui le citaient déjà.
+    """
     propre = saisie.strip()
     numero_axe, _, numero = propre.rpartition(".")
     if not numero.isdigit() or (numero_axe and not numero_axe.isdigit()):
@@ -178,22 +162,32 @@ def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
     ).first()
     if objectif is None:
         raise ErreurMetier(f"L'axe {chiffre_romain(axe.numero)} n'a pas d'objectif {numero}.")
+    if objectif.retire_le is not None:
+        raise ErreurMetier(
+            f"L'objectif {code_objectif(axe.numero, objectif.numero)} a été retiré du protocole le "
+            f"{format_date_courte(objectif.retire_le.date())} : choisissez un autre objectif de la liste."
+        )
     return objectif
 
 
 def lister_axes(session: Session, *, guild_id: int) -> list[Axe]:
-    """Rend les axes du serveur, dans l'ordre du protocole."""
-    return list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all())
+    """Rend les axes de l'édition en vigueur, dans l'ordre du protocole."""
+    edition = edition_courante(session, guild_id=guild_id)
+    return list(session.exec(select(Axe).where(Axe.edition_id == edition.id).order_by(col(Axe.numero))).all())
 
 
 def lister_objectifs(
     session: Session, *, guild_id: int, axe: int | None = None
 ) -> list[tuple[Objectif, int]]:
-    """Rend les objectifs (avec le numéro de leur axe), d'un axe ou de tous."""
+    """Rend les objectifs proposés (avec le numéro de leur axe) de l'édition en vigueur, d'un axe ou de tous.
+
+    Les objectifs retirés n'y sont pas.
+    """
+    edition = edition_courante(session, guild_id=guild_id)
     requete = (
         select(Objectif, Axe.numero)
         .join(Axe, col(Axe.id) == col(Objectif.axe_id))
-        .where(Objectif.guild_id == guild_id)
+        .where(Axe.edition_id == edition.id, col(Objectif.retire_le).is_(None))
         .order_by(col(Axe.numero), col(Objectif.numero))
     )
     if axe is not None:
@@ -289,13 +283,19 @@ def creer_action(
         ville=valider_ville(ville, configuration),
         responsable_id=responsable_id or auteur_id,
         auteur_id=auteur_id,
-        partenaires=valider_partenaires(partenaires),
         echeance=valider_echeance(echeance, configuration, maintenant),
         cree_le=debutee,
         modifie_le=maintenant,
     )
     session.add(action)
     session.flush()
+    associer(
+        session,
+        action=action,
+        partenaires=resoudre_partenaires(
+            session, guild_id=guild_id, texte=partenaires, maintenant=maintenant
+        ),
+    )
     session.add(
         MiseAJour(
             guild_id=guild_id,
@@ -714,8 +714,10 @@ def modifier_action(
         nouveaux["responsable_id"] = responsable_id
     if echeance is not None:
         nouveaux["echeance"] = valider_echeance(echeance, configuration, maintenant)
+    associes = None
     if partenaires is not None:
-        nouveaux["partenaires"] = valider_partenaires(partenaires)
+        associes = resoudre_partenaires(session, guild_id=guild_id, texte=partenaires, maintenant=maintenant)
+        nouveaux["partenaires"] = noms_des_partenaires(associes)
     if not nouveaux:
         raise ErreurMetier("Indiquez au moins un champ à modifier (titre, axe, échéance, responsable…).")
     changements = {
@@ -727,6 +729,8 @@ def modifier_action(
         return ResultatMiseAJour(action)  # rien à écrire : ni journal, ni date de modification
     en_mots = decrire_changements(session, changements, configuration.villes)
     _appliquer(session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements)
+    if associes is not None and "partenaires" in changements:
+        associer(session, action=action, partenaires=associes)
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
