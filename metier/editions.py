@@ -30,7 +30,7 @@ from metier.protocole import (
     code_objectif,
 )
 from metier.stockage import ident
-from metier.temps import format_date_courte, normaliser
+from metier.temps import format_jour, normaliser
 from modeles import Action, Axe, BureauSuivi, Edition, Indicateur, Objectif
 from modeles.protocole import LONGUEUR_OBJECTIF, LONGUEUR_TITRE_AXE, LONGUEUR_TITRE_COURT
 
@@ -468,7 +468,7 @@ def retirer_objectif(
     if objectif.retire_le is not None:
         raise ErreurMetier(
             f"L'objectif {code_objectif(axe.numero, objectif.numero)} est déjà retiré depuis le "
-            f"{format_date_courte(objectif.retire_le.date())}. Rien n'a été modifié."
+            f"{format_jour(objectif.retire_le.date())}. Rien n'a été modifié."
         )
     objectif.retire_le = maintenant
     journaliser(

@@ -30,6 +30,7 @@ from metier.temps import (
     delai_en_mots,
     en_utc,
     format_date_courte,
+    format_jour,
     instant_local,
     normaliser,
 )
@@ -165,7 +166,7 @@ def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
     if objectif.retire_le is not None:
         raise ErreurMetier(
             f"L'objectif {code_objectif(axe.numero, objectif.numero)} a été retiré du protocole le "
-            f"{format_date_courte(objectif.retire_le.date())} : choisissez un autre objectif de la liste."
+            f"{format_jour(objectif.retire_le.date())} : choisissez un autre objectif de la liste."
         )
     return objectif
 
