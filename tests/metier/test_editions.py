@@ -1,4 +1,4 @@
-"""Le protocole évolutif sur une vraie base : l'édition amorcée, axes et objectifs ajoutés, reformulés, retirés."""
+"""Le protocole évolutif sur une vraie base : l'édition amorcée, axes et objectifs ajoutés, modifiés, retirés."""
 
 from datetime import UTC, date, datetime
 from functools import partial
@@ -20,8 +20,8 @@ from metier.editions import (
 )
 from metier.erreurs import ErreurMetier
 from metier.rapport.donnees import rassembler_rapport
-from modeles import Axe, EntreeJournal, Objectif
 from metier.serveurs import amorcer_serveur
+from modeles import Axe, EntreeJournal, Objectif
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 SERVEUR, AUTRE, ALICE, COORD = 1, 2, 100, 300
@@ -283,11 +283,12 @@ def test_un_objectif_retire_reste_sur_ses_actions_mais_n_est_plus_propose(serveu
     assert [o.numero for o, _ in serveur.lecture(lister_objectifs, guild_id=SERVEUR, axe=1)] == [1, 2]
     # L'action le garde, sa fiche le montre, le rapport le cite encore.
     fiche = serveur.lecture(fiche_action, guild_id=SERVEUR, numero=action.numero)
-    assert fiche.objectif is not None and fiche.objectif.id == objectif.id
+    assert fiche.objectif is not None
+    assert fiche.objectif.id == objectif.id
     rapport = serveur.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=MAINTENANT)
     assert "1.3" in [code for code, _ in rapport.sections[0].objectifs]
     # Ni une nouvelle action ni une modification ne peuvent le choisir.
-    with pytest.raises(ErreurMetier, match="L'objectif 1.3 a été retiré du protocole le 26 novembre 2026"):
+    with pytest.raises(ErreurMetier, match=r"L'objectif 1\.3 a été retiré du protocole le 26 novembre 2026"):
         serveur.transaction(
             partial(
                 creer_action,
@@ -335,5 +336,5 @@ def test_lire_une_edition_inconnue(serveur: BaseDonnees) -> None:
     assert serveur.lecture(lire_edition, guild_id=SERVEUR, saisie="2024-2026").debut == date(2024, 1, 1)
     assert serveur.lecture(lire_edition, guild_id=SERVEUR, saisie="2025").debut == date(2024, 1, 1)
     assert serveur.lecture(lire_edition, guild_id=SERVEUR, saisie=" protocole de collaboration 2024-2026").id
-    with pytest.raises(ErreurMetier, match="« 2019-2021 » n'est pas une édition du protocole.*2024-2026"):
+    with pytest.raises(ErreurMetier, match=r"« 2019-2021 » n'est pas une édition du protocole.*2024-2026"):
         serveur.lecture(lire_edition, guild_id=SERVEUR, saisie="2019-2021")

@@ -115,7 +115,7 @@ def test_une_action_associe_les_partenaires_du_registre(serveur: BaseDonnees) ->
 
 def test_renommer_un_partenaire_se_reporte_sur_ses_actions(serveur: BaseDonnees) -> None:
     _action(serveur, "Forum", "CCIM, UQTR")
-    partenaire, changements = serveur.transaction(
+    _, changements = serveur.transaction(
         partial(
             modifier_partenaire,
             guild_id=SERVEUR,
