@@ -47,6 +47,8 @@ EXTENSIONS = (
     "commandes.rappels",
     "commandes.rapport",
     "commandes.progres",
+    "commandes.protocole",
+    "commandes.partenaires",
 )
 
 

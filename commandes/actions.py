@@ -25,7 +25,13 @@ from commandes._affichage import (
     nouvel_embed,
     texte_saisi,
 )
-from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
+from commandes._completion import (
+    completer_action,
+    completer_axe,
+    completer_partenaires,
+    completer_ville_ou_toutes,
+    contexte,
+)
 from commandes._droits import est_coordination
 from metier.actions.export import exporter_registre
 from metier.actions.libelles import Changement, nom_ville_porteuse
@@ -359,11 +365,12 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         responsable="Membre responsable (par défaut : vous)",
         echeance="Date d'échéance : 2027-03-31, 31/03/2027 ou 31 mars 2027",
         description="Description (1000 caractères au plus)",
-        partenaires="Partenaires séparés par des virgules : UNamur, UQTR, BEP, CCIM",
+        partenaires="Partenaires du registre, séparés par des virgules : UNamur, UQTR, BEP, CCIM",
         debut="Date où l'action a commencé, si ce n'est pas aujourd'hui (depuis le 1er janvier 2024)",
     )
     @app_commands.autocomplete(axe=completer_axe)
     @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville_ou_toutes)
+    @app_commands.autocomplete(partenaires=completer_partenaires)
     async def ajouter(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -493,12 +500,13 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         responsable="Nouveau responsable",
         echeance="Nouvelle échéance : 2027-03-31, 31/03/2027…",
         description="Nouvelle description",
-        partenaires="Nouveaux partenaires, séparés par des virgules",
+        partenaires="Nouveaux partenaires du registre, séparés par des virgules (remplacent les actuels)",
     )
     @app_commands.autocomplete(axe=completer_axe)
     @app_commands.autocomplete(
         action=completer_action, objectif=completer_objectif, ville=completer_ville_ou_toutes
     )
+    @app_commands.autocomplete(partenaires=completer_partenaires)
     async def modifier(
         self,
         interaction: discord.Interaction[Passerelle],

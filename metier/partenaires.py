@@ -247,8 +247,8 @@ def modifier_partenaire(
                 "pas). Choisissez un autre nom. Rien n'a été modifié."
             )
         changements["nom"] = (partenaire.nom, nouveau)
-    if ville is not None:
-        changements["ville"] = (partenaire.ville, ville)
+    if ville is not None:  # "" : plus de ville de rattachement
+        changements["ville"] = (partenaire.ville, ville or None)
     if type_ is not None:
         changements["type"] = (partenaire.type, _valider_type(type_))
     if nom_complet is not None:
