@@ -1,4 +1,4 @@
-"""`/protocole` à travers simcord : lire l'édition, la faire évoluer (coordination), jusqu'au rapport annuel."""
+"""`/protocole` à travers simcord : lire l'édition, la faire évoluer (coordination), jusqu'au rapport."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Le protocole évolutif sur une vraie base : édition amorcée, axes et objectifs ajoutés, modifiés, retirés."""
+"""Le protocole évolutif sur une vraie base : édition amorcée ; axes, objectifs ajoutés, modifiés, retirés."""
 
 from datetime import UTC, date, datetime
 from functools import partial
