@@ -28,6 +28,7 @@ from commandes._affichage import (
 from commandes._completion import (
     completer_action,
     completer_axe,
+    completer_edition,
     completer_partenaires,
     completer_ville_ou_toutes,
     contexte,
@@ -52,6 +53,7 @@ from metier.actions.registre import (
     mettre_a_jour_avancement,
     modifier_action,
 )
+from metier.editions import lire_edition, nom_edition
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.protocole import chiffre_romain, code_objectif, libelle_axe
@@ -90,19 +92,21 @@ def coder_filtres(filtres: Filtres) -> str:
             filtres.statut.value if filtres.statut else "",
             str(filtres.responsable_id or ""),
             "1" if filtres.en_retard else "",
+            filtres.edition or "",  # « 2024-2026 » : déjà résolue, sans « . » ni « : »
         ]
     )
 
 
 def decoder_filtres(code: str) -> Filtres:
     """Texte d'un custom_id → filtres."""
-    axe, ville, statut, responsable, retard = (code.split(".") + [""] * 5)[:5]
+    axe, ville, statut, responsable, retard, edition = (code.split(".") + [""] * 6)[:6]
     return Filtres(
         axe=int(axe) if axe else None,
         ville=ville or None,
         statut=StatutAction(statut) if statut else None,
         responsable_id=int(responsable) if responsable else None,
         en_retard=retard == "1",
+        edition=edition or None,
     )
 
 
@@ -261,6 +265,8 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
     ajouter_champ(embed, "Échéance", echeance, en_ligne=True)
     if action.partenaires:
         ajouter_champ(embed, "Partenaires", texte_saisi(action.partenaires, 300))
+    if fiche.reprise_de:
+        ajouter_champ(embed, "Édition", f"Reprise de l'édition {fiche.reprise_de}")
     historique = [
         f"{horodatage(maj.quand, 'd')} <@{maj.auteur_id}> : "
         + " · ".join(
@@ -553,10 +559,11 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         statut="Seulement ce statut",
         responsable="Seulement les actions de ce membre",
         en_retard="Seulement les actions en retard",
+        edition="Une édition passée du protocole, par ses années (par défaut : l'édition en vigueur)",
     )
     @app_commands.choices(statut=CHOIX_STATUTS)
     @app_commands.autocomplete(axe=completer_axe)
-    @app_commands.autocomplete(ville=completer_ville_ou_toutes)
+    @app_commands.autocomplete(ville=completer_ville_ou_toutes, edition=completer_edition)
     async def liste(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -565,15 +572,20 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         statut: app_commands.Choice[str] | None = None,
         responsable: discord.Member | None = None,
         en_retard: bool = False,
+        edition: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Liste les actions."""
         guild_id, configuration, _ = await contexte(interaction)
+        if edition is not None:
+            choisie = await self.bot.base.lire(partial(lire_edition, guild_id=guild_id, saisie=edition))
+            edition = nom_edition(choisie)
         filtres = Filtres(
             axe=axe,
             ville=configuration.ville(ville).code if ville and ville != VILLE_TOUTES else ville,
             statut=StatutAction(statut.value) if statut else None,
             responsable_id=responsable.id if responsable else None,
             en_retard=en_retard,
+            edition=edition,
         )
         page = await self.bot.base.lire(
             partial(lister_actions, guild_id=guild_id, maintenant=self.bot.maintenant(), filtres=filtres)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.arbre import repondre
+from bot.arbre import BoutonPersistant, repondre
 from bot.client import Passerelle
 from commandes._affichage import ajouter_champ, joindre, nouvel_embed, texte_saisi
 from commandes._completion import LIMITE_CHOIX, completer_axe, completer_edition, contexte
@@ -23,12 +24,14 @@ from metier.editions import (
     jours_restants,
     modifier_axe,
     modifier_objectif,
+    nom_edition,
     retirer_objectif,
     voir_protocole,
 )
 from metier.formats import pluriel, tronquer
 from metier.partenaires import lister_partenaires
 from metier.protocole import code_objectif, libelle_axe
+from metier.renouvellement import Renouvellement, Sort, decider, renouveler
 from metier.serveurs import Configuration
 from metier.temps import aujourd_hui, format_jour, normaliser
 from modeles import Partenaire
@@ -94,6 +97,84 @@ def embed_protocole(
             ),
         )
     return embed
+
+
+class BoutonSort(BoutonPersistant, template=r"prot:sort:(?P<edition>\d+):(?P<sort>\w+):(?P<membre>\d+)"):
+    """Un des deux boutons du renouvellement : reprendre ou clore les actions ouvertes (son auteur seul)."""
+
+    def __init__(self, edition_id: int, sort: Sort, membre_id: int, precedente: str = "") -> None:
+        self.edition_id, self.sort, self.membre_id = edition_id, sort, membre_id
+        libelle = (
+            f"Reprendre les actions ouvertes{' (' + precedente + ')' if precedente else ''}"
+            if sort == Sort.REPRENDRE
+            else "Les clore à la fin de l'édition"
+        )
+        super().__init__(
+            discord.ui.Button(
+                label=libelle,
+                style=discord.ButtonStyle.primary
+                if sort == Sort.REPRENDRE
+                else discord.ButtonStyle.secondary,
+                custom_id=f"prot:sort:{edition_id}:{sort.value}:{membre_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonSort:
+        """Recrée le bouton à partir de son identifiant."""
+        return cls(int(match["edition"]), Sort(match["sort"]), int(match["membre"]))
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Décide du sort des actions ouvertes ; réservé à qui a lancé le renouvellement."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        if interaction.user.id != self.membre_id:
+            await repondre(
+                interaction,
+                f"Seul <@{self.membre_id}>, qui a lancé ce renouvellement, décide du sort des actions "
+                "ouvertes. "
+                "Rien n'a été modifié.",
+                ephemere=True,
+            )
+            return
+        await interaction.response.defer()
+        renouvellement, nombre = await bot.base.ecrire(
+            partial(
+                decider,
+                guild_id=interaction.guild_id,
+                auteur_id=interaction.user.id,
+                edition_id=self.edition_id,
+                sort=self.sort,
+                maintenant=bot.maintenant(),
+            )
+        )
+        precedente, nouvelle = nom_edition(renouvellement.precedente), nom_edition(renouvellement.nouvelle)
+        if self.sort == Sort.REPRENDRE:
+            bilan = (
+                f"{pluriel(nombre, 'action ouverte')} de l'édition {precedente} "
+                f"{'est reprise' if nombre < 2 else 'sont reprises'} dans l'édition {nouvelle}, "
+                "avec leur historique."
+            )
+        else:
+            bilan = (
+                f"{pluriel(nombre, 'action ouverte')} de l'édition {precedente} "
+                f"{'est close' if nombre < 2 else 'sont closes'} (abandonnée{'s' if nombre > 1 else ''}) "
+                f"à la fin de l'édition ; elles restent dans son bilan."
+            )
+        await interaction.edit_original_response(view=None)
+        await interaction.followup.send(f"✅ Renouvellement décidé par {interaction.user.mention} : {bilan}")
+
+
+def vue_sort(renouvellement: Renouvellement, membre_id: int) -> discord.ui.View:
+    """Les deux boutons du sort des actions ouvertes."""
+    vue = discord.ui.View(timeout=None)
+    assert renouvellement.nouvelle.id is not None
+    edition_id = renouvellement.nouvelle.id
+    vue.add_item(BoutonSort(edition_id, Sort.REPRENDRE, membre_id, nom_edition(renouvellement.nouvelle)))
+    vue.add_item(BoutonSort(edition_id, Sort.CLORE, membre_id))
+    return vue
 
 
 @app_commands.guild_only()
@@ -261,6 +342,55 @@ class Protocole(
         )
 
     @app_commands.command(
+        name="renouveler",
+        description="Ouvre l'édition suivante du protocole, axes et objectifs recopiés (coordination)",
+    )
+    @app_commands.describe(
+        titre="Titre de la nouvelle édition, par exemple « Protocole de collaboration 2027-2029 »",
+        debut="Premier jour : 2027-01-01 ou 01/01/2027",
+        fin="Dernier jour : 2029-12-31 ou 31/12/2029",
+    )
+    async def renouveler(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        titre: app_commands.Range[str, 1, 300],
+        debut: app_commands.Range[str, 1, 40],
+        fin: app_commands.Range[str, 1, 40],
+    ) -> None:
+        """Ouvre l'édition suivante ; des boutons décident du sort des actions ouvertes."""
+        renouvellement: Renouvellement = await self._changer(
+            interaction, renouveler, titre=titre, debut=debut, fin=fin
+        )
+        nouvelle, precedente = renouvellement.nouvelle, renouvellement.precedente
+        texte = (
+            f"📜 Édition **{texte_saisi(nouvelle.titre, 200)}** ouverte par {interaction.user.mention}, "
+            f"du {format_jour(nouvelle.debut)} au {format_jour(nouvelle.fin)}. Ses axes et objectifs sont "
+            f"ceux de l'édition {nom_edition(precedente)} (modifiables avec /protocole axe-modifier…). "
+            f"L'édition {nom_edition(precedente)} ne reçoit plus de nouvelles actions.\n"
+        )
+        if renouvellement.ouvertes:
+            texte += (
+                f"Il reste {pluriel(renouvellement.ouvertes, 'action ouverte')} dans l'édition "
+                f"{nom_edition(precedente)} : les reprendre dans la nouvelle (historique gardé), "
+                "ou les clore "
+                f"à la fin de l'édition ? {interaction.user.mention} seul décide."
+            )
+            await repondre(interaction, texte, view=vue_sort(renouvellement, interaction.user.id))
+            return
+        assert nouvelle.id is not None
+        await self.bot.base.ecrire(
+            partial(
+                decider,
+                guild_id=nouvelle.guild_id,
+                auteur_id=interaction.user.id,
+                edition_id=nouvelle.id,
+                sort=Sort.REPRENDRE,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        await repondre(interaction, texte + "Aucune action ouverte n'était à reprendre.")
+
+    @app_commands.command(
         name="objectif-retirer",
         description="Retire un objectif : plus proposé, gardé sur ses actions (coordination)",
     )
@@ -285,5 +415,6 @@ class Protocole(
 
 
 async def setup(bot: Passerelle) -> None:
-    """Charge le cog."""
+    """Charge le cog et ses boutons persistants."""
     await bot.add_cog(Protocole(bot))
+    bot.add_dynamic_items(BoutonSort)

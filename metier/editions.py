@@ -85,6 +85,13 @@ def edition_courante(session: Session, *, guild_id: int) -> Edition:
     return edition
 
 
+def id_edition_courante(session: Session, *, guild_id: int) -> int | None:
+    """L'identifiant de l'édition en vigueur ; None pour un serveur pas encore amorcé (lecture seule)."""
+    return session.exec(
+        select(Edition.id).where(Edition.guild_id == guild_id).order_by(col(Edition.debut).desc())
+    ).first()
+
+
 def lister_editions(session: Session, *, guild_id: int) -> list[Edition]:
     """Les éditions du serveur, de la plus récente à la plus ancienne."""
     return list(
@@ -92,6 +99,15 @@ def lister_editions(session: Session, *, guild_id: int) -> list[Edition]:
             select(Edition).where(Edition.guild_id == guild_id).order_by(col(Edition.debut).desc())
         ).all()
     )
+
+
+def edition_de_l_annee(session: Session, *, guild_id: int, annee: int) -> Edition:
+    """L'édition qui couvre cette année (la plus récente s'il y en a deux) ; sinon la plus proche avant."""
+    editions = lister_editions(session, guild_id=guild_id)
+    for edition in editions:
+        if edition.debut.year <= annee:
+            return edition
+    return editions[-1] if editions else edition_courante(session, guild_id=guild_id)
 
 
 def nom_edition(edition: Edition) -> str:

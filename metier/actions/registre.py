@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from metier.actions import evolution
 from metier.actions.etat import RESOLUTION, Etat, Ligne, etat_a, etat_final, trajectoire
 from metier.actions.libelles import Changement, decrire_changements
-from metier.editions import edition_courante
+from metier.editions import edition_courante, id_edition_courante, lire_edition, nom_edition
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_pourcentage
 from metier.journal import journaliser
@@ -34,7 +34,7 @@ from metier.temps import (
     instant_local,
     normaliser,
 )
-from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, Edition, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
     LONGUEUR_NOTE,
@@ -173,8 +173,8 @@ def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
 
 def lister_axes(session: Session, *, guild_id: int) -> list[Axe]:
     """Rend les axes de l'édition en vigueur, dans l'ordre du protocole."""
-    edition = edition_courante(session, guild_id=guild_id)
-    return list(session.exec(select(Axe).where(Axe.edition_id == edition.id).order_by(col(Axe.numero))).all())
+    edition_id = id_edition_courante(session, guild_id=guild_id)
+    return list(session.exec(select(Axe).where(Axe.edition_id == edition_id).order_by(col(Axe.numero))).all())
 
 
 def lister_objectifs(
@@ -184,11 +184,11 @@ def lister_objectifs(
 
     Les objectifs retirés n'y sont pas.
     """
-    edition = edition_courante(session, guild_id=guild_id)
+    edition_id = id_edition_courante(session, guild_id=guild_id)
     requete = (
         select(Objectif, Axe.numero)
         .join(Axe, col(Axe.id) == col(Objectif.axe_id))
-        .where(Axe.edition_id == edition.id, col(Objectif.retire_le).is_(None))
+        .where(Axe.edition_id == edition_id, col(Objectif.retire_le).is_(None))
         .order_by(col(Axe.numero), col(Objectif.numero))
     )
     if axe is not None:
@@ -229,6 +229,7 @@ class FicheAction:
     objectif: Objectif | None
     historique: list[MiseAJour]
     nombre_mises_a_jour: int
+    reprise_de: str | None = None  # « 2024-2026 » : l'édition d'où l'action a été reprise
 
 
 def fiche_action(session: Session, *, guild_id: int, numero: int, historique: int = 5) -> FicheAction:
@@ -244,7 +245,10 @@ def fiche_action(session: Session, *, guild_id: int, numero: int, historique: in
         .limit(historique)
     ).all()
     nombre = session.exec(select(func.count()).where(MiseAJour.action_id == action.id)).one()
-    return FicheAction(action, axe, objectif, list(recentes), nombre)
+    reprise = session.get(Edition, action.reprise_de_id) if action.reprise_de_id else None
+    return FicheAction(
+        action, axe, objectif, list(recentes), nombre, nom_edition(reprise) if reprise else None
+    )
 
 
 # --- Écriture -------------------------------------------------------------------------------------
@@ -753,6 +757,33 @@ def archiver_action(
     return action
 
 
+def reprendre_action(
+    session: Session,
+    action: Action,
+    *,
+    axe_id: int,
+    objectif_id: int | None,
+    reprise_de: int,
+    note: str,
+    auteur_id: int,
+    maintenant: datetime,
+) -> None:
+    """Reprend l'action dans une nouvelle édition : axe et objectif y passent, l'historique reste."""
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements={
+            "axe_id": (action.axe_id, axe_id),
+            "objectif_id": (action.objectif_id, objectif_id),
+            "reprise_de_id": (action.reprise_de_id, reprise_de),
+        },
+        note=note,
+        historiser=True,
+    )
+
+
 # --- Liste et recherche ---------------------------------------------------------------------------
 
 
@@ -765,6 +796,7 @@ class Filtres:
     statut: StatutAction | None = None
     responsable_id: int | None = None
     en_retard: bool = False
+    edition: str | None = None  # « 2024-2026 » ; None : l'édition en vigueur
 
 
 @dataclass(frozen=True)
@@ -806,9 +838,10 @@ def lister_actions(
     configuration = configuration_amorcee(session, guild_id)
     jour = aujourd_hui(maintenant, configuration.reference)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
+    edition = lire_edition(session, guild_id=guild_id, saisie=filtres.edition)
+    conditions.append(col(Axe.edition_id) == edition.id)
     if filtres.axe is not None:
-        axe = select(Axe.id).where(Axe.guild_id == guild_id, Axe.numero == filtres.axe).scalar_subquery()
-        conditions.append(col(Action.axe_id) == axe)
+        conditions.append(col(Axe.numero) == filtres.axe)
     if filtres.ville is not None:
         conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
     if filtres.statut is not None:

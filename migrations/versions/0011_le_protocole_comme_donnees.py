@@ -159,6 +159,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('ajoute_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('retire_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
+    # Sans clé étrangère : l'ajouter (ou l'ôter) obligerait SQLite à recréer `action`.
+    op.add_column('action', sa.Column('reprise_de_id', sa.Integer(), nullable=True))
+
     _migrer_les_donnees(edition, bureau, partenaire, lien)
 
     if op.get_bind().dialect.name == 'sqlite':
@@ -253,6 +256,7 @@ def downgrade() -> None:
         op.drop_column('axe', 'ajoute_le')
         op.drop_column('axe', 'edition_id')
     # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35) : recréer `objectif` laisserait ses actions orphelines.
+    op.execute('ALTER TABLE action DROP COLUMN reprise_de_id')
     op.execute('ALTER TABLE objectif DROP COLUMN retire_le')
     op.execute('ALTER TABLE objectif DROP COLUMN ajoute_le')
     with op.batch_alter_table('action_partenaire', schema=None) as batch_op:
