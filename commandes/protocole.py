@@ -153,15 +153,15 @@ class BoutonSort(BoutonPersistant, template=r"prot:sort:(?P<edition>\d+):(?P<sor
         precedente, nouvelle = nom_edition(renouvellement.precedente), nom_edition(renouvellement.nouvelle)
         if self.sort == Sort.REPRENDRE:
             bilan = (
-                f"{pluriel(nombre, 'action ouverte')} de l'édition {precedente} "
+                f"{pluriel(nombre, 'action ouverte', 'actions ouvertes')} de l'édition {precedente} "
                 f"{'est reprise' if nombre < 2 else 'sont reprises'} dans l'édition {nouvelle}, "
                 "avec leur historique."
             )
         else:
             bilan = (
-                f"{pluriel(nombre, 'action ouverte')} de l'édition {precedente} "
+                f"{pluriel(nombre, 'action ouverte', 'actions ouvertes')} de l'édition {precedente} "
                 f"{'est close' if nombre < 2 else 'sont closes'} (abandonnée{'s' if nombre > 1 else ''}) "
-                f"à la fin de l'édition ; elles restent dans son bilan."
+                f"à la fin de l'édition ; {'elle reste' if nombre < 2 else 'elles restent'} dans son bilan."
             )
         await interaction.edit_original_response(view=None)
         await interaction.followup.send(f"✅ Renouvellement décidé par {interaction.user.mention} : {bilan}")
@@ -370,7 +370,8 @@ class Protocole(
         )
         if renouvellement.ouvertes:
             texte += (
-                f"Il reste {pluriel(renouvellement.ouvertes, 'action ouverte')} dans l'édition "
+                f"Il reste {pluriel(renouvellement.ouvertes, 'action ouverte', 'actions ouvertes')} "
+                "dans l'édition "
                 f"{nom_edition(precedente)} : les reprendre dans la nouvelle (historique gardé), "
                 "ou les clore "
                 f"à la fin de l'édition ? {interaction.user.mention} seul décide."

@@ -11,6 +11,7 @@ from bot.client import Passerelle
 from metier.rapport.donnees import rassembler_rapport
 from modeles import Axe, EntreeJournal, Objectif
 from rendu.rapport import produire_pdf
+from tests.outils import redemarrer
 
 
 @pytest.fixture
@@ -201,3 +202,85 @@ async def test_voir_une_edition_inconnue(simcord_env, serveur) -> None:
     assert "« 2019-2021 » n'est pas une édition du protocole sur ce serveur" in reponse.response.content
     choix = await serveur["alice"].autocomplete(serveur["salon"], "protocole voir", "edition", "20")
     assert [c["value"] for c in choix] == ["2024-2026"]
+
+
+async def _deux_actions_ouvertes_et_une_terminee(serveur) -> None:
+    for titre, axe in (("Plantation", 1), ("Forum", 2), ("Colloque", 3)):
+        await serveur["alice"].slash(serveur["salon"], "action ajouter", titre=titre, axe=axe)
+    await serveur["alice"].slash(serveur["salon"], "action statut", action="2", statut="terminee")
+
+
+async def test_renouveler_avec_reprise_par_son_auteur_seul(simcord_env, serveur, reglages, horloge) -> None:
+    await _deux_actions_ouvertes_et_une_terminee(serveur)
+    reponse = await serveur["coord"].slash(
+        serveur["salon"],
+        "protocole renouveler",
+        titre="Protocole de collaboration 2027-2029",
+        debut="01/01/2027",
+        fin="31/12/2029",
+    )
+    assert not reponse.ephemeral
+    assert "Il reste 2 actions ouvertes dans l'édition 2024-2026" in reponse.response.content
+    # Les boutons survivent à un redémarrage et n'obéissent qu'à l'auteur du renouvellement.
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+    refus = await serveur["alice"].click(
+        reponse.response.message, label="Reprendre les actions ouvertes (2027-2029)"
+    )
+    assert refus.ephemeral
+    assert "Seul <@" in refus.response.content
+    assert "qui a lancé ce renouvellement" in refus.response.content
+    await serveur["coord"].click(reponse.response.message, label="Reprendre les actions ouvertes (2027-2029)")
+    assert "2 actions ouvertes de l'édition 2024-2026 sont reprises dans l'édition 2027-2029" in (
+        serveur["salon"].last_message.content
+    )
+
+    fiche = await serveur["alice"].slash(serveur["salon"], "action voir", action="1")
+    assert {c.name: c.value for c in fiche.response.embeds[0].fields}[
+        "Édition"
+    ] == "Reprise de l'édition 2024-2026"
+    liste = await serveur["alice"].slash(serveur["salon"], "action liste")
+    assert "Forum" not in liste.response.embeds[0].description
+    ancienne = await serveur["alice"].slash(serveur["salon"], "action liste", edition="2024-2026")
+    assert "Forum" in ancienne.response.embeds[0].description
+    assert "Plantation" not in ancienne.response.embeds[0].description
+    vue = await serveur["alice"].slash(serveur["salon"], "protocole voir", edition="2024-2026")
+    assert "Édition close : consultable, plus de nouvelles actions." in vue.response.embeds[0].description
+    courante = await serveur["alice"].slash(serveur["salon"], "protocole voir")
+    assert courante.response.embeds[0].title == "Protocole de collaboration 2027-2029"
+
+
+@pytest.mark.parametrize(
+    ("options", "extrait"),
+    [
+        ({"debut": "31/12/2029", "fin": "01/01/2027"}, "doit venir après le début"),
+        ({"debut": "01/12/2026", "fin": "31/12/2028"}, "L'édition 2024-2026 court jusqu'au 31 décembre 2026"),
+        ({"debut": "01/01/2027", "fin": "31/13/2029"}, "le mois doit être entre 1 et 12"),
+    ],
+)
+async def test_renouvellement_refuse_sans_rien_changer(simcord_env, serveur, options, extrait) -> None:
+    await serveur["alice"].slash(serveur["salon"], "protocole voir")
+    avant = _etat(simcord_env.bot)
+    reponse = await serveur["coord"].slash(
+        serveur["salon"], "protocole renouveler", titre="Suivant", **options
+    )
+    assert reponse.ephemeral
+    assert extrait in reponse.response.content
+    assert _etat(simcord_env.bot) == avant
+
+
+async def test_un_second_renouvellement_attend_la_decision_du_premier(simcord_env, serveur) -> None:
+    await _deux_actions_ouvertes_et_une_terminee(serveur)
+    await serveur["coord"].slash(
+        serveur["salon"], "protocole renouveler", titre="2027-2029", debut="2027-01-01", fin="2029-12-31"
+    )
+    avant = _etat(simcord_env.bot)
+    encore = await serveur["coord"].slash(
+        serveur["salon"], "protocole renouveler", titre="2030-2032", debut="2030-01-01", fin="2032-12-31"
+    )
+    assert encore.ephemeral
+    assert "attend encore la décision sur les actions ouvertes" in encore.response.content
+    assert _etat(simcord_env.bot) == avant
+    membre = await serveur["alice"].slash(
+        serveur["salon"], "protocole renouveler", titre="2030-2032", debut="2030-01-01", fin="2032-12-31"
+    )
+    assert "réservée à la coordination du protocole" in membre.response.content

@@ -1,0 +1,217 @@
+"""Le renouvellement : nouvelle édition, actions reprises ou closes, lectures par édition."""
+
+from datetime import UTC, date, datetime
+from functools import partial
+
+import pytest
+from sqlmodel import col, select
+
+from bot.base import BaseDonnees
+from metier.actions.registre import (
+    Filtres,
+    changer_statut,
+    creer_action,
+    fiche_action,
+    lister_actions,
+    lister_axes,
+    mettre_a_jour_avancement,
+)
+from metier.editions import edition_courante, voir_protocole
+from metier.erreurs import ErreurMetier
+from metier.graphiques import donnees_statuts
+from metier.rapport.donnees import rassembler_rapport
+from metier.renouvellement import Sort, decider, renouveler
+from metier.serveurs import amorcer_serveur
+from modeles import Action, Edition, MiseAJour, StatutAction
+
+MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
+APRES_LA_FIN = datetime(2027, 1, 10, 15, tzinfo=UTC)
+SERVEUR, ALICE, COORD = 1, 100, 300
+
+
+@pytest.fixture
+def serveur(base: BaseDonnees) -> BaseDonnees:
+    """Trois actions de 2024-2026 : une en cours (objectif 1.2), une terminée, une proposée."""
+    base.transaction(amorcer_serveur, SERVEUR)
+    for titre, axe, objectif, debut in (
+        ("Plantation", 1, "1.2", "2024-03-01"),
+        ("Forum", 2, None, "2025-05-01"),
+        ("Mobilité", 3, "3.1", "2026-02-01"),
+    ):
+        base.transaction(
+            partial(
+                creer_action,
+                guild_id=SERVEUR,
+                auteur_id=ALICE,
+                titre=titre,
+                axe_numero=axe,
+                objectif=objectif,
+                debut=debut,
+                maintenant=MAINTENANT,
+            )
+        )
+    base.transaction(
+        partial(
+            mettre_a_jour_avancement,
+            guild_id=SERVEUR,
+            numero=1,
+            auteur_id=ALICE,
+            est_coordination=False,
+            pourcentage=60,
+            date="2025-06-01",
+            maintenant=MAINTENANT,
+        )
+    )
+    base.transaction(
+        partial(
+            changer_statut,
+            guild_id=SERVEUR,
+            numero=2,
+            auteur_id=ALICE,
+            est_coordination=False,
+            statut="terminee",
+            date="2025-11-01",
+            maintenant=MAINTENANT,
+        )
+    )
+    return base
+
+
+def _renouveler(base: BaseDonnees, maintenant: datetime = MAINTENANT, **options: str):
+    options = {
+        "titre": "Protocole de collaboration 2027-2029",
+        "debut": "2027-01-01",
+        "fin": "2029-12-31",
+    } | options
+    return base.transaction(
+        partial(renouveler, guild_id=SERVEUR, auteur_id=COORD, maintenant=maintenant, **options)
+    )
+
+
+def _decider(base: BaseDonnees, edition_id: int, sort: Sort, maintenant: datetime = MAINTENANT):
+    return base.transaction(
+        partial(
+            decider,
+            guild_id=SERVEUR,
+            auteur_id=COORD,
+            edition_id=edition_id,
+            sort=sort,
+            maintenant=maintenant,
+        )
+    )
+
+
+def _editions(base: BaseDonnees) -> list[tuple[str, bool]]:
+    return base.lecture(
+        lambda s: [(e.titre, e.en_attente) for e in s.exec(select(Edition).order_by(col(Edition.debut)))]
+    )
+
+
+def test_renouveler_puis_reprendre_garde_l_historique(serveur: BaseDonnees) -> None:
+    renouvellement = _renouveler(serveur)
+    assert renouvellement.ouvertes == 2
+    assert (renouvellement.nouvelle.debut, renouvellement.nouvelle.fin) == (
+        date(2027, 1, 1),
+        date(2029, 12, 31),
+    )
+    # La nouvelle édition est en vigueur dès son ouverture : axes et objectifs recopiés, bureaux aussi.
+    assert [a.numero for a in serveur.lecture(lister_axes, guild_id=SERVEUR)] == [1, 2, 3]
+    vue = serveur.lecture(voir_protocole, guild_id=SERVEUR)
+    assert vue.edition.titre == "Protocole de collaboration 2027-2029"
+    assert [o.code for o in vue.axes[0].objectifs] == ["1.1", "1.2", "1.3"]
+    assert len(vue.bureaux) == 2
+    assert vue.autres_editions == ("2024-2026",)
+
+    _, nombre = _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE)
+    assert nombre == 2
+    assert _editions(serveur) == [
+        ("Protocole de collaboration 2024-2026", False),
+        ("Protocole de collaboration 2027-2029", False),
+    ]
+    fiche = serveur.lecture(fiche_action, guild_id=SERVEUR, numero=1)
+    assert fiche.reprise_de == "2024-2026"
+    assert fiche.axe.edition_id == renouvellement.nouvelle.id
+    assert fiche.objectif is not None
+    assert fiche.objectif.numero == 2
+    assert fiche.action.avancement == 60
+    historique = serveur.lecture(
+        lambda s: [
+            (m.avancement, m.note)
+            for m in s.exec(select(MiseAJour).where(MiseAJour.action_id == 1).order_by(col(MiseAJour.id)))
+        ]
+    )
+    assert historique == [(0, "Action créée"), (60, None), (60, "Reprise de l'édition 2024-2026")]
+    # La terminée reste dans 2024-2026 : les listes par défaut montrent la nouvelle édition.
+    courante = serveur.lecture(lister_actions, guild_id=SERVEUR, maintenant=MAINTENANT, filtres=Filtres())
+    assert sorted(a.numero for a, _ in courante.actions) == [1, 3]
+    passee = serveur.lecture(
+        lister_actions, guild_id=SERVEUR, maintenant=MAINTENANT, filtres=Filtres(edition="2024-2026")
+    )
+    assert [a.numero for a, _ in passee.actions] == [2]
+    statuts = serveur.lecture(donnees_statuts, guild_id=SERVEUR, maintenant=MAINTENANT)
+    assert sum(sum(a.comptes) for a in statuts.axes) == 2
+    # Une nouvelle action entre dans la nouvelle édition.
+    nouvelle = serveur.transaction(
+        partial(
+            creer_action,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            titre="Neuve",
+            axe_numero=1,
+            maintenant=MAINTENANT,
+        )
+    )
+    assert serveur.lecture(fiche_action, guild_id=SERVEUR, numero=nouvelle.numero).axe.edition_id == (
+        renouvellement.nouvelle.id
+    )
+    # Le rapport 2025 (édition 2024-2026) garde l'action reprise dans la section de son axe.
+    rapport = serveur.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2025, maintenant=MAINTENANT)
+    assert [[a.numero for a in s.actions] for s in rapport.sections] == [[1], [2], []]
+
+
+def test_clore_a_la_fin_de_l_edition(serveur: BaseDonnees) -> None:
+    renouvellement = _renouveler(serveur, APRES_LA_FIN, debut="2027-01-05")
+    _decider(serveur, renouvellement.nouvelle.id, Sort.CLORE, APRES_LA_FIN)
+    actions = serveur.lecture(lambda s: {a.numero: a for a in s.exec(select(Action))})
+    assert (actions[1].statut, actions[3].statut) == (StatutAction.ABANDONNEE, StatutAction.ABANDONNEE)
+    assert actions[2].statut == StatutAction.TERMINEE
+    cloture = serveur.lecture(
+        lambda s: s.exec(
+            select(MiseAJour).where(MiseAJour.action_id == 1).order_by(col(MiseAJour.id).desc())
+        ).first()
+    )
+    assert cloture.note == "Close à la fin de l'édition 2024-2026, non reprise dans l'édition 2027-2029"
+    # Datée du dernier jour de l'édition (midi dans la ville de référence), pas du jour de la décision.
+    assert cloture.quand.date() == date(2026, 12, 31)
+    courante = serveur.lecture(lister_actions, guild_id=SERVEUR, maintenant=APRES_LA_FIN, filtres=Filtres())
+    assert courante.total == 0
+    with pytest.raises(ErreurMetier, match="déjà été décidé"):
+        _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE, APRES_LA_FIN)
+
+
+@pytest.mark.parametrize(
+    ("options", "extrait"),
+    [
+        (
+            {"debut": "2029-12-31", "fin": "2027-01-01"},
+            r"La fin \(1er janvier 2027\) doit venir après le début",
+        ),
+        ({"debut": "2027-01-01", "fin": "2027-01-01"}, "doit venir après le début"),
+        ({"debut": "2026-06-01"}, "L'édition 2024-2026 court jusqu'au 31 décembre 2026"),
+        ({"titre": "  "}, "ne peut pas être vide"),
+        ({"titre": "T" * 201}, "201 caractères ; 200 au plus"),
+        ({"debut": "bientôt"}, "Date non reconnue"),
+    ],
+)
+def test_renouvellement_refuse(serveur: BaseDonnees, options: dict, extrait: str) -> None:
+    with pytest.raises(ErreurMetier, match=extrait):
+        _renouveler(serveur, **options)
+    assert len(_editions(serveur)) == 1
+
+
+def test_un_seul_renouvellement_en_attente(serveur: BaseDonnees) -> None:
+    _renouveler(serveur)
+    with pytest.raises(ErreurMetier, match="attend encore la décision"):
+        _renouveler(serveur, titre="Encore", debut="2030-01-01", fin="2032-12-31")
+    assert len(_editions(serveur)) == 2
+    assert serveur.lecture(edition_courante, guild_id=SERVEUR).titre == "Protocole de collaboration 2027-2029"
