@@ -284,3 +284,22 @@ async def test_un_second_renouvellement_attend_la_decision_du_premier(simcord_en
         serveur["salon"], "protocole renouveler", titre="2030-2032", debut="2030-01-01", fin="2032-12-31"
     )
     assert "réservée à la coordination du protocole" in membre.response.content
+
+
+async def test_rapport_bilan_joint_le_pdf_et_les_csv(simcord_env, serveur) -> None:
+    await _deux_actions_ouvertes_et_une_terminee(serveur)
+    inconnue = await serveur["coord"].slash(serveur["salon"], "rapport bilan", edition="2019-2021")
+    assert inconnue.ephemeral
+    assert "« 2019-2021 » n'est pas une édition du protocole" in inconnue.response.content
+    membre = await serveur["alice"].slash(serveur["salon"], "rapport bilan")
+    assert "réservée à la coordination du protocole" in membre.response.content
+    await simcord_env.bot.atelier.executer(len, "")  # l'atelier est prêt : le bilan tient dans le délai
+    bilan = await serveur["coord"].slash(serveur["salon"], "rapport bilan", edition="2024-2026")
+    message = bilan.response
+    assert message.content.startswith("📘 **Bilan final de l'édition 2024-2026**")
+    assert "3 actions commencées, 1 terminée, 0 abandonnée" in message.content
+    assert [f.filename for f in message.attachments] == [
+        "bilan-2024-2026.pdf",
+        "bilan-2024-2026-par-annee.csv",
+        "bilan-2024-2026-indicateurs.csv",
+    ]
