@@ -9,7 +9,7 @@ actions, les axes et objectifs ajoutés ou retirés en cours de route.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -129,7 +129,7 @@ class Bilan:
     reunions: tuple[ReunionsAnnee, ...]
     partenaires: tuple[PartenaireBilan, ...]
     changements: tuple[ChangementDuProtocole, ...]
-    dernier_rapport: Rapport  # celui de la dernière année (villes, horloge, mise en page)
+    dernier_rapport: Rapport  # celui de la dernière année, sans ses sections (villes, horloge, mise en page)
 
     @property
     def terminee(self) -> bool:
@@ -174,7 +174,8 @@ def rassembler_bilan(
         reunions=tuple(_reunions(r) for r in rapports),
         partenaires=_partenaires(session, choisie),
         changements=_changements(session, choisie),
-        dernier_rapport=rapports[-1],
+        # Pour la mise en page (villes, horloge, date) : sans ses sections, le bilan part léger à l'atelier.
+        dernier_rapport=replace(rapports[-1], sections=(), seances=()),
     )
 
 
