@@ -885,17 +885,29 @@ def rechercher_actions(
     """Rend (numéro, titre) des actions qui correspondent : par numéro ou par mots, sans accents.
 
     Les plus pertinentes d'abord : numéro exact, titre qui commence par la saisie, puis les plus
-    récemment modifiées.
+    récemment modifiées. Seules les actions de l'édition en vigueur sont proposées (celles d'une
+    édition close se retrouvent par leur numéro exact).
     """
     texte = normaliser(saisie).lstrip("#").strip()
+    edition = (
+        select(Edition.id)
+        .where(Edition.guild_id == guild_id)
+        .order_by(col(Edition.debut).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    courante = col(Action.axe_id).in_(select(Axe.id).where(col(Axe.edition_id) == edition))
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     pertinence: list[Any] = []
     if texte.isdigit() and len(texte) <= 9:
         conditions.append(
-            (col(Action.numero) == int(texte)) | col(Action.recherche).contains(texte, autoescape=True)
+            (col(Action.numero) == int(texte))
+            | (col(Action.recherche).contains(texte, autoescape=True) & courante)
         )
         pertinence.append(case((col(Action.numero) == int(texte), 0), else_=1))
-    elif texte:
+    else:
+        conditions.append(courante)
+    if texte and not (texte.isdigit() and len(texte) <= 9):
         for mot in texte.split()[:5]:
             conditions.append(col(Action.recherche).contains(mot, autoescape=True))
         pertinence.append(case((col(Action.recherche).startswith(texte, autoescape=True), 0), else_=1))

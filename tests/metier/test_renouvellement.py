@@ -15,10 +15,12 @@ from metier.actions.registre import (
     lister_actions,
     lister_axes,
     mettre_a_jour_avancement,
+    rechercher_actions,
 )
 from metier.editions import edition_courante, voir_protocole
 from metier.erreurs import ErreurMetier
 from metier.graphiques import donnees_statuts
+from metier.publications.resume import construire_resume
 from metier.rapport.donnees import rassembler_rapport
 from metier.renouvellement import Sort, decider, renouveler
 from metier.serveurs import amorcer_serveur
@@ -148,6 +150,15 @@ def test_renouveler_puis_reprendre_garde_l_historique(serveur: BaseDonnees) -> N
         lister_actions, guild_id=SERVEUR, maintenant=MAINTENANT, filtres=Filtres(edition="2024-2026")
     )
     assert [a.numero for a, _ in passee.actions] == [2]
+    # L'autocomplétion propose les actions de l'édition en vigueur ; une close se retrouve par son numéro.
+    assert serveur.lecture(rechercher_actions, guild_id=SERVEUR, saisie="") == [
+        (3, "Mobilité"),
+        (1, "Plantation"),
+    ]
+    assert serveur.lecture(rechercher_actions, guild_id=SERVEUR, saisie="forum") == []
+    assert serveur.lecture(rechercher_actions, guild_id=SERVEUR, saisie="2") == [(2, "Forum")]
+    resume = serveur.lecture(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)
+    assert resume.nb_actions_registre == 2
     statuts = serveur.lecture(donnees_statuts, guild_id=SERVEUR, maintenant=MAINTENANT)
     assert sum(sum(a.comptes) for a in statuts.axes) == 2
     # Une nouvelle action entre dans la nouvelle édition.
