@@ -449,7 +449,19 @@ def ajouter_objectif(
 
 
 def _objectif_de_l_edition_courante(session: Session, guild_id: int, code: str) -> tuple[Objectif, Axe]:
+    """L'objectif « 1.2 » de l'édition en vigueur ; « 2024-2026 1.2 » en désigne un d'une autre, refusé."""
     courante = edition_courante(session, guild_id=guild_id)
+    prefixe, _, reste = code.strip().replace(":", " ").rpartition(" ")
+    if prefixe.strip():
+        autre = lire_edition(session, guild_id=guild_id, saisie=prefixe)
+        if autre.id != courante.id:
+            objectif, axe = lire_objectif_par_code(session, edition=autre, saisie=reste)
+            raise ErreurMetier(
+                f"L'objectif {code_objectif(axe.numero, objectif.numero)} appartient à l'édition "
+                f"{nom_edition(autre)}, close : seuls les objectifs de l'édition en vigueur "
+                f"({nom_edition(courante)}) se modifient ou se retirent. Rien n'a été modifié."
+            )
+        code = reste
     return lire_objectif_par_code(session, edition=courante, saisie=code)
 
 

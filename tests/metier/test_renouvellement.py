@@ -17,14 +17,14 @@ from metier.actions.registre import (
     mettre_a_jour_avancement,
     rechercher_actions,
 )
-from metier.editions import edition_courante, voir_protocole
+from metier.editions import edition_courante, retirer_objectif, voir_protocole
 from metier.erreurs import ErreurMetier
 from metier.graphiques import donnees_statuts
 from metier.publications.resume import construire_resume
 from metier.rapport.donnees import rassembler_rapport
 from metier.renouvellement import Sort, decider, renouveler
 from metier.serveurs import amorcer_serveur
-from modeles import Action, Edition, MiseAJour, StatutAction
+from modeles import Action, Edition, MiseAJour, Objectif, StatutAction
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 APRES_LA_FIN = datetime(2027, 1, 10, 15, tzinfo=UTC)
@@ -226,3 +226,31 @@ def test_un_seul_renouvellement_en_attente(serveur: BaseDonnees) -> None:
         _renouveler(serveur, titre="Encore", debut="2030-01-01", fin="2032-12-31")
     assert len(_editions(serveur)) == 2
     assert serveur.lecture(edition_courante, guild_id=SERVEUR).titre == "Protocole de collaboration 2027-2029"
+
+
+def test_un_objectif_d_une_autre_edition_ne_se_retire_pas(serveur: BaseDonnees) -> None:
+    renouvellement = _renouveler(serveur)
+    _decider(serveur, renouvellement.nouvelle.id, Sort.CLORE)
+    with pytest.raises(ErreurMetier, match=r"L'objectif 1\.2 appartient à l'édition 2024-2026, close"):
+        serveur.transaction(
+            partial(
+                retirer_objectif,
+                guild_id=SERVEUR,
+                auteur_id=COORD,
+                code="2024-2026 1.2",
+                maintenant=MAINTENANT,
+            )
+        )
+    retire, _, _ = serveur.transaction(
+        partial(
+            retirer_objectif, guild_id=SERVEUR, auteur_id=COORD, code="2027-2029:1.2", maintenant=MAINTENANT
+        )
+    )
+    assert retire.retire_le == MAINTENANT
+    anciens = serveur.lecture(
+        lambda s: [
+            o.retire_le
+            for o in s.exec(select(Objectif).where(Objectif.id != retire.id, Objectif.numero == 2))
+        ]
+    )
+    assert all(r is None for r in anciens)
