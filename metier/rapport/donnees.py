@@ -407,21 +407,27 @@ def _action_rapport(
     )
 
 
-def part_attendue(au: date) -> float:
+def part_attendue(au: date, debut: date = DEBUT_PROTOCOLE, fin: date = FIN_PROTOCOLE) -> float:
     """Part du chemin attendue à la date `au` (en %) : la part écoulée de la durée du protocole.
 
     Le jour où l'indicateur a été saisi dans le bot n'y change rien : un indicateur ajouté en
     novembre 2026 n'est pas « attendu à 0 % », le protocole a commencé en janvier 2024.
     """
-    if au >= FIN_PROTOCOLE:
+    if au >= fin:
         return 100.0
-    if au <= DEBUT_PROTOCOLE:
+    if au <= debut:
         return 0.0
-    return (au - DEBUT_PROTOCOLE).days / (FIN_PROTOCOLE - DEBUT_PROTOCOLE).days * 100
+    return (au - debut).days / (fin - debut).days * 100
 
 
 def _indicateurs(
-    session: Session, guild_id: int, du: date, au: date, fin: datetime, reference: Ville
+    session: Session,
+    guild_id: int,
+    du: date,
+    au: date,
+    fin: datetime,
+    reference: Ville,
+    periode: tuple[date, date] = (DEBUT_PROTOCOLE, FIN_PROTOCOLE),
 ) -> dict[int, list[IndicateurRapport]]:
     """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
     fin_annee = date(du.year, 12, 31)
@@ -472,7 +478,7 @@ def _indicateurs(
                 mesures=tuple(mesures.get(ligne.id, ())),
                 valeur=None if ligne.valeur is None else float(ligne.valeur),
                 date_valeur=ligne.date,
-                attendu=part_attendue(au),
+                attendu=part_attendue(au, *periode),
             )
         )
     return par_axe
@@ -562,7 +568,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
     reference = configuration.reference
     actions = _actions(session, guild_id, debut, fin, codes_objectifs, reference)
-    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference)
+    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference, (edition.debut, edition.fin))
     sections = []
     for axe in axes:
         de_l_axe = _ActionsDeLAxe()

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.base import BaseDonnees
+from metier.actions.indicateurs import creer_indicateur
 from metier.actions.registre import (
     Filtres,
     changer_statut,
@@ -254,3 +255,26 @@ def test_un_objectif_d_une_autre_edition_ne_se_retire_pas(serveur: BaseDonnees) 
         ]
     )
     assert all(r is None for r in anciens)
+
+
+def test_le_rapport_de_2027_juge_les_indicateurs_sur_la_nouvelle_edition(serveur: BaseDonnees) -> None:
+    serveur.transaction(
+        partial(
+            creer_indicateur,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            nom="Arbres plantés",
+            axe_numero=1,
+            unite="arbres",
+            cible="1000",
+            maintenant=MAINTENANT,
+        )
+    )
+    renouvellement = _renouveler(serveur)
+    _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE)
+    juillet_2027 = datetime(2027, 7, 2, 15, tzinfo=UTC)
+    rapport = serveur.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2027, maintenant=juillet_2027)
+    (indicateur,) = rapport.sections[0].indicateurs
+    # Six mois sur les trois ans de l'édition 2027-2029, pas « la fin du protocole 2024-2026 ».
+    assert round(indicateur.attendu) == 17  # 182 jours sur 1 095
+    assert [a.numero for a in rapport.sections[0].actions] == [1]
