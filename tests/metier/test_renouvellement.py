@@ -22,6 +22,7 @@ from metier.editions import edition_courante, retirer_objectif, voir_protocole
 from metier.erreurs import ErreurMetier
 from metier.graphiques import donnees_statuts
 from metier.publications.resume import construire_resume
+from metier.rapport.bilan import rassembler_bilan
 from metier.rapport.donnees import rassembler_rapport
 from metier.renouvellement import Sort, decider, renouveler
 from metier.serveurs import amorcer_serveur
@@ -278,3 +279,17 @@ def test_le_rapport_de_2027_juge_les_indicateurs_sur_la_nouvelle_edition(serveur
     # Six mois sur les trois ans de l'édition 2027-2029, pas « la fin du protocole 2024-2026 ».
     assert round(indicateur.attendu) == 17  # 182 jours sur 1 095
     assert [a.numero for a in rapport.sections[0].actions] == [1]
+
+
+def test_le_bilan_de_2024_2026_garde_les_actions_reprises(serveur: BaseDonnees) -> None:
+    renouvellement = _renouveler(serveur)
+    _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE)
+    bilan = serveur.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT, edition="2024-2026")
+    assert bilan.annees == (2024, 2025, 2026)
+    assert [[(a.commencees, a.terminees) for a in axe.annees] for axe in bilan.axes] == [
+        [(1, 0), (0, 0), (0, 0)],  # Plantation, reprise dans 2027-2029 : ses années 2024-2026 restent ici
+        [(0, 0), (1, 1), (0, 0)],  # Forum, terminé en 2025
+        [(0, 0), (0, 0), (1, 0)],  # Mobilité, reprise
+    ]
+    with pytest.raises(ErreurMetier, match="L'édition 2027-2029 n'a pas encore commencé"):
+        serveur.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT)
