@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport", "importation")
+MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport", "importation", "bilan")
 
 
 def main() -> None:

@@ -95,8 +95,13 @@ def vider_tables(url: str) -> None:
     moteur.dispose()
 
 
-def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int = 100_000) -> None:
-    """Remplit un serveur d'actions, de leur historique, d'indicateurs et de mesures (insertions en bloc)."""
+def peupler(
+    url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int = 100_000, depuis_2024: bool = False
+) -> None:
+    """Remplit un serveur d'actions, de leur historique, d'indicateurs et de mesures (insertions en bloc).
+
+    `depuis_2024` : l'historique couvre les trois années du protocole (le bilan) au lieu de deux.
+    """
     import random
     from datetime import UTC, date, datetime, timedelta
 
@@ -123,7 +128,10 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
     ]
     moteur = creer_moteur(url)
     # L'historique s'arrête au jeudi 19 novembre 2026 à midi : les mesures se placent juste après.
-    debut, fin = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 11, 19, 12, tzinfo=UTC)
+    debut, fin = (
+        datetime(2024 if depuis_2024 else 2025, 1, 1, tzinfo=UTC),
+        datetime(2026, 11, 19, 12, tzinfo=UTC),
+    )
     minutes = int((fin - debut).total_seconds() // 60)
     with Session(moteur) as session:
         amorcer_serveur(session, guild_id)
@@ -148,7 +156,10 @@ def peupler(url: str, guild_id: int, *, actions: int = 10_000, mises_a_jour: int
                     "avancement": aleatoire.randint(0, 100),
                     "echeance": date(2026, 1, 1) + timedelta(days=aleatoire.randint(0, 600)),
                     "archivee": False,
-                    "cree_le": debut,
+                    # Sur trois années (le bilan), les actions commencent tout au long des deux premières.
+                    "cree_le": debut + timedelta(minutes=aleatoire.randint(0, minutes // 2))
+                    if depuis_2024
+                    else debut,
                     "modifie_le": debut + timedelta(minutes=aleatoire.randint(0, minutes)),
                 }
             )

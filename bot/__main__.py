@@ -1,4 +1,4 @@
-"""Point d'entrée : `python -m bot [--synchroniser]`, ou les commandes `rapport` et `importer`."""
+"""Point d'entrée : `python -m bot [--synchroniser]`, `python -m bot rapport ANNEE|bilan …` ou `importer`."""
 
 from __future__ import annotations
 
@@ -42,9 +42,16 @@ class _Analyseur(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {message}\n")
 
 
-def _annee(texte: str) -> int:
+BILAN = "bilan"
+
+
+def _annee(texte: str) -> int | str:
+    if texte.strip() == BILAN:
+        return BILAN  # `python -m bot rapport bilan --serveur ID [--edition 2024-2026]`
     if not texte.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"« {texte[:20]} » n'est pas une année : écrivez par exemple 2026")
+        raise argparse.ArgumentTypeError(
+            f"« {texte[:20]} » n'est pas une année : écrivez par exemple 2026 (ou « bilan »)"
+        )
     return int(texte)
 
 
@@ -70,7 +77,15 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
         help="produire le rapport annuel d'un serveur (PDF et CSV), sans Discord",
         description="Produit le rapport annuel du protocole d'un serveur ; lit DATABASE_URL comme le bot.",
     )
-    rapport.add_argument("annee", type=_annee, help="année du rapport, de 2024 à l'année en cours")
+    rapport.add_argument(
+        "annee",
+        type=_annee,
+        metavar="ANNEE|bilan",
+        help="année du rapport, de 2024 à l'année en cours ; ou « bilan » : le bilan final d'une édition",
+    )
+    rapport.add_argument(
+        "--edition", help="avec « bilan » : l'édition, par ses années (par défaut : la courante)"
+    )
     rapport.add_argument("--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur")
     rapport.add_argument("--sortie", type=Path, help="fichier PDF à écrire (par défaut : rapport-ANNEE.pdf)")
     rapport.add_argument("--csv", type=Path, metavar="DOSSIER", help="dossier où écrire aussi les deux CSV")
@@ -111,7 +126,7 @@ def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
     from metier.rapport.donnees import rassembler
     from rendu.rapport import produire_pdf
 
-    annee: int = arguments.annee
+    annee = int(arguments.annee)
     sortie: Path = arguments.sortie or Path(f"rapport-{annee}.pdf")
     base = BaseDonnees(reglages.database_url)
     adresse = make_url(base.url).render_as_string(hide_password=True)
@@ -210,6 +225,49 @@ def importer_registre(reglages: Reglages, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def produire_bilan(reglages: Reglages, arguments: argparse.Namespace) -> int:
+    """Écrit le bilan final d'une édition (PDF, et les deux CSV si demandé) ; rend le code de sortie."""
+    from sqlalchemy.engine import make_url
+
+    from bot.base import BaseDonnees
+    from metier.erreurs import ErreurMetier
+    from metier.rapport.bilan import csv_indicateurs, csv_par_annee, rassembler_bilan, resume_du_bilan
+    from rendu.bilan import produire_pdf_bilan
+
+    base = BaseDonnees(reglages.database_url)
+    adresse = make_url(base.url).render_as_string(hide_password=True)
+    try:
+        base.migrer()
+        bilan = base.lecture(
+            rassembler_bilan,
+            guild_id=arguments.serveur,
+            maintenant=datetime.now(UTC),
+            edition=arguments.edition,
+        )
+    except ErreurMetier as erreur:
+        print(f"Erreur : {erreur.message}\n(base : {adresse})", file=sys.stderr)
+        return 1
+    finally:
+        base.fermer()
+    ecrits = [(arguments.sortie or Path(f"bilan-{bilan.nom}.pdf"), produire_pdf_bilan(bilan))]
+    if arguments.csv is not None:
+        ecrits += [
+            (arguments.csv / f"bilan-{bilan.nom}-par-annee.csv", csv_par_annee(bilan)),
+            (arguments.csv / f"bilan-{bilan.nom}-indicateurs.csv", csv_indicateurs(bilan)),
+        ]
+    try:
+        for chemin, contenu in ecrits:
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            chemin.write_bytes(contenu)
+    except OSError as erreur:
+        print(f"Erreur : impossible d'écrire {erreur.filename} ({erreur.strerror}).", file=sys.stderr)
+        return 1
+    print(f"Bilan final de l'édition {bilan.nom} du serveur {arguments.serveur} : {resume_du_bilan(bilan)}.")
+    for chemin, contenu in ecrits:
+        print(f"  {chemin.resolve()} ({len(contenu):,} octets)".replace(",", "\u202f"))
+    return 0
+
+
 async def lancer(reglages: Reglages, *, synchroniser: bool) -> None:
     """Démarre le bot et l'arrête proprement sur SIGINT ou SIGTERM."""
     from bot.client import Passerelle  # discord.py n'est chargé qu'une fois les réglages valides
@@ -236,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as erreur:
         print(f"Réglages invalides (fichier .env ou environnement) :\n{erreur}", file=sys.stderr)
         return 2
+    if arguments.commande == "rapport" and arguments.annee == BILAN:
+        return produire_bilan(reglages, arguments)
     if arguments.commande == "rapport":
         return produire_rapport(reglages, arguments)
     if arguments.commande == "importer":

@@ -48,6 +48,8 @@ EXTENSIONS = (
     "commandes.rapport",
     "commandes.progres",
     "commandes.membres",
+    "commandes.protocole",
+    "commandes.partenaires",
 )
 
 

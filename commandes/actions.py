@@ -27,7 +27,14 @@ from commandes._affichage import (
     nouvel_embed,
     texte_saisi,
 )
-from commandes._completion import completer_action, completer_axe, completer_ville_ou_toutes, contexte
+from commandes._completion import (
+    completer_action,
+    completer_axe,
+    completer_edition,
+    completer_partenaires,
+    completer_ville_ou_toutes,
+    contexte,
+)
 from commandes._droits import est_coordination, exiger_coordination
 from commandes._importation import (
     DELAI_CONFIRMATION,
@@ -57,6 +64,7 @@ from metier.actions.registre import (
     mettre_a_jour_avancement,
     modifier_action,
 )
+from metier.editions import lire_edition, nom_edition
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.importation.lecture import verifier_taille
@@ -96,19 +104,21 @@ def coder_filtres(filtres: Filtres) -> str:
             filtres.statut.value if filtres.statut else "",
             str(filtres.responsable_id or ""),
             "1" if filtres.en_retard else "",
+            filtres.edition or "",  # « 2024-2026 » : déjà résolue, sans « . » ni « : »
         ]
     )
 
 
 def decoder_filtres(code: str) -> Filtres:
     """Texte d'un custom_id → filtres."""
-    axe, ville, statut, responsable, retard = (code.split(".") + [""] * 5)[:5]
+    axe, ville, statut, responsable, retard, edition = (code.split(".") + [""] * 6)[:6]
     return Filtres(
         axe=int(axe) if axe else None,
         ville=ville or None,
         statut=StatutAction(statut) if statut else None,
         responsable_id=int(responsable) if responsable else None,
         en_retard=retard == "1",
+        edition=edition or None,
     )
 
 
@@ -267,6 +277,8 @@ def embed_fiche(fiche: FicheAction, configuration: Configuration, jour: date) ->
     ajouter_champ(embed, "Échéance", echeance, en_ligne=True)
     if action.partenaires:
         ajouter_champ(embed, "Partenaires", texte_saisi(action.partenaires, 300))
+    if fiche.reprise_de:
+        ajouter_champ(embed, "Édition", f"Reprise de l'édition {fiche.reprise_de}")
     historique = [
         f"{horodatage(maj.quand, 'd')} <@{maj.auteur_id}> : "
         + " · ".join(
@@ -371,11 +383,12 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         responsable="Membre responsable (par défaut : vous)",
         echeance="Date d'échéance : 2027-03-31, 31/03/2027 ou 31 mars 2027",
         description="Description (1000 caractères au plus)",
-        partenaires="Partenaires séparés par des virgules : UNamur, UQTR, BEP, CCIM",
+        partenaires="Partenaires du registre, séparés par des virgules : UNamur, UQTR, BEP, CCIM",
         debut="Date où l'action a commencé, si ce n'est pas aujourd'hui (depuis le 1er janvier 2024)",
     )
     @app_commands.autocomplete(axe=completer_axe)
     @app_commands.autocomplete(objectif=completer_objectif, ville=completer_ville_ou_toutes)
+    @app_commands.autocomplete(partenaires=completer_partenaires)
     async def ajouter(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -505,12 +518,13 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         responsable="Nouveau responsable",
         echeance="Nouvelle échéance : 2027-03-31, 31/03/2027…",
         description="Nouvelle description",
-        partenaires="Nouveaux partenaires, séparés par des virgules",
+        partenaires="Nouveaux partenaires du registre, séparés par des virgules (remplacent les actuels)",
     )
     @app_commands.autocomplete(axe=completer_axe)
     @app_commands.autocomplete(
         action=completer_action, objectif=completer_objectif, ville=completer_ville_ou_toutes
     )
+    @app_commands.autocomplete(partenaires=completer_partenaires)
     async def modifier(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -557,10 +571,11 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         statut="Seulement ce statut",
         responsable="Seulement les actions de ce membre",
         en_retard="Seulement les actions en retard",
+        edition="Une édition passée du protocole, par ses années (par défaut : l'édition en vigueur)",
     )
     @app_commands.choices(statut=CHOIX_STATUTS)
     @app_commands.autocomplete(axe=completer_axe)
-    @app_commands.autocomplete(ville=completer_ville_ou_toutes)
+    @app_commands.autocomplete(ville=completer_ville_ou_toutes, edition=completer_edition)
     async def liste(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -569,15 +584,20 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         statut: app_commands.Choice[str] | None = None,
         responsable: discord.Member | None = None,
         en_retard: bool = False,
+        edition: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Liste les actions."""
         guild_id, configuration, _ = await contexte(interaction)
+        if edition is not None:
+            choisie = await self.bot.base.lire(partial(lire_edition, guild_id=guild_id, saisie=edition))
+            edition = nom_edition(choisie)
         filtres = Filtres(
             axe=axe,
             ville=configuration.ville(ville).code if ville and ville != VILLE_TOUTES else ville,
             statut=StatutAction(statut.value) if statut else None,
             responsable_id=responsable.id if responsable else None,
             en_retard=en_retard,
+            edition=edition,
         )
         page = await self.bot.base.lire(
             partial(lister_actions, guild_id=guild_id, maintenant=self.bot.maintenant(), filtres=filtres)

@@ -1,4 +1,4 @@
-"""`/rapport annuel` : le rapport annuel du protocole, en PDF et en CSV, pour la coordination."""
+"""`/rapport annuel` et `/rapport bilan` : rapport annuel, bilan final d'une édition (coordination)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Passerelle
+from commandes._affichage import texte_saisi
+from commandes._completion import completer_edition
 from commandes._droits import exiger_coordination
+from metier.editions import lire_edition, nom_edition
 from metier.formats import format_nombre, pluriel, tronquer
 from metier.membres import noter_membres, responsables_sans_nom
+from metier.rapport.bilan import csv_indicateurs, csv_par_annee, rassembler_bilan, resume_du_bilan
 from metier.rapport.donnees import (
     PREMIERE_ANNEE,
     Rapport,
@@ -23,6 +27,7 @@ from metier.rapport.donnees import (
     rassembler,
     verifier_annee,
 )
+from rendu.bilan import produire_pdf_bilan
 from rendu.rapport import produire_pdf
 
 ANNEE_MAX_DECLAREE: Final = 2100  # la vraie borne, l'année en cours, est vérifiée à chaque demande
@@ -172,6 +177,60 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
             await progression.echouer()
             raise
         await self._envoyer(interaction, rapport, fichiers, guild.filesize_limit)
+
+    @app_commands.command(
+        name="bilan",
+        description="Produit le bilan final d'une édition : PDF et CSV année par année (coordination)",
+    )
+    @app_commands.describe(edition="Édition, par ses années (par défaut : l'édition en vigueur)")
+    @app_commands.autocomplete(edition=completer_edition)
+    async def bilan(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        edition: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """Rassemble l'édition année par année, dessine, met en page, joint le PDF et les CSV."""
+        guild = interaction.guild
+        assert guild is not None
+        configuration = await self.bot.configuration(guild.id)
+        exiger_coordination(interaction, configuration.config.role_coordination_id)
+        maintenant = self.bot.maintenant()
+        # Une édition inconnue est refusée avant tout travail (message privé, rien de produit).
+        choisie = await self.bot.base.lire(partial(lire_edition, guild_id=guild.id, saisie=edition))
+        await interaction.response.defer(thinking=True)
+        async with self._un_a_la_fois:
+            await completer_noms(self.bot, guild)
+            bilan = await self.bot.base.lire(
+                partial(
+                    rassembler_bilan, guild_id=guild.id, maintenant=maintenant, edition=nom_edition(choisie)
+                )
+            )
+            pdf = await self.bot.atelier.executer(produire_pdf_bilan, bilan)
+        fichiers = [
+            (f"bilan-{bilan.nom}.pdf", pdf),
+            (f"bilan-{bilan.nom}-par-annee.csv", csv_par_annee(bilan)),
+            (f"bilan-{bilan.nom}-indicateurs.csv", csv_indicateurs(bilan)),
+        ]
+        envois, trop_gros = repartir(fichiers, guild.filesize_limit)
+        message = (
+            f"📘 **Bilan final de l'édition {bilan.nom}** ({texte_saisi(bilan.edition.titre, 200)}) : "
+            f"{resume_du_bilan(bilan)}."
+        )
+        if trop_gros:
+            message += (
+                f"\n⚠️ Trop lourd pour ce serveur : {', '.join(nom for nom, _ in trop_gros)}. "
+                f"`python -m bot rapport bilan --serveur {guild.id} --edition {bilan.nom}` "
+                "le produit hors de Discord."
+            )
+        premier = envois[0] if envois else []
+        await interaction.edit_original_response(
+            content=tronquer(message, 2000),
+            attachments=[discord.File(io.BytesIO(contenu), filename=nom) for nom, contenu in premier],
+        )
+        for lot in envois[1:]:
+            await interaction.followup.send(
+                files=[discord.File(io.BytesIO(contenu), filename=nom) for nom, contenu in lot]
+            )
 
     async def _produire(
         self, progression: Progression, guild: discord.Guild, annee: int

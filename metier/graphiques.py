@@ -35,6 +35,7 @@ from metier.actions.etat import (
 from metier.actions.evolution import sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
+from metier.editions import id_edition_courante
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
 from metier.protocole import COULEUR_TOUTES, COULEUR_VILLE_RETIREE, chiffre_romain, libelle_axe, titre_axe
@@ -269,8 +270,9 @@ Donnees = DonneesAxes | DonneesStatuts | DonneesEvolution | DonneesIndicateurs |
 
 
 def _axes(session: Session, guild_id: int, axe: int | None) -> list[Axe]:
-    """Rend les axes du serveur (ou le seul demandé) ; refuse un numéro inconnu."""
-    axes = list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))))
+    """Rend les axes de l'édition en vigueur (ou le seul demandé) ; refuse un numéro inconnu."""
+    edition_id = id_edition_courante(session, guild_id=guild_id)
+    axes = list(session.exec(select(Axe).where(Axe.edition_id == edition_id).order_by(col(Axe.numero))))
     if axe is None:
         return axes
     choisis = [a for a in axes if a.numero == axe]
@@ -284,6 +286,8 @@ def _filtre_actions(guild_id: int, axes: list[Axe], axe: int | None) -> list[Any
     conditions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
     if axe is not None:
         conditions.append(col(Action.axe_id) == axes[0].id)
+    else:  # les actions de l'édition en vigueur : celles d'une édition close restent à son bilan
+        conditions.append(col(Action.axe_id).in_([ident(a) for a in axes]))
     return conditions
 
 

@@ -1,11 +1,24 @@
-"""Le contenu du protocole 2024-2026 : sa période, villes par défaut, axes et objectifs."""
+"""Le texte signé du protocole 2024-2026 : l'édition amorcée sur chaque serveur, villes, axes, partenaires.
+
+Ce sont les valeurs d'amorçage ; ce qui fait foi ensuite est en base (`modeles.protocole`,
+`metier.editions`) : la coordination peut y ajouter un axe, reformuler un objectif, renouveler.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 
-# La période du protocole (« Protocole 2024-2026 ») : ses rapports jugent les indicateurs sur elle.
+# La période de l'édition 2024-2026 (« Protocole 2024-2026 ») : ses rapports jugent les indicateurs sur
+# elle. C'est aussi la borne des dates saisies (rien avant le début du premier protocole).
 DEBUT_PROTOCOLE = date(2024, 1, 1)
 FIN_PROTOCOLE = date(2026, 12, 31)
+TITRE_PROTOCOLE = "Protocole de collaboration 2024-2026"
+SIGNE_LE = date(2023, 11, 28)
+SIGNE_A = "Namur"
+# « Cette mise en œuvre du présent Protocole sera suivie … », par code de ville partenaire.
+BUREAUX_DE_SUIVI = {
+    "terrebonne": "Bureau des commissions et relations internationales de la Ville de Terrebonne",
+    "namur": "Commissariat aux Relations Internationales de la Ville de Namur",
+}
 
 
 @dataclass(frozen=True)
@@ -80,12 +93,47 @@ AXES_DU_PROTOCOLE = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class PartenaireModele:
+    """Partenaire signataire du protocole, amorcé dans le registre."""
+
+    nom: str
+    nom_complet: str
+    ville: str
+    type: str
+
+
+# Les types proposés (un autre texte est permis) ; « autre » par défaut.
+TYPES_PARTENAIRE = (
+    "université",
+    "organisme public",
+    "chambre de commerce",
+    "entreprise",
+    "association",
+    "autre",
+)
+
+PARTENAIRES_DU_PROTOCOLE = (
+    PartenaireModele("UNamur", "Université de Namur", "namur", "université"),
+    PartenaireModele("BEP", "Bureau économique de la province de Namur", "namur", "organisme public"),
+    PartenaireModele("UQTR", "Université du Québec à Trois-Rivières", "terrebonne", "université"),
+    PartenaireModele(
+        "CCIM", "Chambre de commerce et d'industrie Les Moulins", "terrebonne", "chambre de commerce"
+    ),
+)
+
 CHIFFRES_ROMAINS = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
+NUMERO_AXE_MAX = 20
 
 
 def chiffre_romain(numero: int) -> str:
     """Rend le numéro d'axe en chiffres romains, comme dans le protocole."""
-    return CHIFFRES_ROMAINS.get(numero, str(numero))
+    if numero in CHIFFRES_ROMAINS:
+        return CHIFFRES_ROMAINS[numero]
+    if 1 <= numero <= 39:
+        return "X" * (numero // 10) + CHIFFRES_ROMAINS.get(numero % 10, "")
+    return str(numero)
 
 
 def libelle_axe(numero: int, titre_court: str) -> str:

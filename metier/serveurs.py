@@ -11,11 +11,13 @@ from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from metier.editions import amorcer_edition
 from metier.erreurs import ErreurMetier
 from metier.journal import journaliser
-from metier.protocole import AXES_DU_PROTOCOLE, VILLES_PAR_DEFAUT, VilleModele
+from metier.partenaires import amorcer_partenaires
+from metier.protocole import VILLES_PAR_DEFAUT, VilleModele
 from metier.temps import JOURS_SEMAINE, Ville, normaliser
-from modeles import Axe, ConfigServeur, Objectif, VillePartenaire
+from modeles import ConfigServeur, VillePartenaire
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ REFERENCE_PAR_DEFAUT = _ville(VILLES_PAR_DEFAUT[0])
 
 
 def amorcer_serveur(session: Session, guild_id: int, maintenant: datetime | None = None) -> bool:
-    """Crée la configuration par défaut, les villes et les axes du protocole s'ils manquent.
+    """Crée la configuration par défaut, les villes, l'édition 2024-2026 et ses partenaires s'ils manquent.
 
     Rend vrai si le serveur vient d'être amorcé. Idempotent, y compris en concurrence.
     """
@@ -78,14 +80,8 @@ def amorcer_serveur(session: Session, guild_id: int, maintenant: datetime | None
                 ordre=ordre,
             )
         )
-    for modele in AXES_DU_PROTOCOLE:
-        axe = Axe(guild_id=guild_id, numero=modele.numero, titre=modele.titre, titre_court=modele.titre_court)
-        session.add(axe)
-        session.flush()
-        assert axe.id is not None
-        for numero, libelle in enumerate(modele.objectifs, start=1):
-            session.add(Objectif(guild_id=guild_id, axe_id=axe.id, numero=numero, libelle=libelle))
-    session.flush()
+    amorcer_edition(session, guild_id, [v.code for v in VILLES_PAR_DEFAUT])
+    amorcer_partenaires(session, guild_id)
     return True
 
 

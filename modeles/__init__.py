@@ -3,7 +3,8 @@
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
-from modeles.protocole import Axe, Objectif
+from modeles.partenaires import ActionPartenaire, Partenaire
+from modeles.protocole import Axe, BureauSuivi, Edition, Objectif
 from modeles.reunions import (
     Livraison,
     OccurrenceAnnulee,
@@ -16,8 +17,11 @@ from modeles.serveur import ConfigServeur, EtatBot, VillePartenaire
 
 __all__ = [
     "Action",
+    "ActionPartenaire",
     "Axe",
+    "BureauSuivi",
     "ConfigServeur",
+    "Edition",
     "EntreeJournal",
     "EtatBot",
     "EvolutionMensuelle",
@@ -28,6 +32,7 @@ __all__ = [
     "MiseAJour",
     "Objectif",
     "OccurrenceAnnulee",
+    "Partenaire",
     "Presence",
     "Recurrence",
     "Reunion",

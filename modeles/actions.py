@@ -57,6 +57,9 @@ class Action(SQLModel, table=True):
     archivee: bool = False
     cree_le: datetime = Field(default_factory=maintenant_utc)
     modifie_le: datetime = Field(default_factory=maintenant_utc)
+    # L'édition (edition.id) d'où l'action a été reprise lors d'un renouvellement (« reprise de l'édition
+    # 2024-2026 »). Sans clé étrangère : SQLite ne saurait l'ajouter ni l'ôter sans recréer `action`.
+    reprise_de_id: int | None = None
 
 
 class MiseAJour(SQLModel, table=True):

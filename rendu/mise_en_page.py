@@ -210,9 +210,11 @@ def _presences(seance: SeanceRapport) -> str:
 class _Document(FPDF):
     """Le PDF du rapport : pied de page numéroté, liseré aux couleurs des villes."""
 
-    def __init__(self, rapport: Rapport) -> None:
+    def __init__(self, rapport: Rapport, pied: str | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.rapport = rapport
+        # Le pied de page et le titre du document (le bilan d'une édition passe le sien).
+        self.pied = pied or f"{TITRE_PROTOCOLE} — Rapport annuel {rapport.annee}"
         self.set_margins(MARGE, 20, MARGE)
         self.set_auto_page_break(auto=True, margin=18)
         polices = dossier_polices()
@@ -222,8 +224,7 @@ class _Document(FPDF):
         self.add_font(POLICE_REPLI, "", polices / "DejaVuSans.ttf")
         # L'italique ne couvre pas l'arabe : le romain prend le relais pour ces caractères.
         self.set_fallback_fonts([POLICE_REPLI], exact_match=False)
-        titre = f"{TITRE_PROTOCOLE} — Rapport annuel {rapport.annee}"
-        self.set_title(titre)
+        self.set_title(self.pied)
         self.set_subject("Réalisations et indicateurs de performance par axe du protocole")
         self.set_author(" – ".join(v.nom for v in rapport.villes) or "Passerelle")
         self.set_creator("Passerelle")
@@ -255,7 +256,7 @@ class _Document(FPDF):
             return
         self.set_y(-13)
         self.police(8, couleur=GRIS)
-        self.cell(LARGEUR_UTILE * 0.7, 5, f"{TITRE_PROTOCOLE} — Rapport annuel {self.rapport.annee}")
+        self.cell(LARGEUR_UTILE * 0.7, 5, self.pied)
         self.cell(LARGEUR_UTILE * 0.3, 5, f"Page {self.page_no()} / {{nb}}", align="R")
 
     # --- Blocs ----------------------------------------------------------------------------------

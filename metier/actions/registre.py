@@ -14,10 +14,12 @@ from sqlmodel import Session, col, select
 from metier.actions import evolution
 from metier.actions.etat import RESOLUTION, Etat, Ligne, etat_a, etat_final, trajectoire
 from metier.actions.libelles import Changement, decrire_changements
+from metier.editions import edition_courante, id_edition_courante, lire_edition, nom_edition
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_pourcentage
 from metier.journal import journaliser
-from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain
+from metier.partenaires import associer, noms_des_partenaires, resoudre_partenaires, valider_partenaires
+from metier.protocole import DEBUT_PROTOCOLE, chiffre_romain, code_objectif
 from metier.serveurs import Configuration, configuration_amorcee, reserver_numero, ville_de_reference
 from metier.statuts import LIBELLES_STATUT, STATUTS_CLOS, en_retard_sql, ouverte_sql
 from metier.stockage import ident
@@ -29,20 +31,19 @@ from metier.temps import (
     delai_en_mots,
     en_utc,
     format_date_courte,
+    format_jour,
     instant_local,
     normaliser,
 )
-from modeles import Action, Axe, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, Edition, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
     LONGUEUR_NOTE,
-    LONGUEUR_PARTENAIRES,
     LONGUEUR_TITRE,
     VILLE_TOUTES,
 )
 
 PAR_PAGE = 10
-LONGUEUR_PARTENAIRE = 40
 
 
 # --- Validation des saisies ----------------------------------------------------------------------
@@ -65,26 +66,6 @@ def valider_titre(titre: str) -> str:
     propre = valider_texte(titre, quoi="Le titre", limite=LONGUEUR_TITRE, obligatoire=True)
     assert propre is not None
     return propre
-
-
-def valider_partenaires(texte: str | None) -> str:
-    """Rend les étiquettes de partenaires normalisées : « UNamur, UQTR »."""
-    etiquettes: list[str] = []
-    for brute in (texte or "").replace(";", ",").split(","):
-        etiquette = " ".join(brute.split())
-        if not etiquette:
-            continue
-        if len(etiquette) > LONGUEUR_PARTENAIRE:
-            raise ErreurMetier(
-                f"Le partenaire « {etiquette[:40]}… » dépasse {LONGUEUR_PARTENAIRE} caractères. "
-                "Séparez les partenaires par des virgules : UNamur, UQTR, BEP, CCIM."
-            )
-        if etiquette.casefold() not in {e.casefold() for e in etiquettes}:
-            etiquettes.append(etiquette)
-    resultat = ", ".join(etiquettes)
-    if len(resultat) > LONGUEUR_PARTENAIRES:
-        raise ErreurMetier(f"La liste des partenaires dépasse {LONGUEUR_PARTENAIRES} caractères.")
-    return resultat
 
 
 def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
@@ -159,15 +140,19 @@ def lire_numero(saisie: str, *, quoi: str = "d'action") -> int:
 
 
 def lire_axe(session: Session, *, guild_id: int, numero: int) -> Axe:
-    """Rend l'axe de ce numéro sur ce serveur."""
-    axe = session.exec(select(Axe).where(Axe.guild_id == guild_id, Axe.numero == numero)).first()
+    """Rend l'axe de ce numéro dans l'édition en vigueur du protocole."""
+    edition = edition_courante(session, guild_id=guild_id)
+    axe = session.exec(select(Axe).where(Axe.edition_id == edition.id, Axe.numero == numero)).first()
     if axe is None:
         raise ErreurMetier(f"L'axe {numero} n'existe pas sur ce serveur. Choisissez un axe dans la liste.")
     return axe
 
 
 def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
-    """Rend l'objectif désigné par « 2 », « 1.2 » ou son identifiant, qui doit appartenir à l'axe."""
+    """Rend l'objectif désigné par « 2 », « 1.2 » ou son identifiant, qui doit appartenir à l'axe.
+
+    Un objectif retiré n'est plus proposé : il reste sur les actions qui le citaient déjà.
+    """
     propre = saisie.strip()
     numero_axe, _, numero = propre.rpartition(".")
     if not numero.isdigit() or (numero_axe and not numero_axe.isdigit()):
@@ -184,22 +169,32 @@ def lire_objectif(session: Session, *, axe: Axe, saisie: str) -> Objectif:
     ).first()
     if objectif is None:
         raise ErreurMetier(f"L'axe {chiffre_romain(axe.numero)} n'a pas d'objectif {numero}.")
+    if objectif.retire_le is not None:
+        raise ErreurMetier(
+            f"L'objectif {code_objectif(axe.numero, objectif.numero)} a été retiré du protocole le "
+            f"{format_jour(objectif.retire_le.date())} : choisissez un autre objectif de la liste."
+        )
     return objectif
 
 
 def lister_axes(session: Session, *, guild_id: int) -> list[Axe]:
-    """Rend les axes du serveur, dans l'ordre du protocole."""
-    return list(session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all())
+    """Rend les axes de l'édition en vigueur, dans l'ordre du protocole."""
+    edition_id = id_edition_courante(session, guild_id=guild_id)
+    return list(session.exec(select(Axe).where(Axe.edition_id == edition_id).order_by(col(Axe.numero))).all())
 
 
 def lister_objectifs(
     session: Session, *, guild_id: int, axe: int | None = None
 ) -> list[tuple[Objectif, int]]:
-    """Rend les objectifs (avec le numéro de leur axe), d'un axe ou de tous."""
+    """Rend les objectifs proposés (avec le numéro de leur axe) de l'édition en vigueur, d'un axe ou de tous.
+
+    Les objectifs retirés n'y sont pas.
+    """
+    edition_id = id_edition_courante(session, guild_id=guild_id)
     requete = (
         select(Objectif, Axe.numero)
         .join(Axe, col(Axe.id) == col(Objectif.axe_id))
-        .where(Objectif.guild_id == guild_id)
+        .where(Axe.edition_id == edition_id, col(Objectif.retire_le).is_(None))
         .order_by(col(Axe.numero), col(Objectif.numero))
     )
     if axe is not None:
@@ -240,6 +235,7 @@ class FicheAction:
     objectif: Objectif | None
     historique: list[MiseAJour]
     nombre_mises_a_jour: int
+    reprise_de: str | None = None  # « 2024-2026 » : l'édition d'où l'action a été reprise
 
 
 def fiche_action(session: Session, *, guild_id: int, numero: int, historique: int = 5) -> FicheAction:
@@ -255,7 +251,10 @@ def fiche_action(session: Session, *, guild_id: int, numero: int, historique: in
         .limit(historique)
     ).all()
     nombre = session.exec(select(func.count()).where(MiseAJour.action_id == action.id)).one()
-    return FicheAction(action, axe, objectif, list(recentes), nombre)
+    reprise = session.get(Edition, action.reprise_de_id) if action.reprise_de_id else None
+    return FicheAction(
+        action, axe, objectif, list(recentes), nombre, nom_edition(reprise) if reprise else None
+    )
 
 
 # --- Écriture -------------------------------------------------------------------------------------
@@ -387,6 +386,13 @@ def creer_action(
     session.add(action)
     session.flush()
     session.add(_ligne_de_creation(action, maintenant))
+    associer(
+        session,
+        action=action,
+        partenaires=resoudre_partenaires(
+            session, guild_id=guild_id, texte=partenaires, maintenant=maintenant
+        ),
+    )
     evolution.reporter(session, action, avant={})
     _journaliser_creation(session, action, maintenant)
     return action
@@ -463,6 +469,14 @@ def creer_actions(
     # contre ≈ 2,5 s par l'insertion en bloc de l'ORM et ≈ 25 s en INSERT à valeurs multiples.
     session.connection().execute(sa.insert(MiseAJour.__table__), lignes)  # type: ignore[attr-defined]
     for action in actions:
+        if action.partenaires:  # les noms du registre ; un nom inconnu y est inscrit
+            associer(
+                session,
+                action=action,
+                partenaires=resoudre_partenaires(
+                    session, guild_id=guild_id, texte=action.partenaires, maintenant=maintenant
+                ),
+            )
         _journaliser_creation(session, action, maintenant)
     session.flush()
     evolution.recalculer(session, guild_id)
@@ -954,8 +968,10 @@ def modifier_action(
         nouveaux["responsable_id"] = responsable_id
     if echeance is not None:
         nouveaux["echeance"] = valider_echeance(echeance, configuration, maintenant)
+    associes = None
     if partenaires is not None:
-        nouveaux["partenaires"] = valider_partenaires(partenaires)
+        associes = resoudre_partenaires(session, guild_id=guild_id, texte=partenaires, maintenant=maintenant)
+        nouveaux["partenaires"] = noms_des_partenaires(associes)
     if not nouveaux:
         raise ErreurMetier("Indiquez au moins un champ à modifier (titre, axe, échéance, responsable…).")
     changements = {
@@ -967,6 +983,8 @@ def modifier_action(
         return ResultatMiseAJour(action)  # rien à écrire : ni journal, ni date de modification
     en_mots = decrire_changements(session, changements, configuration.villes)
     _appliquer(session, action, auteur_id=auteur_id, maintenant=maintenant, changements=changements)
+    if associes is not None and "partenaires" in changements:
+        associer(session, action=action, partenaires=associes)
     return ResultatMiseAJour(action, changements, en_mots=en_mots)
 
 
@@ -988,6 +1006,33 @@ def archiver_action(
     return action
 
 
+def reprendre_action(
+    session: Session,
+    action: Action,
+    *,
+    axe_id: int,
+    objectif_id: int | None,
+    reprise_de: int,
+    note: str,
+    auteur_id: int,
+    maintenant: datetime,
+) -> None:
+    """Reprend l'action dans une nouvelle édition : axe et objectif y passent, l'historique reste."""
+    _appliquer(
+        session,
+        action,
+        auteur_id=auteur_id,
+        maintenant=maintenant,
+        changements={
+            "axe_id": (action.axe_id, axe_id),
+            "objectif_id": (action.objectif_id, objectif_id),
+            "reprise_de_id": (action.reprise_de_id, reprise_de),
+        },
+        note=note,
+        historiser=True,
+    )
+
+
 # --- Liste et recherche ---------------------------------------------------------------------------
 
 
@@ -1000,6 +1045,7 @@ class Filtres:
     statut: StatutAction | None = None
     responsable_id: int | None = None
     en_retard: bool = False
+    edition: str | None = None  # « 2024-2026 » ; None : l'édition en vigueur
 
 
 @dataclass(frozen=True)
@@ -1041,9 +1087,10 @@ def lister_actions(
     configuration = configuration_amorcee(session, guild_id)
     jour = aujourd_hui(maintenant, configuration.reference)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
+    edition = lire_edition(session, guild_id=guild_id, saisie=filtres.edition)
+    conditions.append(col(Axe.edition_id) == edition.id)
     if filtres.axe is not None:
-        axe = select(Axe.id).where(Axe.guild_id == guild_id, Axe.numero == filtres.axe).scalar_subquery()
-        conditions.append(col(Action.axe_id) == axe)
+        conditions.append(col(Axe.numero) == filtres.axe)
     if filtres.ville is not None:
         conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
     if filtres.statut is not None:
@@ -1087,17 +1134,29 @@ def rechercher_actions(
     """Rend (numéro, titre) des actions qui correspondent : par numéro ou par mots, sans accents.
 
     Les plus pertinentes d'abord : numéro exact, titre qui commence par la saisie, puis les plus
-    récemment modifiées.
+    récemment modifiées. Seules les actions de l'édition en vigueur sont proposées (celles d'une
+    édition close se retrouvent par leur numéro exact).
     """
     texte = normaliser(saisie).lstrip("#").strip()
+    edition = (
+        select(Edition.id)
+        .where(Edition.guild_id == guild_id)
+        .order_by(col(Edition.debut).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    courante = col(Action.axe_id).in_(select(Axe.id).where(col(Axe.edition_id) == edition))
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     pertinence: list[Any] = []
     if texte.isdigit() and len(texte) <= 9:
         conditions.append(
-            (col(Action.numero) == int(texte)) | col(Action.recherche).contains(texte, autoescape=True)
+            (col(Action.numero) == int(texte))
+            | (col(Action.recherche).contains(texte, autoescape=True) & courante)
         )
         pertinence.append(case((col(Action.numero) == int(texte), 0), else_=1))
-    elif texte:
+    else:
+        conditions.append(courante)
+    if texte and not (texte.isdigit() and len(texte) <= 9):
         for mot in texte.split()[:5]:
             conditions.append(col(Action.recherche).contains(mot, autoescape=True))
         pertinence.append(case((col(Action.recherche).startswith(texte, autoescape=True), 0), else_=1))

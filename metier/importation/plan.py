@@ -29,7 +29,6 @@ from metier.actions.registre import (
     admettre_faits,
     instant_du_jour,
     valider_echeance,
-    valider_partenaires,
     valider_texte,
     valider_titre,
     valider_ville,
@@ -37,6 +36,7 @@ from metier.actions.registre import (
 from metier.erreurs import ErreurMetier
 from metier.importation.colonnes import Sorte, correspondance, reconnaitre
 from metier.importation.lecture import Tableau, lire_fichier
+from metier.partenaires import valider_partenaires
 from metier.protocole import CHIFFRES_ROMAINS, chiffre_romain, code_objectif
 from metier.serveurs import Configuration, lire_configuration
 from metier.statuts import LIBELLES_STATUT

@@ -388,11 +388,16 @@ def construire_resume(
     lundi, debut, fin = semaine_resumee(reference or maintenant, ville, ecoulee=reference is not None)
     annee, numero_semaine, _ = lundi.isocalendar()
     jour = aujourd_hui(maintenant, ville)
-    actives = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
+    # Les actions de l'édition en vigueur : celles d'une édition close restent à son bilan.
+    axes = lister_axes(session, guild_id=guild_id)
+    actives = (
+        col(Action.guild_id) == guild_id,
+        col(Action.archivee) == false(),
+        col(Action.axe_id).in_([ident(a) for a in axes]),
+    )
 
     # Les moyennes d'après la table, corrigées par l'historique des actions qui ont bougé depuis le
     # début de la semaine : une semaine d'activité est rejouée, pas tout le registre.
-    axes = lister_axes(session, guild_id=guild_id)
     registre = _lire_registre(session, actives, axes, debut, fin)
     touchees = _lire_touchees(session, registre.par_axe, guild_id, debut, fin)
     terminees, mises_a_jour = _terminees_et_mises_a_jour(session, touchees, debut, fin)

@@ -38,6 +38,7 @@ from metier.actions.etat import (
 from metier.actions.export import exporter_actions, exporter_mesures
 from metier.actions.indicateurs import EtatIndicateur, dernieres_mesures, progression
 from metier.actions.libelles import nom_ville_porteuse
+from metier.editions import edition_de_l_annee
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     MAX_INDICATEURS,
@@ -406,21 +407,27 @@ def _action_rapport(
     )
 
 
-def part_attendue(au: date) -> float:
+def part_attendue(au: date, debut: date = DEBUT_PROTOCOLE, fin: date = FIN_PROTOCOLE) -> float:
     """Part du chemin attendue à la date `au` (en %) : la part écoulée de la durée du protocole.
 
     Le jour où l'indicateur a été saisi dans le bot n'y change rien : un indicateur ajouté en
     novembre 2026 n'est pas « attendu à 0 % », le protocole a commencé en janvier 2024.
     """
-    if au >= FIN_PROTOCOLE:
+    if au >= fin:
         return 100.0
-    if au <= DEBUT_PROTOCOLE:
+    if au <= debut:
         return 0.0
-    return (au - DEBUT_PROTOCOLE).days / (FIN_PROTOCOLE - DEBUT_PROTOCOLE).days * 100
+    return (au - debut).days / (fin - debut).days * 100
 
 
 def _indicateurs(
-    session: Session, guild_id: int, du: date, au: date, fin: datetime, reference: Ville
+    session: Session,
+    guild_id: int,
+    du: date,
+    au: date,
+    fin: datetime,
+    reference: Ville,
+    periode: tuple[date, date] = (DEBUT_PROTOCOLE, FIN_PROTOCOLE),
 ) -> dict[int, list[IndicateurRapport]]:
     """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
     fin_annee = date(du.year, 12, 31)
@@ -471,7 +478,7 @@ def _indicateurs(
                 mesures=tuple(mesures.get(ligne.id, ())),
                 valeur=None if ligne.valeur is None else float(ligne.valeur),
                 date_valeur=ligne.date,
-                attendu=part_attendue(au),
+                attendu=part_attendue(au, *periode),
             )
         )
     return par_axe
@@ -541,8 +548,15 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
     du = debut.date()
     au = max(du, min(date(annee, 12, 31), aujourd_hui(maintenant, configuration.reference)))
 
-    axes = session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all()
-    numeros_axes = {a.id: a.numero for a in axes}
+    # Les sections : les axes de l'édition qui couvre l'année. Une action reprise d'une édition à
+    # l'autre compte dans l'axe de même numéro (`par_numero`) : son année reste entière.
+    edition = edition_de_l_annee(session, guild_id=guild_id, annee=annee)
+    tous = session.exec(select(Axe).where(Axe.guild_id == guild_id).order_by(col(Axe.numero))).all()
+    axes = [a for a in tous if a.edition_id == edition.id]
+    numeros_axes = {a.id: a.numero for a in tous}
+    par_numero: dict[int, list[int]] = {}
+    for autre in tous:
+        par_numero.setdefault(autre.numero, []).append(ident(autre))
     objectifs: dict[int, list[tuple[str, str]]] = {}
     codes_objectifs: dict[int, str] = {}
     for objectif in session.exec(
@@ -554,10 +568,15 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
     reference = configuration.reference
     actions = _actions(session, guild_id, debut, fin, codes_objectifs, reference)
-    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference)
+    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference, (edition.debut, edition.fin))
     sections = []
     for axe in axes:
-        de_l_axe = actions.get(ident(axe), _ActionsDeLAxe())
+        de_l_axe = _ActionsDeLAxe()
+        for axe_id in par_numero[axe.numero]:
+            de_l_axe.suivies.extend(actions.get(axe_id, _ActionsDeLAxe()).suivies)
+            de_l_axe.etats.extend(actions.get(axe_id, _ActionsDeLAxe()).etats)
+        de_l_axe.suivies.sort(key=lambda a: a.numero)
+        indicateurs_de_l_axe = [i for axe_id in par_numero[axe.numero] for i in indicateurs.get(axe_id, [])]
         sections.append(
             SectionAxe(
                 numero=axe.numero,
@@ -565,7 +584,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
                 titre_court=axe.titre_court,
                 objectifs=tuple(objectifs.get(ident(axe), [])),
                 actions=tuple(de_l_axe.suivies),
-                indicateurs=tuple(indicateurs.get(ident(axe), [])),
+                indicateurs=tuple(sorted(indicateurs_de_l_axe, key=lambda i: i.numero)),
                 moyenne_avancement=moyenne_avancement(de_l_axe.etats),
             )
         )

@@ -57,7 +57,7 @@ def test_creer_numerote_par_serveur_et_historise(serveur: BaseDonnees) -> None:
     assert (premiere.numero, seconde.numero, ailleurs.numero) == (1, 2, 1)
     assert premiere.ville == "namur"
     assert premiere.echeance == date(2027, 3, 31)
-    assert premiere.partenaires == "UNamur, bep"
+    assert premiere.partenaires == "UNamur, BEP"  # le nom du registre, quelle que soit la casse saisie
     assert premiere.responsable_id == ALICE
     assert premiere.statut == StatutAction.PROPOSEE
     fiche = serveur.lecture(partial(fiche_action, guild_id=SERVEUR, numero=1))
