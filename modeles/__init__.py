@@ -3,6 +3,7 @@
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
+from modeles.page import AbonnementAgenda, ModePage, PageWeb
 from modeles.protocole import Axe, Objectif
 from modeles.reunions import (
     Livraison,
@@ -15,6 +16,7 @@ from modeles.reunions import (
 from modeles.serveur import ConfigServeur, EtatBot, VillePartenaire
 
 __all__ = [
+    "AbonnementAgenda",
     "Action",
     "Axe",
     "ConfigServeur",
@@ -26,8 +28,10 @@ __all__ = [
     "Membre",
     "Mesure",
     "MiseAJour",
+    "ModePage",
     "Objectif",
     "OccurrenceAnnulee",
+    "PageWeb",
     "Presence",
     "Recurrence",
     "Reunion",
