@@ -91,7 +91,7 @@ def dessiner_svg(donnees: Donnees) -> bytes:
     tampon = BytesIO()
     figure = dessiner(donnees)
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "passerelle"}):
-        figure.canvas.print_svg(tampon, metadata={"Date": None, "Creator": None})  # type: ignore[attr-defined]
+        figure.savefig(tampon, format="svg", metadata={"Date": None, "Creator": None})
     return tampon.getvalue()
 
 

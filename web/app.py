@@ -40,7 +40,7 @@ from rendu.rapport import produire_pdf
 from web import donnees
 from web.donnees import PageIntrouvable
 from web.liens import MOTIF_JETON, chemin_page
-from web.pages import FEUILLE_DE_STYLE, rendre
+from web.pages import FEUILLE_DE_STYLE, ICONE, rendre
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -196,6 +196,7 @@ class Site:
         self.services = services
         self.limite = limite or LimiteDebit()
         self.feuille = files("web").joinpath("statique/passerelle.css").read_bytes()
+        self.icone = files("web").joinpath("statique/icone.svg").read_bytes()
         self._svg: OrderedDict[Donnees, bytes] = OrderedDict()
         self._rapports: dict[tuple[int, int, bool], tuple[float, Dossier, bytes | None]] = {}
         self._verrou_rapports = asyncio.Lock()
@@ -205,6 +206,8 @@ class Site:
         app = web.Application(middlewares=[self._securite, self._methodes, self._debit])
         jeton = f"{{jeton:{MOTIF_JETON}}}"
         app.router.add_get(FEUILLE_DE_STYLE, self.feuille_de_style)
+        app.router.add_get(ICONE, self.icone_du_site)
+        app.router.add_get("/favicon.ico", self.icone_du_site)
         app.router.add_get(f"/p/{jeton}", self.sans_barre)
         app.router.add_get(f"/p/{jeton}/", self.accueil)
         app.router.add_get(f"/p/{jeton}/axes/{{numero:[0-9]{{1,3}}}}", self.axe)
@@ -313,6 +316,14 @@ class Site:
             content_type="text/css",
             charset="utf-8",
             headers={"Cache-Control": "public, max-age=3600"},
+        )
+
+    async def icone_du_site(self, _requete: web.Request) -> web.Response:
+        """L'icône de l'onglet (SVG, servie depuis la mémoire)."""
+        return web.Response(
+            body=self.icone,
+            content_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400", "Content-Security-Policy": POLITIQUE_SVG},
         )
 
     async def sans_barre(self, requete: web.Request) -> web.StreamResponse:

@@ -432,6 +432,8 @@ def page_reunions(session: Session, *, acces: AccesPage, maintenant: datetime) -
         for debut in retirees:  # les séances annulées restent visibles, marquées
             if maintenant < debut <= horizon:
                 a_venir.append(_seance(reunion, debut, debut + duree, configuration, annulee=True))
+            elif depuis < debut <= maintenant:
+                passees.append(_seance(reunion, debut, debut + duree, configuration, annulee=True))
     a_venir.sort(key=lambda s: (s.debut, s.numero))
     passees.sort(key=lambda s: (s.debut, s.numero), reverse=True)
     villes = {v.code: v for v in configuration.villes}

@@ -17,6 +17,7 @@ from metier.formats import format_nombre, format_pourcentage, pluriel
 from metier.temps import delai_en_mots, format_date_courte, format_date_longue, format_jour
 
 FEUILLE_DE_STYLE: Final = "/statique/passerelle.css"
+ICONE: Final = "/statique/icone.svg"
 
 
 def _pourcentage(valeur: float | None) -> str:
@@ -51,7 +52,7 @@ def environnement() -> Environment:
         delai=delai_en_mots,
         majuscule=_majuscule,
     )
-    env.globals.update(pluriel=pluriel, feuille_de_style=FEUILLE_DE_STYLE)
+    env.globals.update(pluriel=pluriel, feuille_de_style=FEUILLE_DE_STYLE, icone=ICONE)
     return env
 
 
