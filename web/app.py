@@ -492,9 +492,22 @@ class ServeurWeb:
 
     async def demarrer(self) -> None:
         """Écoute sur `hote:port`."""
+        # Pas de journal d'accès : chaque adresse contient un lien secret.
         self._coureur = web.AppRunner(self.site.application(), access_log=None)
         await self._coureur.setup()
-        await web.TCPSite(self._coureur, self.hote, self.port).start()
+        try:
+            await web.TCPSite(self._coureur, self.hote, self.port).start()
+        except OSError as erreur:
+            # Le bot reste utile sans sa page : il le dit et continue.
+            log.error(
+                "La page de suivi ne peut pas écouter sur %s:%d (%s) : changez WEB_HOTE ou WEB_PORT. "
+                "Le bot continue sans elle.",
+                self.hote,
+                self.port,
+                erreur.strerror or erreur,
+            )
+            await self.arreter()
+            return
         log.info("Page de suivi servie sur http://%s:%d", self.hote, self.port)
 
     async def arreter(self) -> None:

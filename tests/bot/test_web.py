@@ -55,3 +55,19 @@ def test_l_adresse_des_liens() -> None:
         Reglages(_env_file=None, web_url_publique="suivi.terrebonne.ca")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="web_port"):
         Reglages(_env_file=None, web_port=70000)  # type: ignore[call-arg]
+
+
+async def test_un_port_deja_pris_n_empeche_pas_le_bot_de_tourner(reglages: Reglages, horloge, caplog) -> None:
+    with socket.socket() as occupe:
+        occupe.bind(("127.0.0.1", 0))
+        occupe.listen()
+        port = occupe.getsockname()[1]
+        bot = Passerelle(reglages.model_copy(update={"web_port": port}), horloge=horloge, servir_web=True)
+        env = Env(bot)
+        await env.start()
+        try:
+            assert bot.pret.is_set() or not bot.is_closed()
+            assert "La page de suivi ne peut pas écouter" in caplog.text
+        finally:
+            await env.shutdown()
+            await bot.close()
