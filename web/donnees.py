@@ -32,7 +32,7 @@ from metier.graphiques import (
 from metier.membres import noms_des_membres
 from metier.page import AccesPage
 from metier.protocole import DEBUT_PROTOCOLE, FIN_PROTOCOLE, code_objectif, libelle_axe, titre_axe
-from metier.publications.resume import Resume, construire_resume
+from metier.publications.resume import periode, semaine_resumee
 from metier.rapport.donnees import (
     PREMIERE_ANNEE,
     TITRE_PROTOCOLE,
@@ -46,14 +46,15 @@ from metier.reunions.series import decrire_recurrence, occurrences
 from metier.serveurs import Configuration, lire_configuration
 from metier.statuts import LEGENDE_STATUTS, en_retard_sql, est_en_retard, libelle_statut
 from metier.stockage import ident, lire_lignes
-from metier.temps import Ville, aujourd_hui, format_date_longue, format_duree
-from modeles import Action, Reunion, StatutAction
+from metier.temps import Ville, aujourd_hui, en_utc, format_date_longue, format_duree
+from modeles import Action, Mesure, MiseAJour, Reunion, StatutAction
 
 ACTIONS_PAR_PAGE: Final = 50
 PROCHAINES_SEANCES: Final = 5
 JOURS_A_VENIR: Final = 92
 JOURS_PASSES: Final = 366
 MAX_SEANCES_LISTEES: Final = 40
+MAX_FAITS_RECENTS: Final = 10
 NOM_INCONNU: Final = "(nom pas encore relevé)"
 MAX_SEANCES_COMPTEES: Final = 2000  # une série hebdomadaire en compte 157 sur les trois ans du protocole
 
@@ -148,6 +149,34 @@ class ChiffresIndicateurs:
 
 
 @dataclass(frozen=True)
+class FaitRecent:
+    """Une mise à jour consignée cette semaine : l'action, le jour du fait, ce qu'il dit."""
+
+    numero: int
+    titre: str
+    jour: date
+    avancement: int | None
+    statut: str | None
+
+
+@dataclass(frozen=True)
+class Semaine:
+    """Ce qui a été consigné dans la semaine en cours (du lundi au dimanche, ville de référence).
+
+    Des faits enregistrés, comptés et listés tels quels (les plus récents d'abord) : le bilan de la
+    semaine, avec ses variations d'avancement, reste celui du résumé hebdomadaire (`/progres resume`).
+    """
+
+    numero: int
+    periode: str
+    nb_mises_a_jour: int
+    nb_terminees: int
+    nb_creees: int
+    nb_mesures: int
+    recents: tuple[FaitRecent, ...]
+
+
+@dataclass(frozen=True)
 class Accueil:
     """La page d'accueil : le protocole, l'avancement, les chiffres clés, les réunions, la semaine."""
 
@@ -161,11 +190,12 @@ class Accueil:
     lignes_avancement: tuple[tuple[AvancementAxe, tuple[MoyennePorteur | None, ...]], ...]
     statuts: tuple[tuple[str, int], ...]
     nb_actions: int
+    moyenne: float | None
     nb_en_retard: int
     indicateurs: ChiffresIndicateurs
     seances_tenues: int
     prochaines: tuple[Seance, ...]
-    semaine: Resume
+    semaine: Semaine
 
 
 def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accueil:
@@ -209,6 +239,7 @@ def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accu
         ),
         statuts=tuple((libelle, comptes.get(statut, 0)) for statut, libelle in LEGENDE_STATUTS),
         nb_actions=sum(comptes.values()),
+        moyenne=_moyenne(avancement),
         nb_en_retard=int(retard),
         indicateurs=ChiffresIndicateurs(
             total=len(etats),
@@ -218,7 +249,7 @@ def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accu
         ),
         seances_tenues=_seances_tenues(session, guild_id, maintenant),
         prochaines=prochaines,
-        semaine=construire_resume(session, guild_id=guild_id, maintenant=maintenant),
+        semaine=_semaine(session, guild_id, maintenant, configuration.reference),
     )
 
 
@@ -229,6 +260,80 @@ def _statuts(session: Session, guild_id: int) -> Counter[StatutAction]:
         .group_by(col(Action.statut))
     )
     return Counter({StatutAction(statut): int(n) for statut, n in lire_lignes(session, requete)})
+
+
+def _moyenne(avancement: DonneesAxes) -> float | None:
+    """L'avancement moyen de tout le registre, recomposé des groupes (ville, axe) de `donnees_axes`.
+
+    Les groupes ne comptent déjà que les actions de la moyenne (`metier.statuts`) : la somme de
+    leurs avancements sur leur nombre est la même moyenne, sans relire les 10 000 actions.
+    """
+    groupes = [m for axe in avancement.axes for m in axe.par_porteur]
+    nombre = sum(m.nb_actions for m in groupes)
+    return sum(m.moyenne * m.nb_actions for m in groupes) / nombre if nombre else None
+
+
+def _semaine(session: Session, guild_id: int, maintenant: datetime, reference: Ville) -> Semaine:
+    lundi, debut, fin = semaine_resumee(maintenant, reference, ecoulee=False)
+    # Les faits de la semaine, lus dans l'index (guild_id, quand) ; comptés même sur une action
+    # archivée depuis (ils ont eu lieu), mais seules les actions au registre sont citées.
+    dans_la_semaine = (
+        col(MiseAJour.guild_id) == guild_id,
+        col(MiseAJour.quand) >= debut,
+        col(MiseAJour.quand) < fin,
+    )
+    terminee = sa.case((col(MiseAJour.statut) == StatutAction.TERMINEE.value, 1))
+    nb_mises_a_jour, nb_terminees = lire_lignes(
+        session, sa.select(func.count(), func.count(terminee)).where(*dans_la_semaine)
+    )[0]
+    jointure = sa.join(MiseAJour, Action, col(Action.id) == col(MiseAJour.action_id))
+    recents = lire_lignes(
+        session,
+        sa.select(
+            col(Action.numero),
+            col(Action.titre),
+            col(MiseAJour.quand),
+            col(MiseAJour.avancement),
+            col(MiseAJour.statut),
+        )
+        .select_from(jointure)
+        .where(*dans_la_semaine, col(Action.archivee).is_(False))
+        .order_by(col(MiseAJour.quand).desc(), col(MiseAJour.id).desc())
+        .limit(MAX_FAITS_RECENTS),
+    )
+    nb_creees = lire_lignes(
+        session,
+        sa.select(func.count()).where(
+            col(Action.guild_id) == guild_id,
+            col(Action.archivee).is_(False),
+            col(Action.cree_le) >= debut,
+            col(Action.cree_le) < fin,
+        ),
+    )[0][0]
+    nb_mesures = lire_lignes(
+        session,
+        sa.select(func.count()).where(
+            col(Mesure.guild_id) == guild_id, col(Mesure.quand) >= debut, col(Mesure.quand) < fin
+        ),
+    )[0][0]
+    return Semaine(
+        numero=lundi.isocalendar()[1],
+        periode=periode(lundi, lundi + timedelta(days=6)),
+        nb_mises_a_jour=int(nb_mises_a_jour),
+        nb_terminees=int(nb_terminees),
+        nb_creees=int(nb_creees),
+        nb_mesures=int(nb_mesures),
+        recents=tuple(
+            FaitRecent(
+                numero=ligne.numero,
+                titre=ligne.titre,
+                jour=aujourd_hui(en_utc(ligne.quand), reference),
+                avancement=ligne.avancement,
+                statut=libelle_statut(StatutAction(ligne.statut)) if ligne.statut else None,
+            )
+            for ligne in recents
+        ),
+    )
 
 
 def _seances_tenues(session: Session, guild_id: int, maintenant: datetime) -> int:

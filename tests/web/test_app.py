@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pypdf import PdfReader
 
-from metier.actions.registre import creer_action
+from metier.actions.registre import creer_action, mettre_a_jour_avancement
 from metier.page import desactiver_page, renouveler_page
 from modeles import ModePage
 from tests.scenarios import ALICE, MAINTENANT, SERVEUR
@@ -64,6 +64,35 @@ async def test_l_accueil_montre_le_protocole_l_avancement_les_chiffres_et_les_re
     assert "10\u00a0h\u00a000" in texte
     assert "16\u00a0h\u00a000" in texte
     assert "Secret d'un autre jumelage" not in texte
+    # (100 + 100 + 30 + 60 + 0) / 5 : les actions non abandonnées, terminées à leur valeur.
+    assert "58\u00a0%</span> d'avancement moyen" in texte
+    assert "rien n'a encore été consigné" in texte
+
+
+async def test_l_accueil_dit_ce_qui_a_ete_consigne_cette_semaine(suivi: Suivi) -> None:
+    suivi.base.transaction(
+        mettre_a_jour_avancement,
+        guild_id=SERVEUR,
+        numero=3,
+        auteur_id=ALICE,
+        est_coordination=True,
+        pourcentage=45,
+        maintenant=MAINTENANT - timedelta(days=1),
+    )
+    suivi.base.transaction(
+        creer_action,
+        guild_id=SERVEUR,
+        auteur_id=ALICE,
+        titre="Jardin partagé",
+        axe_numero=1,
+        maintenant=MAINTENANT,
+    )
+    texte = await _texte(suivi, suivi.racine)
+
+    assert "Semaine 48, du 23 au 29 novembre 2026" in texte
+    assert "1 nouvelle action" in texte
+    assert "Échange d&#39;étudiants UQTR – UNamur : en cours, 45&nbsp;%" in texte
+    assert "(25 nov. 2026)" in texte
 
 
 async def test_la_page_d_un_axe_montre_actions_responsables_retards_et_indicateurs(suivi: Suivi) -> None:
