@@ -8,6 +8,7 @@ aussi Discord).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as heure
@@ -88,6 +89,10 @@ async def mesurer(choix_base: str) -> None:
 
 async def _mesurer(adresse: str, jeton: str, agenda: str) -> None:
     racine = f"{adresse}/p/{jeton}/"
+    # Le retard d'une boucle à vide : ce que la machine (partagée) impose sans aucune page.
+    with SondeBoucle() as sonde:
+        await asyncio.sleep(3)
+    print(f"boucle à vide, blocage max en 3 s : {sonde.retard_max * 1000:.1f} ms (machine, sans page)")
     async with aiohttp.ClientSession() as client:
         # Une fois à froid (gabarits compilés, matplotlib importé dans l'atelier), puis comme le bot prêt.
         for chemin in ("", "axes/1", "reunions", "rapports", "graphiques/axes.svg"):
@@ -117,7 +122,11 @@ async def _mesurer(adresse: str, jeton: str, agenda: str) -> None:
                     processeur.append(time.process_time() - debut_cpu)
                     taille = len(corps)
             blocage = max(blocage, sonde.retard_max)
-            print(resume(nom, durees, budget) + f"   {taille / 1024:.0f} Kio", flush=True)
+            print(
+                resume(nom, durees, budget)
+                + f"   {taille / 1024:.0f} Kio   boucle ≤ {sonde.retard_max * 1000:.0f} ms",
+                flush=True,
+            )
             # Le temps de processeur du processus (tous ses threads, SQLite compris) : ce que coûte la
             # page elle-même, même quand la machine est partagée et que l'horloge murale s'allonge.
             print(resume("  dont processeur", processeur), flush=True)

@@ -8,7 +8,8 @@ désigné par sa ville porteuse.
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -338,19 +339,48 @@ def _semaine(session: Session, guild_id: int, maintenant: datetime, reference: V
 
 def _seances_tenues(session: Session, guild_id: int, maintenant: datetime) -> int:
     """Séances non annulées déjà commencées depuis le début du protocole."""
-    debut = datetime.combine(DEBUT_PROTOCOLE, time(0), tzinfo=UTC)
     reunions = session.exec(
         select(Reunion).where(Reunion.guild_id == guild_id, col(Reunion.annulee).is_(False))
     ).all()
     annulees = annulees_par_reunion(session, [ident(r) for r in reunions])
     return sum(
-        len(
-            occurrences(
-                r, debut - timedelta(microseconds=1), maintenant, MAX_SEANCES_COMPTEES, annulees[ident(r)]
-            )
-        )
+        bisect_left(_debuts_du_jour(r, frozenset(annulees[ident(r)]), maintenant), maintenant)
         for r in reunions
     )
+
+
+_DEBUTS: OrderedDict[tuple[object, ...], tuple[datetime, ...]] = OrderedDict()
+
+
+def _debuts_du_jour(
+    reunion: Reunion, annulees: frozenset[datetime], maintenant: datetime
+) -> tuple[datetime, ...]:
+    """Les débuts des séances, du début du protocole à la fin du lendemain (UTC), gardés pour la journée.
+
+    Dérouler une série depuis janvier 2024 coûte ~5 ms ; la page d'accueil le demanderait à chaque
+    affichage. La clé porte tout ce qui définit la série, ses séances annulées et le jour.
+    """
+    jour = maintenant.astimezone(UTC).date()
+    cle = (
+        reunion.id,
+        reunion.regle,
+        reunion.date_debut,
+        reunion.heure_locale,
+        reunion.fuseau,
+        reunion.pli,
+        reunion.duree_minutes,
+        annulees,
+        jour,
+    )
+    debuts = _DEBUTS.get(cle)
+    if debuts is None:
+        debut = datetime.combine(DEBUT_PROTOCOLE, time(0), tzinfo=UTC) - timedelta(microseconds=1)
+        fin = datetime.combine(jour + timedelta(days=2), time(0), tzinfo=UTC)
+        debuts = tuple(o.debut for o in occurrences(reunion, debut, fin, MAX_SEANCES_COMPTEES, annulees))
+        _DEBUTS[cle] = debuts
+        while len(_DEBUTS) > 256:
+            _DEBUTS.popitem(last=False)
+    return debuts
 
 
 # --- Page d'un axe ------------------------------------------------------------------------------
