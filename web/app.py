@@ -397,6 +397,11 @@ class Site:
             if pdf:
                 rapport = rapport_sans_noms(dossier.rapport) if acces.publique else dossier.rapport
                 document = await self.services.atelier.executer(produire_pdf, rapport)
+            # Seuls les rapports récents restent en mémoire (un dossier de 10 000 actions pèse).
+            for ancienne in [
+                c for c, (quand, _, _) in self._rapports.items() if time.monotonic() - quand > DUREE_RAPPORTS
+            ]:
+                del self._rapports[ancienne]
             self._rapports[cle] = (time.monotonic(), dossier, document)
             return dossier, document, acces.publique
 
