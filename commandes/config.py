@@ -18,7 +18,7 @@ from commandes._completion import completer_ville
 from commandes._droits import exiger_coordination
 from commandes._salons import permissions_manquantes, verifier_salon_publiable
 from metier.erreurs import ErreurMetier
-from metier.page import LIBELLES_MODE, activer_page, desactiver_page, renouveler_page
+from metier.page import LIBELLES_MODE, activer_page, desactiver_page, lire_page, renouveler_page
 from metier.serveurs import (
     Configuration,
     definir_horaire_resume,
@@ -77,9 +77,17 @@ class Config(
         """Montre les réglages et ce qu'il reste à configurer."""
         assert interaction.guild is not None
         configuration = await self._configuration(interaction)
-        await interaction.response.send_message(
-            embed=self._embed(interaction.guild, configuration), ephemeral=True
-        )
+        embed = self._embed(interaction.guild, configuration)
+        page = await self.bot.base.lire(lire_page, interaction.guild.id)
+        if page is not None and page.ouverte:
+            etat = (
+                f"Ouverte, {LIBELLES_MODE[ModePage(page.mode)]}. Son lien a été donné à l'ouverture ; "
+                "`/config page renouveler` en donne un nouveau, `/config page desactiver` la ferme."
+            )
+        else:
+            etat = "Fermée : rien n'est publié hors de Discord. `/config page activer` l'ouvre."
+        ajouter_champ(embed, "Page de suivi et agendas", etat)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _embed(self, guild: discord.Guild, configuration: Configuration) -> discord.Embed:
         config = configuration.config

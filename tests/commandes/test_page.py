@@ -116,3 +116,17 @@ async def test_abonnement_a_l_agenda(simcord_env, serveur) -> None:
     assert await _statut(simcord_env.bot, nouveau) == 200
     await serveur["admin"].slash(serveur["general"], "config page desactiver")
     assert await _statut(simcord_env.bot, nouveau) == 404
+
+
+async def test_config_voir_dit_si_la_page_est_ouverte(simcord_env, serveur) -> None:
+    def champ(resultat) -> str:
+        return next(
+            f.value for f in resultat.response.embeds[0].fields if f.name == "Page de suivi et agendas"
+        )
+
+    fermee = await serveur["membre"].slash(serveur["general"], "config voir")
+    assert "Fermée" in champ(fermee)
+    await serveur["admin"].slash(serveur["general"], "config page activer", mode="publique")
+    ouverte = await serveur["membre"].slash(serveur["general"], "config voir")
+    assert "Ouverte, publique" in champ(ouverte)
+    assert "/p/" not in champ(ouverte)  # le lien n'est jamais remontré

@@ -99,3 +99,13 @@ async def test_chaque_page_au_telephone_et_a_l_ordinateur(suivi: Suivi, chromium
         finally:
             await navigateur.close()
     assert problemes == []
+
+
+def test_sans_chromium_le_test_dit_quoi_installer_et_echoue_en_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _nom: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        chemin_chromium()
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        chemin_chromium()
