@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 from metier.erreurs import ErreurMetier
 from metier.reunions.registre import annulees_par_reunion, lire_reunion
 from metier.reunions.saisie import rappels_de
-from metier.temps import zone
+from metier.temps import en_utc, zone
 from modeles import EntreeJournal, Reunion
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def derniere_modification(session: Session, *, guild_id: int) -> datetime | None
         )
     ).one()
     creation = session.exec(select(func.max(Reunion.cree_le)).where(Reunion.guild_id == guild_id)).one()
-    instants = [i.astimezone(UTC) if i.tzinfo else i.replace(tzinfo=UTC) for i in (journal, creation) if i]
+    instants = [en_utc(i) for i in (journal, creation) if i is not None]
     return max(instants, default=None)
 
 
