@@ -4,7 +4,17 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport", "importation", "bilan")
+MESURES = (
+    "demarrage",
+    "actions",
+    "reunions",
+    "graphiques",
+    "memoire",
+    "rapport",
+    "importation",
+    "bilan",
+    "page",
+)
 
 
 def main() -> None:

@@ -273,7 +273,7 @@ async def lancer(reglages: Reglages, *, synchroniser: bool) -> None:
     from bot.client import Passerelle  # discord.py n'est chargé qu'une fois les réglages valides
 
     assert reglages.discord_token is not None
-    bot = Passerelle(reglages, forcer_synchro=synchroniser)
+    bot = Passerelle(reglages, forcer_synchro=synchroniser, servir_web=True)
     boucle = asyncio.get_running_loop()
     for signal_recu in (signal.SIGINT, signal.SIGTERM):
         boucle.add_signal_handler(signal_recu, _arreter, bot, signal_recu)

@@ -32,6 +32,7 @@ from metier.serveurs import (
     lire_configuration,
 )
 from modeles import EtatBot
+from web.app import ServeurWeb, Services
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class Passerelle(commands.Bot):
         *,
         horloge: Horloge = horloge_systeme,
         forcer_synchro: bool = False,
+        servir_web: bool = False,
         **options: Any,
     ) -> None:
         # Tout passe par les interactions : seuls les serveurs, leurs salons et leurs rôles sont
@@ -91,6 +93,11 @@ class Passerelle(commands.Bot):
         self._configurations: dict[int, tuple[float, Configuration]] = {}
         self.atelier = Atelier()
         self.noms = ReleveNoms(self.base, self.maintenant)
+        # La page de suivi et l'agenda (web/), servis par ce processus ; `python -m bot` les lance.
+        self.web: ServeurWeb | None = None
+        if servir_web:
+            services = Services(base=self.base, atelier=self.atelier, horloge=self.maintenant)
+            self.web = ServeurWeb(services, hote=reglages.web_hote, port=reglages.web_port)
 
     async def configuration(self, guild_id: int) -> Configuration:
         """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
@@ -125,6 +132,8 @@ class Passerelle(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.synchroniser_commandes(forcer=self.forcer_synchro)
+        if self.web is not None:
+            await self.web.demarrer()
 
     async def synchroniser_commandes(self, *, forcer: bool = False) -> bool:
         """Envoie les commandes à Discord si leur définition a changé ; rend vrai si c'est fait."""
@@ -179,6 +188,8 @@ class Passerelle(commands.Bot):
     async def close(self) -> None:
         """Arrête le planificateur, ferme Discord puis la base."""
         self.planificateur.arreter()
+        if self.web is not None:
+            await self.web.arreter()
         await super().close()
         self.atelier.fermer()
         self.base.fermer()

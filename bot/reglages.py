@@ -1,6 +1,6 @@
 """Réglages lus dans l'environnement et le fichier `.env`."""
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.base import URL_PAR_DEFAUT
@@ -15,6 +15,10 @@ class Reglages(BaseSettings):
     database_url: str = URL_PAR_DEFAUT
     log_level: str = "INFO"
     dev_guild_id: int | None = None
+    # La page de suivi et les agendas (`web/`), servis par le processus du bot.
+    web_hote: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_url_publique: str | None = None
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -25,6 +29,24 @@ class Reglages(BaseSettings):
     @classmethod
     def _id_vide_est_absent(cls, valeur: object) -> object:
         return None if isinstance(valeur, str) and not valeur.strip() else valeur
+
+    @field_validator("web_url_publique", mode="before")
+    @classmethod
+    def _url_publique(cls, valeur: object) -> object:
+        if not isinstance(valeur, str) or not valeur.strip():
+            return None
+        url = valeur.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("WEB_URL_PUBLIQUE doit commencer par https:// (ou http://)")
+        return url
+
+    @property
+    def adresse_web(self) -> str:
+        """L'adresse avec laquelle les liens de la page sont construits (sans « / » final)."""
+        if self.web_url_publique:
+            return self.web_url_publique
+        hote = f"[{self.web_hote}]" if ":" in self.web_hote else self.web_hote
+        return f"http://{hote}:{self.web_port}"
 
     @field_validator("log_level")
     @classmethod

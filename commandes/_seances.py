@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from commandes._affichage import horodatage
-from metier.reunions.series import Occurrence, ecart_habituel, ecart_inhabituel
-from metier.temps import Ville, format_date_courte, format_date_longue, format_duree, format_heure
+from metier.reunions.horloges import ecart_en_mots, horloges
+from metier.reunions.series import Occurrence
+from metier.temps import Ville
 
-
-def horloges(instant: datetime, villes: Sequence[Ville], reference: Ville) -> str:
-    """« lundi 29 mars 2027 · Terrebonne 20 h 30 (la veille) · Namur 02 h 30 » (date de la référence)."""
-    jour = reference.heure_locale(instant).date()
-    morceaux = [format_date_longue(jour)]
-    for ville in villes:
-        local = ville.heure_locale(instant)
-        morceaux.append(f"{ville.nom} {format_heure(local)}{_autre_jour(local.date(), jour)}")
-    return " · ".join(morceaux)
-
-
-def _autre_jour(jour: date, reference: date) -> str:
-    if jour == reference:
-        return ""
-    if abs((jour - reference).days) == 1:
-        return " (la veille)" if jour < reference else " (le lendemain)"
-    return f" ({format_date_courte(jour)})"
+__all__ = ["ecart_signale", "horloges", "ligne_seance"]
 
 
 def ecart_signale(instant: datetime, villes: Sequence[Ville]) -> str | None:
     """« ⚠️ semaine à 5 h (au lieu de 6 h) » si l'écart avec une ville diffère de l'habituel."""
-    reference = villes[0]
-    signaux = []
-    for autre in villes[1:]:
-        inhabituel = ecart_inhabituel(instant, reference, autre)
-        if inhabituel is None:
-            continue
-        habituel = ecart_habituel(reference, autre, reference.heure_locale(instant).year)
-        entre = f" entre {reference.nom} et {autre.nom}" if len(villes) > 2 else ""
-        signaux.append(
-            f"semaine à {format_duree(abs(inhabituel))}{entre} (au lieu de {format_duree(abs(habituel))})"
-        )
-    return "⚠️ " + " ; ".join(signaux) if signaux else None
+    signal = ecart_en_mots(instant, villes)
+    return f"⚠️ {signal}" if signal else None
 
 
 def ligne_seance(occurrence: Occurrence, villes: Sequence[Ville], reference: Ville) -> str:

@@ -1,10 +1,10 @@
-"""`/config` : salons, horaire du résumé, rôle de coordination."""
+"""`/config` : salons, horaire du résumé, rôle de coordination, page de suivi hors de Discord."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -18,6 +18,7 @@ from commandes._completion import completer_ville
 from commandes._droits import exiger_coordination
 from commandes._salons import permissions_manquantes, verifier_salon_publiable
 from metier.erreurs import ErreurMetier
+from metier.page import LIBELLES_MODE, activer_page, desactiver_page, lire_page, renouveler_page
 from metier.serveurs import (
     Configuration,
     definir_horaire_resume,
@@ -25,6 +26,10 @@ from metier.serveurs import (
     definir_salon,
 )
 from metier.temps import JOURS_SEMAINE, analyser_heure, format_heure, heure_comprise, prochaine_hebdomadaire
+from modeles import ModePage
+from web import liens
+
+R = TypeVar("R")
 
 
 @app_commands.guild_only()
@@ -72,9 +77,17 @@ class Config(
         """Montre les réglages et ce qu'il reste à configurer."""
         assert interaction.guild is not None
         configuration = await self._configuration(interaction)
-        await interaction.response.send_message(
-            embed=self._embed(interaction.guild, configuration), ephemeral=True
-        )
+        embed = self._embed(interaction.guild, configuration)
+        page = await self.bot.base.lire(lire_page, interaction.guild.id)
+        if page is not None and page.ouverte:
+            etat = (
+                f"Ouverte, {LIBELLES_MODE[ModePage(page.mode)]}. Son lien a été donné à l'ouverture ; "
+                "`/config page renouveler` en donne un nouveau, `/config page desactiver` la ferme."
+            )
+        else:
+            etat = "Fermée : rien n'est publié hors de Discord. `/config page activer` l'ouvre."
+        ajouter_champ(embed, "Page de suivi et agendas", etat)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _embed(self, guild: discord.Guild, configuration: Configuration) -> discord.Embed:
         config = configuration.config
@@ -216,6 +229,90 @@ class Config(
             )
         await self._modifier(interaction, definir_role_coordination, role_id=role.id)
         await repondre(interaction, f"C'est noté : le rôle de coordination est désormais {role.mention}.")
+
+    page = app_commands.Group(
+        name="page",
+        description="Page de suivi du protocole hors de Discord : l'ouvrir, changer son lien, la fermer",
+    )
+
+    @page.command(name="activer", description="Ouvre la page de suivi et donne son lien secret (à vous seul)")
+    @app_commands.describe(
+        mode="privée : les responsables sont nommés ; publique (site d'une ville) : désignés par leur ville"
+    )
+    @app_commands.choices(
+        mode=[
+            app_commands.Choice(name="privée (pour le groupe et les élus)", value=ModePage.PRIVEE.value),
+            app_commands.Choice(name="publique (personne n'est nommé)", value=ModePage.PUBLIQUE.value),
+        ]
+    )
+    async def page_activer(
+        self, interaction: discord.Interaction[Passerelle], mode: app_commands.Choice[str] | None = None
+    ) -> None:
+        """Ouvre la page de suivi ; déjà ouverte, change son mode."""
+        await self._coordination(interaction)
+        choisi = ModePage(mode.value) if mode else ModePage.PRIVEE
+        resultat = await self._modifier_page(interaction, partial(activer_page, mode=choisi))
+        if resultat.jeton is None:
+            await repondre(
+                interaction,
+                f"C'est noté : la page de suivi est désormais {LIBELLES_MODE[choisi]}. "
+                "Son lien ne change pas.",
+                ephemere=True,
+            )
+            return
+        await repondre(
+            interaction,
+            f"La page de suivi est ouverte ; elle est {LIBELLES_MODE[choisi]}.\n"
+            f"{self._lien_page(resultat.jeton)}\n"
+            "Ce lien n'est montré qu'une fois et à vous seul : gardez-le. Quiconque l'a peut lire la page. "
+            "`/config page renouveler` en donne un nouveau (l'ancien cesse aussitôt de fonctionner), "
+            "`/config page desactiver` la ferme.",
+            ephemere=True,
+        )
+
+    @page.command(
+        name="renouveler", description="Donne un nouveau lien à la page de suivi ; l'ancien ne marche plus"
+    )
+    async def page_renouveler(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Remplace le lien secret de la page."""
+        await self._coordination(interaction)
+        resultat = await self._modifier_page(interaction, renouveler_page)
+        assert resultat.jeton is not None
+        await repondre(
+            interaction,
+            f"Nouveau lien de la page de suivi :\n{self._lien_page(resultat.jeton)}\n"
+            "L'ancien lien mène désormais à « page introuvable ». "
+            "Ce lien n'est montré qu'une fois : gardez-le.",
+            ephemere=True,
+        )
+
+    @page.command(name="desactiver", description="Ferme la page de suivi et les agendas abonnés")
+    async def page_desactiver(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Ferme la page : plus rien n'est servi pour ce serveur."""
+        await self._coordination(interaction)
+        await self._modifier_page(interaction, desactiver_page)
+        await repondre(
+            interaction,
+            "La page de suivi est fermée, et les agendas abonnés avec elle : leurs liens mènent à « page "
+            "introuvable ». `/config page activer` la rouvre avec un nouveau lien.",
+            ephemere=True,
+        )
+
+    async def _modifier_page(
+        self, interaction: discord.Interaction[Passerelle], regle: Callable[..., R]
+    ) -> R:
+        assert interaction.guild_id is not None
+        return await self.bot.base.ecrire(
+            partial(
+                regle,
+                guild_id=interaction.guild_id,
+                auteur_id=interaction.user.id,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+
+    def _lien_page(self, jeton: str) -> str:
+        return liens.lien(self.bot.reglages.adresse_web, liens.chemin_page(jeton))
 
 
 def _etat_salon(guild: discord.Guild, salon_id: int | None, sans: str, commande: str) -> str:

@@ -32,6 +32,7 @@ from commandes._seances import ecart_signale, horloges, ligne_seance
 from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
+from metier.page import abonner_agenda
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
 from metier.reunions.creneaux import creneaux_communs
 from metier.reunions.registre import (
@@ -63,6 +64,7 @@ from metier.temps import (
     normaliser,
 )
 from modeles import Recurrence, Reunion
+from web import liens
 
 log = logging.getLogger(__name__)
 
@@ -504,6 +506,33 @@ class Reunions(
             f"Agenda {quoi} (iCalendar) : importez-le dans Outlook, Google Agenda ou Calendrier d'Apple. "
             "Les séances suivent l'heure de leur ville et s'affichent dans votre fuseau.",
             file=discord.File(io.BytesIO(contenu), filename=nom),
+        )
+
+    @app_commands.command(
+        name="abonnement",
+        description="Donne votre lien secret d'agenda (Outlook, Google, Apple), tenu à jour",
+    )
+    async def abonnement(self, interaction: discord.Interaction[Passerelle]) -> None:
+        """Donne au membre son lien d'abonnement à l'agenda des réunions ; l'ancien cesse de fonctionner."""
+        guild_id, _, _ = await contexte(interaction)
+        jeton = await self.bot.base.ecrire(
+            partial(
+                abonner_agenda,
+                guild_id=guild_id,
+                membre_id=interaction.user.id,
+                maintenant=self.bot.maintenant(),
+            )
+        )
+        adresse = liens.lien(self.bot.reglages.adresse_web, liens.chemin_agenda(jeton))
+        await repondre(
+            interaction,
+            f"Votre agenda des réunions, à ajouter par son adresse (abonnement) :\n{adresse}\n"
+            "• Outlook : Ajouter un calendrier → À partir d'Internet ; • Google Agenda : Autres agendas → "
+            "À partir de l'URL ; • Calendrier d'Apple : Fichier → Nouvel abonnement.\n"
+            "Les réunions planifiées, annulées ou modifiées y apparaissent d'elles-mêmes (le délai dépend de "
+            "l'application). Ce lien est à vous : ne le partagez pas. Redemander `/reunion abonnement` en "
+            "donne un nouveau et désactive celui-ci.",
+            ephemere=True,
         )
 
 

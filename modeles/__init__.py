@@ -3,6 +3,7 @@
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
+from modeles.page import AbonnementAgenda, ModePage, PageWeb
 from modeles.partenaires import ActionPartenaire, Partenaire
 from modeles.protocole import Axe, BureauSuivi, Edition, Objectif
 from modeles.reunions import (
@@ -16,6 +17,7 @@ from modeles.reunions import (
 from modeles.serveur import ConfigServeur, EtatBot, VillePartenaire
 
 __all__ = [
+    "AbonnementAgenda",
     "Action",
     "ActionPartenaire",
     "Axe",
@@ -30,8 +32,10 @@ __all__ = [
     "Membre",
     "Mesure",
     "MiseAJour",
+    "ModePage",
     "Objectif",
     "OccurrenceAnnulee",
+    "PageWeb",
     "Partenaire",
     "Presence",
     "Recurrence",

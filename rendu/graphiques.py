@@ -79,6 +79,22 @@ def dessiner_png(donnees: Donnees) -> bytes:
     return tampon.getvalue()
 
 
+def dessiner_svg(donnees: Donnees) -> bytes:
+    """Dessine le même graphique en SVG (net à toute taille d'écran), pour la page de suivi.
+
+    Le texte est tracé en chemins : l'image ne dépend pas des polices du lecteur ; son texte
+    est redit par le texte de remplacement et les tableaux de la page. Aucune date ni identifiant
+    aléatoire dans le fichier : les mêmes données donnent les mêmes octets.
+    """
+    import matplotlib
+
+    tampon = BytesIO()
+    figure = dessiner(donnees)
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "passerelle"}):
+        figure.savefig(tampon, format="svg", metadata={"Date": None, "Creator": None})
+    return tampon.getvalue()
+
+
 def dessiner(donnees: Donnees) -> Figure:
     """Dessine le graphique sur une figure mise en page, prête à encoder (les tests l'inspectent)."""
     import matplotlib

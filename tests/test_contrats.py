@@ -11,7 +11,7 @@ from discord import app_commands
 RACINE = Path(__file__).resolve().parents[1]
 NOM_COMMANDE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 DESCRIPTION_PAR_DEFAUT = "…"
-PAQUETS = ("bot", "commandes", "metier", "modeles", "rendu")
+PAQUETS = ("bot", "commandes", "metier", "modeles", "rendu", "web")
 
 
 def test_les_contrats_de_couches_tiennent() -> None:

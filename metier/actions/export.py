@@ -108,6 +108,35 @@ def ecrire_csv(entetes: Sequence[str], lignes: Iterable[Sequence[object]]) -> by
     return tampon.getvalue().encode("utf-8-sig")
 
 
+COLONNES_PERSONNELLES: Final = frozenset(
+    {"Identifiant du responsable", "Saisie par", "Identifiant de l'auteur"}
+)
+"""Colonnes qui désignent une personne, retirées des CSV de la page publique (`sans_les_personnes`)."""
+
+
+def sans_les_personnes(contenu: bytes) -> bytes:
+    """Le même CSV sans personne nommée : le responsable devient sa ville porteuse, les auteurs disparaissent.
+
+    Pour la page de suivi publique, qui ne nomme jamais personne. Les cellules sont reprises telles
+    qu'écrites par `ecrire_csv` (déjà neutralisées pour le tableur).
+    """
+    lignes = list(csv.reader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+    if not lignes:
+        return contenu
+    entetes = lignes[0]
+    gardees = [i for i, entete in enumerate(entetes) if entete not in COLONNES_PERSONNELLES]
+    responsable = entetes.index("Responsable") if "Responsable" in entetes else None
+    ville = entetes.index("Ville porteuse") if "Ville porteuse" in entetes else None
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    ecrivain.writerow([entetes[i] for i in gardees])
+    for ligne in lignes[1:]:
+        if responsable is not None:
+            ligne[responsable] = ligne[ville] if ville is not None else ""
+        ecrivain.writerow([ligne[i] for i in gardees])
+    return tampon.getvalue().encode("utf-8-sig")
+
+
 def exporter_actions(
     session: Session, *, guild_id: int, du: date | None = None, au: date | None = None, archivees: bool = True
 ) -> bytes:

@@ -1076,7 +1076,13 @@ def _segments(jour: date) -> list[tuple[Any, tuple[Any, ...]]]:
 
 
 def lister_actions(
-    session: Session, *, guild_id: int, maintenant: datetime, filtres: Filtres, page: int = 0
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    filtres: Filtres,
+    page: int = 0,
+    par_page: int = PAR_PAGE,
 ) -> PageActions:
     """Rend une page d'actions filtrées : les ouvertes en retard d'abord, puis par échéance, puis sans
     échéance ; les terminées et abandonnées en dernier, les plus récentes d'abord.
@@ -1110,19 +1116,19 @@ def lister_actions(
         ).one()
     )
     total = sum(tailles)
-    pages = max(1, math.ceil(total / PAR_PAGE))
+    pages = max(1, math.ceil(total / par_page))
     page = min(max(page, 0), pages - 1)
-    debut = page * PAR_PAGE
+    debut = page * par_page
     lignes: list[tuple[Action, int]] = []
     for (condition, ordre), taille in zip(segments, tailles, strict=True):
-        if debut < taille and len(lignes) < PAR_PAGE:
+        if debut < taille and len(lignes) < par_page:
             lignes += session.exec(
                 select(Action, Axe.numero)
                 .join(Axe, col(Axe.id) == col(Action.axe_id))
                 .where(*conditions, condition)
                 .order_by(*ordre)
                 .offset(debut)
-                .limit(PAR_PAGE - len(lignes))
+                .limit(par_page - len(lignes))
             ).all()
         debut = max(0, debut - taille)
     return PageActions([(a, n) for a, n in lignes], total, page, pages, jour)

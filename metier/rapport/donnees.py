@@ -151,8 +151,7 @@ class IndicateurRapport:
     @property
     def en_bonne_voie(self) -> bool | None:
         """Vrai si le chemin parcouru atteint le chemin attendu ; None sans aucune mesure."""
-        parcouru = self.progression
-        return None if parcouru is None else parcouru >= self.attendu - 1e-9
+        return en_bonne_voie(self.progression, self.attendu)
 
 
 @dataclass(frozen=True)
@@ -405,6 +404,11 @@ def _action_rapport(
         terminee_le=aujourd_hui(terminee, reference) if terminee else None,
         mises_a_jour=mises_a_jour,
     )
+
+
+def en_bonne_voie(parcouru: float | None, attendu: float) -> bool | None:
+    """Vrai si le chemin parcouru (en %) atteint le chemin attendu ; None sans aucune mesure."""
+    return None if parcouru is None else parcouru >= attendu - 1e-9
 
 
 def part_attendue(au: date, debut: date = DEBUT_PROTOCOLE, fin: date = FIN_PROTOCOLE) -> float:

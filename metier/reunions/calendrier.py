@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import YEARLY, rrule, weekday
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from metier.erreurs import ErreurMetier
 from metier.reunions.registre import annulees_par_reunion, lire_reunion
 from metier.reunions.saisie import rappels_de
-from metier.temps import zone
-from modeles import Reunion
+from metier.temps import en_utc, zone
+from modeles import EntreeJournal, Reunion
 
 if TYPE_CHECKING:
     from icalendar import Timezone
@@ -60,6 +60,26 @@ def series_a_exporter(session: Session, *, guild_id: int, numero: int | None) ->
             "Aucune réunion à exporter sur ce serveur : planifiez-en une avec `/reunion planifier`."
         )
     return _series(session, reunions)
+
+
+def series_de_l_agenda(session: Session, *, guild_id: int) -> list[Serie]:
+    """Toutes les réunions du serveur, annulées comprises : l'agenda abonné doit voir l'annulation."""
+    reunions = session.exec(
+        select(Reunion).where(Reunion.guild_id == guild_id).order_by(col(Reunion.numero))
+    ).all()
+    return _series(session, reunions)
+
+
+def derniere_modification(session: Session, *, guild_id: int) -> datetime | None:
+    """L'instant du dernier changement des réunions du serveur (planifiée, annulée), d'après le journal."""
+    journal = session.exec(
+        select(func.max(EntreeJournal.quand)).where(
+            EntreeJournal.guild_id == guild_id, EntreeJournal.entite == "reunion"
+        )
+    ).one()
+    creation = session.exec(select(func.max(Reunion.cree_le)).where(Reunion.guild_id == guild_id)).one()
+    instants = [en_utc(i) for i in (journal, creation) if i is not None]
+    return max(instants, default=None)
 
 
 def uid_reunion(reunion: Reunion) -> str:
@@ -198,15 +218,23 @@ def _regle_tient(fuseau: ZoneInfo, changement: _Changement) -> bool:
 # --- Fichier .ics ---------------------------------------------------------------------------------
 
 
-def calendrier_ics(series: Sequence[Serie], *, maintenant: datetime) -> bytes:
-    """Construit le fichier .ics : un VEVENT par série, à l'heure murale de sa ville, avec ses VTIMEZONE."""
-    from icalendar import Alarm, Calendar, Event, vRecur
+def calendrier_ics(series: Sequence[Serie], *, maintenant: datetime, abonnement: bool = False) -> bytes:
+    """Construit le fichier .ics : un VEVENT par série, à l'heure murale de sa ville, avec ses VTIMEZONE.
+
+    `abonnement` : un agenda que les clients relisent (Outlook, Google, Apple) ; il leur dit de le
+    relire toutes les heures. `maintenant` y est l'instant de la dernière modification (DTSTAMP) :
+    le même contenu donne les mêmes octets, donc la même étiquette HTTP.
+    """
+    from icalendar import Alarm, Calendar, Event, vDuration, vRecur
 
     calendrier = Calendar()
     calendrier.add("prodid", PRODID)
     calendrier.add("version", "2.0")
     calendrier.add("calscale", "GREGORIAN")
     calendrier.add("x-wr-calname", "Réunions du protocole Terrebonne – Namur")
+    if abonnement:
+        calendrier.add("refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"})
+        calendrier.add("x-published-ttl", "PT1H")
     for serie in series:
         reunion = serie.reunion
         fuseau = zone(reunion.fuseau)

@@ -18,7 +18,7 @@ from metier.graphiques import (
 )
 from modeles import StatutAction
 from rendu.couleurs import COULEUR_EN_ROUTE
-from rendu.graphiques import dessiner
+from rendu.graphiques import dessiner, dessiner_png, dessiner_svg
 
 TERREBONNE = Porteur("terrebonne", "Terrebonne", "#1F5AA6")
 NAMUR = Porteur("namur", "Namur", "#D39B00")
@@ -115,3 +115,29 @@ def test_libelle_d_echeance_trop_long_coupe_et_dans_l_image() -> None:
     textes = [t.get_text() for t in figure.axes[0].texts]
     assert any(t.startswith("#1 · Très long") and t.endswith("… · aujourd'hui") for t in textes)
     assert any(t.startswith("#2 · Presque") and t.endswith("… · dans 80\u00a0j") for t in textes)
+
+
+def test_le_svg_est_le_meme_graphique_que_le_png_et_ne_change_pas_sans_raison() -> None:
+    donnees = DonneesAxes(
+        titre="Avancement moyen par axe — au 26 novembre 2026",
+        au=AUJOURD_HUI,
+        porteurs=(TERREBONNE, NAMUR),
+        axes=(
+            AvancementAxe(
+                1,
+                "I. Climat",
+                2,
+                1,
+                0,
+                80.0,
+                (MoyennePorteur(TERREBONNE, 1, 60.0), MoyennePorteur(NAMUR, 1, 100.0)),
+            ),
+        ),
+    )
+    svg = dessiner_svg(donnees)
+    assert svg.startswith(b"<?xml")
+    assert b'width="864pt" height="486pt"' in svg  # 1200 × 675 px à 100 dpi, comme le PNG
+    assert b"<script" not in svg
+    assert b"<text" not in svg  # le texte est tracé : l'image ne dépend pas des polices du lecteur
+    assert dessiner_svg(donnees) == svg  # ni date ni identifiant aléatoire
+    assert dessiner_png(donnees).startswith(b"\x89PNG")
