@@ -27,10 +27,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from metier.formats import format_nombre, format_pourcentage, pluriel
-from metier.protocole import chiffre_romain
+from metier.protocole import TITRE_PROTOCOLE, chiffre_romain
 from metier.rapport.donnees import (
     DEFINITION_BONNE_VOIE,
-    TITRE_PROTOCOLE,
     ActionRapport,
     IndicateurRapport,
     Rapport,
@@ -214,7 +213,7 @@ class _Document(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.rapport = rapport
         # Le pied de page et le titre du document (le bilan d'une édition passe le sien).
-        self.pied = pied or f"{TITRE_PROTOCOLE} — Rapport annuel {rapport.annee}"
+        self.pied = pied or f"{rapport.titre_protocole} — Rapport annuel {rapport.annee}"
         self.set_margins(MARGE, 20, MARGE)
         self.set_auto_page_break(auto=True, margin=18)
         polices = dossier_polices()
@@ -441,7 +440,7 @@ def _couverture(pdf: _Document, rapport: Rapport) -> None:
     pdf.lisere(0, 10)
     pdf.set_y(45)
     pdf.police(24, "B")
-    pdf.multi_cell(0, 11, TITRE_PROTOCOLE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 11, rapport.titre_protocole, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(14)
     _pastilles_des_villes(pdf, rapport.villes)
     pdf.police(36, "B", pdf.accent)
@@ -467,7 +466,7 @@ def _couverture(pdf: _Document, rapport: Rapport) -> None:
         5,
         typographie(
             "« Établir des rapports annuels détaillant les réalisations et les indicateurs de performance "
-            "liés à chaque thème. »\n— Protocole de coopération 2024-2026, Mise en œuvre"
+            f"liés à chaque thème. »\n— {TITRE_PROTOCOLE}, Mise en œuvre"
         ),
         align="C",
         new_x=XPos.LMARGIN,

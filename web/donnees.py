@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
 from metier.actions.registre import Filtres, echeance_en_mots, lister_actions, lister_axes, lister_objectifs
+from metier.editions import edition_courante, jours_restants
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     AvancementAxe,
@@ -32,11 +33,10 @@ from metier.graphiques import (
 )
 from metier.membres import noms_des_membres
 from metier.page import AccesPage
-from metier.protocole import DEBUT_PROTOCOLE, FIN_PROTOCOLE, code_objectif, libelle_axe, titre_axe
+from metier.protocole import DEBUT_PROTOCOLE, code_objectif, libelle_axe, titre_axe
 from metier.publications.resume import periode, semaine_resumee
 from metier.rapport.donnees import (
     PREMIERE_ANNEE,
-    TITRE_PROTOCOLE,
     annee_en_cours,
     en_bonne_voie,
     part_attendue,
@@ -102,7 +102,7 @@ def _configuration(session: Session, guild_id: int) -> Configuration:
 
 def _entete(session: Session, acces: AccesPage, configuration: Configuration, jour: date) -> Entete:
     return Entete(
-        titre_protocole=TITRE_PROTOCOLE,
+        titre_protocole=edition_courante(session, guild_id=acces.guild_id).titre,
         villes=tuple(v.nom for v in configuration.villes),
         aujourd_hui=jour,
         publique=acces.publique,
@@ -206,7 +206,8 @@ def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accu
     jour = aujourd_hui(maintenant, configuration.reference)
     avancement = donnees_axes(session, guild_id=guild_id, maintenant=maintenant)
     comptes = _statuts(session, guild_id)
-    attendu = part_attendue(jour)
+    edition = edition_courante(session, guild_id=guild_id)
+    attendu = part_attendue(jour, edition.debut, edition.fin)
     etats = lister_indicateurs(session, guild_id=guild_id)
     bonne_voie = [en_bonne_voie(e.progression, attendu) for e in etats]
     retard = lire_lignes(
@@ -223,10 +224,10 @@ def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accu
     )
     return Accueil(
         entete=_entete(session, acces, configuration, jour),
-        debut_protocole=DEBUT_PROTOCOLE,
-        fin_protocole=FIN_PROTOCOLE,
-        jours_restants=max(0, (FIN_PROTOCOLE - jour).days),
-        part_ecoulee=part_attendue(jour),
+        debut_protocole=edition.debut,
+        fin_protocole=edition.fin,
+        jours_restants=jours_restants(edition, jour),
+        part_ecoulee=attendu,
         avancement=avancement,
         villes_porteuses=tuple((p.code, p.nom) for p in avancement.porteurs),
         lignes_avancement=tuple(

@@ -47,7 +47,14 @@ from metier.graphiques import (
     RepartitionAxe,
 )
 from metier.membres import noms_des_membres
-from metier.protocole import DEBUT_PROTOCOLE, FIN_PROTOCOLE, code_objectif, libelle_axe, titre_axe
+from metier.protocole import (
+    DEBUT_PROTOCOLE,
+    FIN_PROTOCOLE,
+    TITRE_PROTOCOLE,
+    code_objectif,
+    libelle_axe,
+    titre_axe,
+)
 from metier.publications.rappels import REPONSES, presences_par_seance
 from metier.reunions.registre import annulees_par_reunion
 from metier.reunions.series import occurrences
@@ -57,7 +64,6 @@ from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, en_utc, format_jour
 from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 
-TITRE_PROTOCOLE: Final = "Protocole de coopération 2024-2026"
 PREMIERE_ANNEE: Final = 2024
 MAX_SEANCES_PAR_SERIE: Final = 400  # une série hebdomadaire en compte 53 par an
 DEFINITION_BONNE_VOIE: Final = (
@@ -239,6 +245,7 @@ class Rapport:
     sections: tuple[SectionAxe, ...]
     seances: tuple[SeanceRapport, ...]
     reference: Ville = REFERENCE_PAR_DEFAUT  # l'horloge qui compte les jours (`Configuration.reference`)
+    titre_protocole: str = TITRE_PROTOCOLE  # celui de l'édition qui couvre l'année
 
     @property
     def annee_complete(self) -> bool:
@@ -593,6 +600,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
             )
         )
     return Rapport(
+        titre_protocole=edition.titre,
         annee=annee,
         guild_id=guild_id,
         produit_le=maintenant,

@@ -44,7 +44,7 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
     nombre = len(lecteur.pages)
     assert 5 <= nombre <= 12
     couverture = pages[0]
-    assert "Protocole de coopération 2024-2026" in couverture
+    assert "Protocole de collaboration 2024-2026" in couverture  # le titre signé, celui de l'édition
     assert "Rapport annuel 2026" in couverture
     assert "Ville de Terrebonne Ville de Namur" in couverture
     assert "Produit le jeudi 26 novembre 2026" in couverture
@@ -64,7 +64,7 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
     assert "II. Le développement social et économique" in signets
     assert signets[-1] == "Annexe — Réunions de 2026"
     assert lecteur.metadata is not None
-    assert lecteur.metadata.title == "Protocole de coopération 2024-2026 — Rapport annuel 2026"
+    assert lecteur.metadata.title == "Protocole de collaboration 2024-2026 — Rapport annuel 2026"
 
 
 def test_un_responsable_jamais_vu_est_designe_par_son_identifiant(rempli: BaseDonnees) -> None:
