@@ -1,6 +1,7 @@
 """Tables SQLModel : ce qui est stocké. Chaque ligne appartient à un serveur (`guild_id`)."""
 
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
+from modeles.comptes_rendus import CompteRendu, DecisionAction
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
 from modeles.protocole import Axe, Objectif
@@ -17,7 +18,9 @@ from modeles.serveur import ConfigServeur, EtatBot, VillePartenaire
 __all__ = [
     "Action",
     "Axe",
+    "CompteRendu",
     "ConfigServeur",
+    "DecisionAction",
     "EntreeJournal",
     "EtatBot",
     "EvolutionMensuelle",

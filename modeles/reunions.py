@@ -71,6 +71,8 @@ class Presence(SQLModel, table=True):
     debut: datetime
     membre_id: int = champ_snowflake()
     reponse: str = Field(max_length=10)
+    # La ville partenaire du membre quand il a répondu (d'après ses rôles), pour grouper les noms.
+    ville: str | None = Field(default=None, max_length=40)
     quand: datetime = Field(default_factory=maintenant_utc)
 
 

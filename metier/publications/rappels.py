@@ -110,8 +110,9 @@ def repondre_presence(
     membre_id: int,
     reponse: str,
     maintenant: datetime,
+    ville: str | None = None,
 ) -> dict[str, int]:
-    """Enregistre (ou remplace) la réponse d'un membre ; rend les nouveaux comptes."""
+    """Enregistre (ou remplace) la réponse d'un membre et sa ville ; rend les nouveaux comptes."""
     if reponse not in REPONSES:
         raise ErreurMetier("Réponse inconnue : choisissez présent, absent ou peut-être.")
     reunion = session.get(Reunion, reunion_id)
@@ -136,6 +137,7 @@ def repondre_presence(
                         debut=debut,
                         membre_id=membre_id,
                         reponse=reponse,
+                        ville=ville,
                         quand=maintenant,
                     )
                 )
@@ -149,7 +151,7 @@ def repondre_presence(
                 )
             ).one()
     if existante is not None:
-        existante.reponse, existante.quand = reponse, maintenant
+        existante.reponse, existante.ville, existante.quand = reponse, ville, maintenant
         session.add(existante)
         session.flush()
     return compter_presences(session, reunion_id=reunion_id, debut=debut)

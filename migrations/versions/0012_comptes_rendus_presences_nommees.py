@@ -1,0 +1,69 @@
+"""comptes rendus de séance, présences par ville
+
+Révision : 0012
+Précédente : 0008
+Créée le : 2026-11-30 10:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = '0012'
+down_revision: str | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Le compte rendu d'une séance (points, décisions, suites, présents) et les actions nées de ses
+    # décisions ; la ville de qui répond à l'invitation, pour nommer les présents par ville.
+    op.create_table('compte_rendu',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('reunion_id', sa.Integer(), nullable=False),
+    sa.Column('debut', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('points', sa.Text(), nullable=False),
+    sa.Column('decisions', sa.Text(), nullable=False),
+    sa.Column('suites', sa.Text(), nullable=False),
+    sa.Column('presents', sa.Text(), nullable=False),
+    sa.Column('auteur_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('salon_id', sa.BigInteger(), autoincrement=False, nullable=True),
+    sa.Column('message_id', sa.BigInteger(), autoincrement=False, nullable=True),
+    sa.Column('cree_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('modifie_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['reunion_id'], ['reunion.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reunion_id', 'debut')
+    )
+    op.create_index(op.f('ix_compte_rendu_guild_id'), 'compte_rendu', ['guild_id'], unique=False)
+    op.create_index(op.f('ix_compte_rendu_reunion_id'), 'compte_rendu', ['reunion_id'], unique=False)
+    op.create_table('decision_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('compte_rendu_id', sa.Integer(), nullable=False),
+    sa.Column('rang', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('auteur_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('quand', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action.id'], ),
+    sa.ForeignKeyConstraint(['compte_rendu_id'], ['compte_rendu.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('compte_rendu_id', 'rang')
+    )
+    op.create_index(op.f('ix_decision_action_compte_rendu_id'), 'decision_action', ['compte_rendu_id'], unique=False)
+    with op.batch_alter_table('presence') as table:
+        table.add_column(sa.Column('ville', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('presence') as table:
+        table.drop_column('ville')
+    op.drop_index(op.f('ix_decision_action_compte_rendu_id'), table_name='decision_action')
+    op.drop_table('decision_action')
+    op.drop_index(op.f('ix_compte_rendu_reunion_id'), table_name='compte_rendu')
+    op.drop_index(op.f('ix_compte_rendu_guild_id'), table_name='compte_rendu')
+    op.drop_table('compte_rendu')
