@@ -287,5 +287,6 @@ def test_suivis_du_dernier_compte_rendu_avant_la_seance(base: BaseDonnees, comit
     compte_rendu = _rediger(base, comite)
     suivante = datetime(2027, 3, 23, 14, tzinfo=UTC)
     suivis = base.lecture(suivis_precedents, reunion_id=compte_rendu.reunion_id, avant=suivante)
-    assert suivis is not None and (suivis.debut, suivis.texte) == (SEANCE_5H, "Relancer le BEP")
+    assert suivis is not None
+    assert (suivis.debut, suivis.texte) == (SEANCE_5H, "Relancer le BEP")
     assert base.lecture(suivis_precedents, reunion_id=compte_rendu.reunion_id, avant=SEANCE_5H) is None
