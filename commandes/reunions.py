@@ -27,12 +27,15 @@ from commandes._affichage import (
     texte_saisi,
 )
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
+from commandes._comptes_rendus import BOUTONS as BOUTONS_COMPTE_RENDU
+from commandes._comptes_rendus import ouvrir_compte_rendu
 from commandes._salons import verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
 from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
-from metier.formats import tronquer
+from metier.formats import pluriel, tronquer
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
+from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
 from metier.reunions.creneaux import creneaux_communs
 from metier.reunions.registre import (
     PROCHAINES,
@@ -47,6 +50,7 @@ from metier.reunions.saisie import analyser_duree, analyser_rappels, format_rapp
 from metier.reunions.series import (
     Occurrence,
     decrire_recurrence,
+    exiger_utc,
     lire_cle_occurrence,
     occurrences,
 )
@@ -480,6 +484,95 @@ class Reunions(
         embed.set_footer(text="Les plus longs d'abord, puis les plus proches.")
         await repondre(interaction, embed=embed)
 
+    async def completer_seance_passee(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les séances déjà commencées de la réunion choisie, la plus récente d'abord."""
+        guild_id, configuration, _ = await contexte(interaction)
+        choisie = getattr(interaction.namespace, "reunion", None)
+        try:
+            serie = await self.bot.base.lire(
+                partial(
+                    lire_serie, guild_id=guild_id, numero=lire_numero(str(choisie or ""), quoi="de réunion")
+                )
+            )
+        except ErreurMetier:
+            return []
+        ancre = ville_d_ancrage(configuration, serie.reunion)
+        cle = normaliser(saisie)
+        choix = []
+        passees = seances_passees(serie.reunion, self.bot.maintenant(), set(serie.annulees))
+        for occurrence in reversed(passees):
+            nom = tronquer(horloges(occurrence.debut, configuration.villes, ancre), 100)
+            if cle in normaliser(nom) or cle in occurrence.cle.lower():
+                choix.append(app_commands.Choice(name=nom, value=occurrence.cle))
+            if len(choix) >= LIMITE_CHOIX:
+                break
+        return choix
+
+    @app_commands.command(
+        name="compte-rendu",
+        description="Rédige ou modifie le compte rendu d'une séance (points, décisions, prochaines étapes)",
+    )
+    @app_commands.describe(
+        reunion="Numéro ou titre de la réunion",
+        seance="Séance (par défaut : la dernière commencée)",
+    )
+    @app_commands.autocomplete(reunion=completer_reunion, seance=completer_seance_passee)
+    async def compte_rendu(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        reunion: str,
+        seance: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """Ouvre la fenêtre du compte rendu : l'auteur de la réunion, la coordination ou un présent."""
+        numero = lire_numero(reunion, quoi="de réunion")
+        await ouvrir_compte_rendu(interaction, numero, seance.strip() if seance else None)
+
+    @app_commands.command(name="comptes-rendus", description="Liste les comptes rendus des séances")
+    @app_commands.describe(reunion="Seulement cette réunion (par défaut : toutes celles du serveur)")
+    @app_commands.autocomplete(reunion=completer_reunion)
+    async def comptes_rendus(
+        self, interaction: discord.Interaction[Passerelle], reunion: str | None = None
+    ) -> None:
+        """Les comptes rendus, le plus récent d'abord, avec un lien vers chaque publication."""
+        guild_id, configuration, _ = await contexte(interaction)
+        numero = lire_numero(reunion, quoi="de réunion") if reunion else None
+        paires, total = await self.bot.base.lire(
+            partial(lister_comptes_rendus, guild_id=guild_id, numero=numero)
+        )
+        titre = "Comptes rendus" + (f" de la réunion #{numero}" if numero is not None else "")
+        if not paires:
+            embed = nouvel_embed(
+                titre,
+                "Aucun compte rendu pour l'instant. Après une séance, rédigez-le avec "
+                "`/reunion compte-rendu`.",
+            )
+            await repondre(interaction, embed=embed)
+            return
+        lignes = []
+        for serie, compte_rendu in paires:
+            ancre = ville_d_ancrage(configuration, serie)
+            quand = horloges(exiger_utc(compte_rendu.debut), configuration.villes, ancre)
+            decisions = len(decisions_de(compte_rendu.decisions))
+            presents = len(ids_presents(compte_rendu.presents))
+            ligne = (
+                f"**#{serie.numero}** {texte_saisi(serie.titre, 80)} — {quand}\n"
+                f"\u2003{pluriel(decisions, 'décision')} · {pluriel(presents, 'présent')}"
+            )
+            if compte_rendu.message_id and compte_rendu.salon_id:
+                ligne += (
+                    f" · [voir](https://discord.com/channels/{guild_id}/{compte_rendu.salon_id}/"
+                    f"{compte_rendu.message_id})"
+                )
+            lignes.append(ligne)
+        embed = nouvel_embed(
+            f"{titre} — {total}",
+            joindre(lignes, LIMITE_DESCRIPTION, autres=total - len(paires)),
+        )
+        embed.set_footer(text="Le plus récent d'abord · modifier : /reunion compte-rendu")
+        await repondre(interaction, embed=embed)
+
     @app_commands.command(name="calendrier", description="Exporte les réunions en fichier agenda .ics")
     @app_commands.describe(reunion="Seulement cette réunion (par défaut : toutes celles du serveur)")
     @app_commands.autocomplete(reunion=completer_reunion)
@@ -508,5 +601,6 @@ class Reunions(
 
 
 async def setup(bot: Passerelle) -> None:
-    """Charge le cog."""
+    """Charge le cog et les boutons persistants des comptes rendus."""
+    bot.add_dynamic_items(*BOUTONS_COMPTE_RENDU)
     await bot.add_cog(Reunions(bot))

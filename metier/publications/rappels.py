@@ -10,7 +10,9 @@ from sqlmodel import Session, col, func, select
 
 from metier.actions.etat import RESOLUTION
 from metier.erreurs import ErreurMetier
+from metier.membres import noms_des_membres
 from metier.publications.ordre_du_jour import OrdreDuJour, ordre_du_jour
+from metier.reunions.comptes_rendus import Present, Suivis, suivis_precedents
 from metier.reunions.registre import annulees_par_reunion, seances_annulees
 from metier.reunions.series import Occurrence, occurrences
 from metier.serveurs import Configuration, configuration_amorcee
@@ -33,12 +35,29 @@ class ContexteRappel:
     ordre: OrdreDuJour
     presences: dict[str, int]
     decalage: timedelta
+    nommees: dict[str, list[Present]]
+    suivis: Suivis | None = None
 
 
 def compter_presences(session: Session, *, reunion_id: int, debut: datetime) -> dict[str, int]:
     """Nombre de présents, d'absents et de peut-être pour une séance."""
     par_seance = presences_par_seance(session, reunion_ids=[reunion_id], du=debut, au=debut + RESOLUTION)
     return par_seance.get((reunion_id, en_utc(debut)), dict.fromkeys(REPONSES, 0))
+
+
+def presences_nommees(session: Session, *, reunion_id: int, debut: datetime) -> dict[str, list[Present]]:
+    """Qui a répondu quoi à une séance, nommé (nom relevé) avec sa ville, dans l'ordre des réponses."""
+    lignes = session.exec(
+        select(Presence.membre_id, Presence.reponse, Presence.ville, Presence.guild_id)
+        .where(Presence.reunion_id == reunion_id, Presence.debut == debut)
+        .order_by(col(Presence.quand), col(Presence.membre_id))
+    ).all()
+    noms = noms_des_membres(session, lignes[0][3], [ligne[0] for ligne in lignes]) if lignes else {}
+    par_reponse: dict[str, list[Present]] = {reponse: [] for reponse in REPONSES}
+    for membre_id, reponse, ville, _ in lignes:
+        if reponse in par_reponse:
+            par_reponse[reponse].append(Present(membre_id, noms.get(membre_id), ville))
+    return par_reponse
 
 
 def presences_par_seance(
@@ -98,6 +117,8 @@ def contexte_rappel(session: Session, *, livraison_id: int, maintenant: datetime
         ordre=ordre,
         presences=compter_presences(session, reunion_id=ident(reunion), debut=debut),
         decalage=debut - livraison.echeance,
+        nommees=presences_nommees(session, reunion_id=ident(reunion), debut=debut),
+        suivis=suivis_precedents(session, reunion_id=ident(reunion), avant=debut),
     )
 
 
