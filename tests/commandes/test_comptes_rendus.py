@@ -181,7 +181,7 @@ async def test_modifier_met_a_jour_le_meme_message_et_garde_l_historique(
     assert compte_rendu.presents == f"{serveur['bob'].id},{serveur['carole'].id}"
 
     liste = await serveur["autrice"].slash(salon, "reunion comptes-rendus")
-    assert "Comptes rendus — 1" == liste.response.embeds[0].title
+    assert liste.response.embeds[0].title == "Comptes rendus — 1"
     assert "2 décisions · 2 présents" in liste.response.embeds[0].description
     assert f"/channels/{serveur['guild'].id}/{salon.id}/{publie.id}" in liste.response.embeds[0].description
 
