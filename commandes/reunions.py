@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import discord
@@ -36,7 +36,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import pluriel, tronquer
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
 from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
-from metier.reunions.creneaux import creneaux_communs
+from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
 from metier.reunions.registre import (
     PROCHAINES,
     annuler_reunion,
@@ -44,6 +44,7 @@ from metier.reunions.registre import (
     planifier_reunion,
     rechercher_reunions,
     salon_des_rappels,
+    seances_entre,
     ville_d_ancrage,
 )
 from metier.reunions.saisie import analyser_duree, analyser_rappels, format_rappel, rappels_de, verifier_lien
@@ -70,7 +71,7 @@ from modeles import Recurrence, Reunion
 
 log = logging.getLogger(__name__)
 
-CRENEAUX_AFFICHES = 10
+CRENEAUX_AFFICHES = 15  # jours montrés
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
     app_commands.Choice(name="hebdomadaire (chaque semaine)", value=Recurrence.HEBDOMADAIRE.value),
@@ -186,6 +187,24 @@ def annonce_annulation(
             f"(par {membre.mention})."
         )
     return tronquer(texte, LIMITE_MESSAGE)
+
+
+def ligne_jour(jour: date, plages: Sequence[Creneau], villes: Sequence[Ville]) -> str:
+    """« **lundi 15 mars 2027** · Terrebonne 09 h 00 → 12 h 00 · Namur 14 h 00 → 17 h 00 (3 h) — <t:…> »."""
+    fenetres = " · ".join(
+        f"{v.nom} "
+        + " et ".join(
+            f"{format_heure(v.heure_locale(c.debut))} → {format_heure(v.heure_locale(c.fin))}" for c in plages
+        )
+        for v in villes
+    )
+    total = sum((c.duree for c in plages), timedelta())
+    ligne = f"**{format_date_longue(jour)}** · {fenetres} ({format_duree(total)}) — " + " · ".join(
+        f"{horodatage(c.debut)} → {horodatage(c.fin, 't')}" for c in plages
+    )
+    if signal := ecart_signale(plages[0].debut, villes):
+        ligne += f"\n\u2003{signal}"
+    return ligne
 
 
 # --- Le cog --------------------------------------------------------------------------------------
@@ -444,44 +463,65 @@ class Reunions(
         jours: app_commands.Range[int, 1, 60] = 14,
         duree: app_commands.Range[str, 1, 30] = "1h",
     ) -> None:
-        """Montre les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes."""
-        _, configuration, _ = await contexte(interaction)
+        """Montre, jour par jour, les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes.
+
+        Les séances du groupe et les jours fériés de chaque ville (Québec, Belgique) en sont retirés.
+        """
+        guild_id, configuration, _ = await contexte(interaction)
         maintenant = self.bot.maintenant()
         villes = configuration.villes
         # Les jours cherchés sont ceux de la première ville (creneaux_communs) : son « aujourd'hui ».
-        aujourd = aujourd_hui(maintenant, villes[0])
+        reference = villes[0]
+        aujourd = aujourd_hui(maintenant, reference)
         debut = analyser_date(du, aujourd) if du else aujourd
         duree_lue = analyser_duree(duree)
-        trouves = creneaux_communs(villes, debut, jours, duree_lue, apres=maintenant)
-        periode = (
-            f"Du {format_date_longue(debut)} au {format_date_longue(debut + timedelta(days=jours - 1))}, "
-            f"heures de bureau 09\u00a0h\u00a000 – 17\u00a0h\u00a000 dans chaque ville, "
-            f"au moins {format_duree(duree_lue)} :"
+        dernier = debut + timedelta(days=jours - 1)
+        # Les séances du groupe sur la période (avec un jour de marge pour les fuseaux).
+        seances = await self.bot.base.lire(
+            partial(
+                seances_entre,
+                guild_id=guild_id,
+                du=datetime.combine(debut - timedelta(days=1), datetime.min.time(), UTC),
+                au=datetime.combine(dernier + timedelta(days=2), datetime.min.time(), UTC),
+            )
         )
-        if not trouves:
-            embed = nouvel_embed("Créneaux communs", f"{periode}\naucun créneau. Essayez plus de jours.")
-            await repondre(interaction, embed=embed)
-            return
-        reference = villes[0]
-        lignes = []
-        for creneau in trouves[:CRENEAUX_AFFICHES]:
-            plages = " · ".join(
-                f"{v.nom} {format_heure(v.heure_locale(creneau.debut))} → "
-                f"{format_heure(v.heure_locale(creneau.fin))}"
-                for v in villes
+        trouves = creneaux_communs(
+            villes,
+            debut,
+            jours,
+            duree_lue,
+            apres=maintenant,
+            occupees=[(s.debut, s.fin) for s in seances],
+        )
+        feries = feries_de_la_periode(villes, debut, jours)
+        periode = (
+            f"Du {format_date_longue(debut)} au {format_date_longue(dernier)}, heures de bureau "
+            f"09\u00a0h\u00a000 – 17\u00a0h\u00a000 dans chaque ville, au moins {format_duree(duree_lue)}, "
+            "hors séances du groupe et jours fériés :"
+        )
+        lignes = [periode]
+        jours_trouves = par_jour(trouves, reference)
+        if not jours_trouves:
+            lignes.append("aucun créneau. Essayez plus de jours ou une durée plus courte.")
+        for jour, plages in jours_trouves[:CRENEAUX_AFFICHES]:
+            lignes.append(ligne_jour(jour, plages, villes))
+        if len(jours_trouves) > CRENEAUX_AFFICHES:
+            lignes.append(f"… et {pluriel(len(jours_trouves) - CRENEAUX_AFFICHES, 'autre jour')}")
+        if feries:
+            lignes.append(
+                "Jours fériés écartés : "
+                + " ; ".join(f"{format_date_longue(f.jour)}, {f.nom} ({f.ville.nom})" for f in feries)
             )
-            jour = format_date_longue(reference.heure_locale(creneau.debut).date())
-            ligne = (
-                f"**{format_duree(creneau.duree)}** · {jour} · {plages} — "
-                f"{horodatage(creneau.debut)} → {horodatage(creneau.fin, 't')}"
+        ecartees = [s for s in seances if debut <= reference.heure_locale(s.debut).date() <= dernier]
+        if ecartees:
+            lignes.append(
+                f"Séances du groupe écartées : {pluriel(len(ecartees), 'séance')} "
+                f"({', '.join(horodatage(s.debut, 'f') for s in ecartees[:5])}"
+                + (", …" if len(ecartees) > 5 else "")
+                + ")"
             )
-            if signal := ecart_signale(creneau.debut, villes):
-                ligne += f"\n\u2003{signal} : d'où {format_duree(creneau.duree)} en commun"
-            lignes.append(ligne)
-        if len(trouves) > CRENEAUX_AFFICHES:
-            lignes.append(f"… et {len(trouves) - CRENEAUX_AFFICHES} autres créneaux")
-        embed = nouvel_embed("Créneaux communs", joindre([periode, *lignes], LIMITE_DESCRIPTION))
-        embed.set_footer(text="Les plus longs d'abord, puis les plus proches.")
+        embed = nouvel_embed("Créneaux communs", joindre(lignes, LIMITE_DESCRIPTION))
+        embed.set_footer(text="Un jour par ligne, dans l'ordre du calendrier.")
         await repondre(interaction, embed=embed)
 
     async def completer_seance_passee(

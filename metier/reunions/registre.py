@@ -167,6 +167,30 @@ def planifier_reunion(
     return ReunionPlanifiee(reunion=reunion, message=resolution.message, prochaines=prochaines)
 
 
+def seances_entre(session: Session, *, guild_id: int, du: datetime, au: datetime) -> list[Occurrence]:
+    """Les séances non annulées du serveur qui chevauchent la période (pour ne pas les reproposer)."""
+    reunions = session.exec(
+        select(Reunion).where(
+            Reunion.guild_id == guild_id,
+            col(Reunion.annulee).is_(False),
+            col(Reunion.date_debut) <= (au + timedelta(days=1)).date(),
+        )
+    ).all()
+    annulees = annulees_par_reunion(session, [r.id for r in reunions if r.id is not None])
+    seances: list[Occurrence] = []
+    for reunion in reunions:
+        assert reunion.id is not None
+        # Une séance commencée avant `du` peut encore déborder dessus : une demi-journée de marge.
+        seances += [
+            o
+            for o in occurrences(
+                reunion, du - timedelta(hours=13), au, limite=500, annulees=annulees[reunion.id]
+            )
+            if o.fin > du
+        ]
+    return sorted(seances, key=lambda o: o.debut)
+
+
 def lire_reunion(session: Session, *, guild_id: int, numero: int) -> Reunion:
     """Rend la réunion de ce numéro sur ce serveur."""
     reunion = session.exec(
