@@ -31,6 +31,7 @@ from commandes._comptes_rendus import BOUTONS as BOUTONS_COMPTE_RENDU
 from commandes._comptes_rendus import ouvrir_compte_rendu
 from commandes._salons import verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
+from commandes._sondages import BoutonVote, mettre_a_jour, vue_vote
 from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
 from metier.formats import pluriel, tronquer
@@ -55,6 +56,7 @@ from metier.reunions.series import (
     lire_cle_occurrence,
     occurrences,
 )
+from metier.reunions.sondages import choisir_propositions, noter_message_sondage, ouvrir_sondage
 from metier.serveurs import Configuration
 from metier.temps import (
     Ville,
@@ -455,6 +457,7 @@ class Reunions(
         du="Premier jour de la recherche (par défaut : aujourd'hui), par exemple 2027-03-15",
         jours="Nombre de jours à parcourir (14 par défaut, 60 au plus)",
         duree="Durée minimale du créneau : 1h (par défaut), 90min, 2h",
+        vote="Soumettre au vote les cinq premiers créneaux (un par jour), avec des boutons",
     )
     async def creneaux(
         self,
@@ -462,6 +465,7 @@ class Reunions(
         du: app_commands.Range[str, 1, 40] | None = None,
         jours: app_commands.Range[int, 1, 60] = 14,
         duree: app_commands.Range[str, 1, 30] = "1h",
+        vote: bool = False,
     ) -> None:
         """Montre, jour par jour, les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes.
 
@@ -522,7 +526,26 @@ class Reunions(
             )
         embed = nouvel_embed("Créneaux communs", joindre(lignes, LIMITE_DESCRIPTION))
         embed.set_footer(text="Un jour par ligne, dans l'ordre du calendrier.")
-        await repondre(interaction, embed=embed)
+        propositions = choisir_propositions(trouves, duree_lue) if vote else []
+        if not propositions:
+            await repondre(interaction, embed=embed)
+            return
+        etat = await self.bot.base.ecrire(
+            partial(
+                ouvrir_sondage,
+                guild_id=guild_id,
+                auteur_id=interaction.user.id,
+                salon_id=interaction.channel_id,
+                propositions=propositions,
+                maintenant=maintenant,
+            )
+        )
+        mettre_a_jour(embed, etat, villes)
+        await repondre(interaction, embed=embed, view=vue_vote(etat))
+        message = await interaction.original_response()
+        await self.bot.base.ecrire(
+            partial(noter_message_sondage, sondage_id=etat.sondage.id or 0, message_id=message.id)
+        )
 
     async def completer_seance_passee(
         self, interaction: discord.Interaction[Passerelle], saisie: str
@@ -642,5 +665,5 @@ class Reunions(
 
 async def setup(bot: Passerelle) -> None:
     """Charge le cog et les boutons persistants des comptes rendus."""
-    bot.add_dynamic_items(*BOUTONS_COMPTE_RENDU)
+    bot.add_dynamic_items(*BOUTONS_COMPTE_RENDU, BoutonVote)
     await bot.add_cog(Reunions(bot))

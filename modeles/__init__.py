@@ -1,7 +1,7 @@
 """Tables SQLModel : ce qui est stocké. Chaque ligne appartient à un serveur (`guild_id`)."""
 
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
-from modeles.comptes_rendus import CompteRendu, DecisionAction
+from modeles.comptes_rendus import CompteRendu, DecisionAction, SondageCreneaux, VoteCreneau
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
 from modeles.protocole import Axe, Objectif
@@ -35,6 +35,8 @@ __all__ = [
     "Recurrence",
     "Reunion",
     "StatutAction",
+    "SondageCreneaux",
     "StatutLivraison",
     "VillePartenaire",
+    "VoteCreneau",
 ]

@@ -45,3 +45,35 @@ class DecisionAction(SQLModel, table=True):
     action_id: int = Field(foreign_key="action.id")
     auteur_id: int = champ_snowflake()
     quand: datetime = Field(default_factory=maintenant_utc)
+
+
+class SondageCreneaux(SQLModel, table=True):
+    """Jusqu'à cinq créneaux communs soumis au vote ; clos par son auteur ou la coordination."""
+
+    __tablename__ = "sondage_creneaux"
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake(index=True)
+    auteur_id: int = champ_snowflake()
+    salon_id: int | None = champ_snowflake(nullable=True)
+    message_id: int | None = champ_snowflake(nullable=True)
+    duree_minutes: int
+    # Débuts UTC des propositions (« 20270323T1300Z »), séparés par des virgules, dans l'ordre affiché.
+    propositions: str = Field(max_length=200)
+    clos: bool = False
+    cree_le: datetime = Field(default_factory=maintenant_utc)
+    clos_le: datetime | None = None
+
+
+class VoteCreneau(SQLModel, table=True):
+    """Le vote d'un membre (un seul par sondage : un second remplace le premier)."""
+
+    __tablename__ = "vote_creneau"
+    __table_args__ = (UniqueConstraint("sondage_id", "membre_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake()
+    sondage_id: int = Field(foreign_key="sondage_creneaux.id", index=True)
+    membre_id: int = champ_snowflake()
+    rang: int  # la proposition choisie, à partir de 1
+    quand: datetime = Field(default_factory=maintenant_utc)

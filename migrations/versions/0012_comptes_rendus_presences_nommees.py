@@ -1,4 +1,4 @@
-"""comptes rendus de séance, présences par ville
+"""comptes rendus de séance, présences par ville, votes de créneaux, rôle des rappels
 
 Révision : 0012
 Précédente : 0008
@@ -57,9 +57,49 @@ def upgrade() -> None:
     op.create_index(op.f('ix_decision_action_compte_rendu_id'), 'decision_action', ['compte_rendu_id'], unique=False)
     with op.batch_alter_table('presence') as table:
         table.add_column(sa.Column('ville', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
+    # Créneaux communs soumis au vote : un vote par membre et par sondage.
+    op.create_table('sondage_creneaux',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('auteur_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('salon_id', sa.BigInteger(), autoincrement=False, nullable=True),
+    sa.Column('message_id', sa.BigInteger(), autoincrement=False, nullable=True),
+    sa.Column('duree_minutes', sa.Integer(), nullable=False),
+    sa.Column('propositions', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('clos', sa.Boolean(), nullable=False),
+    sa.Column('cree_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('clos_le', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_sondage_creneaux_guild_id'), 'sondage_creneaux', ['guild_id'], unique=False)
+    op.create_table('vote_creneau',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('sondage_id', sa.Integer(), nullable=False),
+    sa.Column('membre_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('rang', sa.Integer(), nullable=False),
+    sa.Column('quand', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['sondage_id'], ['sondage_creneaux.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('sondage_id', 'membre_id')
+    )
+    op.create_index(op.f('ix_vote_creneau_sondage_id'), 'vote_creneau', ['sondage_id'], unique=False)
+    # Rappels qui notifient : un rôle par réunion, sinon un rôle par serveur (aucun par défaut).
+    with op.batch_alter_table('config_serveur') as table:
+        table.add_column(sa.Column('role_rappels_id', sa.BigInteger(), autoincrement=False, nullable=True))
+    with op.batch_alter_table('reunion') as table:
+        table.add_column(sa.Column('role_notifier_id', sa.BigInteger(), autoincrement=False, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('reunion') as table:
+        table.drop_column('role_notifier_id')
+    with op.batch_alter_table('config_serveur') as table:
+        table.drop_column('role_rappels_id')
+    op.drop_index(op.f('ix_vote_creneau_sondage_id'), table_name='vote_creneau')
+    op.drop_table('vote_creneau')
+    op.drop_index(op.f('ix_sondage_creneaux_guild_id'), table_name='sondage_creneaux')
+    op.drop_table('sondage_creneaux')
     with op.batch_alter_table('presence') as table:
         table.drop_column('ville')
     op.drop_index(op.f('ix_decision_action_compte_rendu_id'), table_name='decision_action')

@@ -469,6 +469,57 @@ async def test_creneaux_sans_le_lundi_de_paques_ni_la_seance_du_groupe(simcord_e
     assert "Séances du groupe écartées : 2 séances" in description
 
 
+async def test_creneaux_au_vote_un_vote_par_membre_puis_planifier(simcord_env, serveur, horloge):
+    horloge.instant = datetime(2027, 3, 20, 12, tzinfo=UTC)
+    await _planifier(serveur["autrice"], serveur["general"], date="2027-03-23")
+    resultat = await serveur["membre"].slash(
+        serveur["general"], "reunion creneaux", du="2027-03-22", jours=12, vote=True
+    )
+    message = resultat.response.message
+    vote = _champs(resultat)["Vote"].split("\n")
+    assert len(vote) == 6  # cinq propositions, un par jour, puis la règle
+    assert vote[0].startswith(h("**1.** lundi 22 mars 2027 · Terrebonne 09 h 00 · Namur 14 h 00"))
+    assert vote[1].startswith(h("**2.** mardi 23 mars 2027 · Terrebonne 09 h 00 · Namur 14 h 00"))
+    assert vote[4].startswith(h("**5.** mardi 30 mars 2027 · Terrebonne 09 h 00 · Namur 15 h 00"))
+    assert "lundi 29 mars" not in _champs(resultat)["Vote"]
+    assert all(ligne.endswith("0 voix") for ligne in vote[:5])
+
+    premier = await serveur["membre"].click(message, label="Proposition 2")
+    assert premier.followups[0].content == "Vote noté : proposition 2."
+    second = await serveur["membre"].click(message, label="Proposition 3")
+    assert second.followups[0].content == "Vote noté : proposition 3 (il remplace votre vote précédent)."
+    await serveur["autrice"].click(message, label="Proposition 3")
+    rafraichi = await simcord_env.bot.get_channel(serveur["general"].id).fetch_message(message.id)
+    vote = {c.name: c.value for c in rafraichi.embeds[0].fields}["Vote"].split("\n")
+    assert vote[1].endswith("0 voix")
+    assert vote[2].endswith("2 voix")
+
+    refus = await serveur["autrice"].click(message, label="🔒 Clore le vote")
+    assert refus.ephemeral
+    assert "Seule la personne qui a lancé ce vote" in refus.response.content
+    await serveur["membre"].click(message, label="🔒 Clore le vote")
+    rafraichi = await simcord_env.bot.get_channel(serveur["general"].id).fetch_message(message.id)
+    assert "🔒 Vote clos. Retenu : proposition **3** (2 voix)." in rafraichi.embeds[0].fields[0].value
+    assert [b.label for rangee in rafraichi.components for b in rangee.children] == [
+        "📅 Planifier ce créneau"
+    ]
+
+    refus = await serveur["membre"].click(rafraichi, label="📅 Planifier ce créneau")
+    assert "Seule la coordination" in refus.response.content
+    fenetre = await serveur["admin"].click(rafraichi, label="📅 Planifier ce créneau")
+    planifiee = await serveur["admin"].submit_modal(fenetre, {"vote:titre": "Atelier mobilité"})
+    assert (
+        "Réunion **#2** « Atelier mobilité » planifiée le mercredi 24 mars 2027" in planifiee.response.content
+    )
+    reunion = _reunions(simcord_env.bot)[1]
+    assert (reunion.titre, reunion.date_debut, reunion.heure_locale, reunion.ville) == (
+        "Atelier mobilité",
+        date(2027, 3, 24),
+        time(9),
+        "terrebonne",
+    )
+
+
 async def test_creneaux_refuse_une_duree_trop_longue(simcord_env, serveur):
     resultat = await serveur["membre"].slash(serveur["general"], "reunion creneaux", duree="9h")
     assert resultat.ephemeral
