@@ -27,6 +27,7 @@ from metier.publications.rappels import (
     contexte_rappel,
     presences_nommees,
     repondre_presence,
+    seance_a_venir,
 )
 from metier.reunions.comptes_rendus import Present
 from metier.reunions.registre import ville_d_ancrage
@@ -134,11 +135,70 @@ class BoutonPresence(
         await interaction.followup.send(f"Réponse notée : {REPONSES[self.reponse]}.", ephemeral=True)
 
 
+class BoutonPrive(BoutonPersistant, template=r"prive:(?P<reunion>\d+):(?P<seance>\d{8}T\d{4}Z)"):
+    """« Me le rappeler en privé » : le rappel de la séance, envoyé en message privé à qui clique."""
+
+    def __init__(self, reunion_id: int, seance: str) -> None:
+        self.reunion_id, self.seance = reunion_id, seance
+        super().__init__(
+            discord.ui.Button(
+                label="✉️ Me le rappeler en privé",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"prive:{reunion_id}:{seance}",
+                row=1,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonPrive:
+        """Recrée le bouton à partir de son identifiant."""
+        return cls(int(match["reunion"]), match["seance"])
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Envoie la séance en privé ; des messages privés fermés se disent sans bruit."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        seance = await bot.base.lire(
+            partial(
+                seance_a_venir,
+                guild_id=interaction.guild_id,
+                reunion_id=self.reunion_id,
+                debut=lire_cle_occurrence(self.seance),
+                maintenant=bot.maintenant(),
+            )
+        )
+        configuration = await bot.configuration(interaction.guild_id)
+        ancre = ville_d_ancrage(configuration, seance.reunion)
+        lignes = [
+            f"🔔 **{texte_saisi(seance.reunion.titre, 200)}** — {horodatage(seance.seance.debut)} "
+            f"({horodatage(seance.seance.debut, 'R')})",
+            ligne_seance(seance.seance, configuration.villes, ancre),
+        ]
+        if seance.reunion.lien:
+            lignes.append(f"Lien : {texte_saisi(seance.reunion.lien, 500)}")
+        if interaction.guild is not None:
+            lignes.append(f"Serveur : {texte_saisi(interaction.guild.name, 100)}")
+        try:
+            await interaction.user.send("\n".join(lignes), allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            # Messages privés fermés (ou bloqués) : on le dit à la personne, sans erreur au journal.
+            await interaction.response.send_message(
+                "Je ne peux pas vous écrire en privé : vos messages privés sont fermés pour les membres de "
+                "ce serveur (Paramètres de confidentialité du serveur). Le rappel reste ici.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.send_message("Rappel envoyé en message privé.", ephemeral=True)
+
+
 def vue_presences(reunion_id: int, seance: str) -> discord.ui.View:
-    """Les trois boutons de réponse d'une séance."""
+    """Les trois boutons de réponse d'une séance, et le rappel en privé."""
     vue = discord.ui.View(timeout=None)
     for reponse in REPONSES:
         vue.add_item(BoutonPresence(reunion_id, seance, reponse))
+    vue.add_item(BoutonPrive(reunion_id, seance))
     return vue
 
 
@@ -197,7 +257,15 @@ class Rappels(commands.Cog):
             )
         ajouter_champ(embed, NOM_PRESENCES, texte_presences(contexte.presences, contexte.nommees, villes))
         embed.set_footer(text=f"Réunion #{reunion.numero} · /reunion voir {reunion.numero}")
-        return Publication(embed=embed, vue=vue_presences(reunion.id or 0, seance.cle))
+        vue = vue_presences(reunion.id or 0, seance.cle)
+        role = reunion.role_notifier_id or contexte.configuration.config.role_rappels_id
+        if role is None:
+            return Publication(embed=embed, vue=vue)
+        # Seul ce rôle est notifié : ni @everyone, ni un membre, ni ce qu'un titre pourrait contenir.
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, replied_user=False, roles=[discord.Object(role)]
+        )
+        return Publication(contenu=f"<@&{role}>", embed=embed, vue=vue, mentions=mentions)
 
     async def publication_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """L'avis, une semaine avant, que l'écart entre villes change, et les séances qui bougent."""
@@ -236,5 +304,5 @@ class Rappels(commands.Cog):
 
 async def setup(bot: Passerelle) -> None:
     """Charge le cog et ses boutons persistants."""
-    bot.add_dynamic_items(BoutonPresence)
+    bot.add_dynamic_items(BoutonPresence, BoutonPrive)
     await bot.add_cog(Rappels(bot))

@@ -29,7 +29,7 @@ from commandes._affichage import (
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
 from commandes._comptes_rendus import BOUTONS as BOUTONS_COMPTE_RENDU
 from commandes._comptes_rendus import ouvrir_compte_rendu
-from commandes._salons import verifier_salon_publiable
+from commandes._salons import verifier_role_notifiable, verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
 from commandes._sondages import BoutonVote, mettre_a_jour, vue_vote
 from metier.actions.registre import lire_numero
@@ -156,6 +156,11 @@ def embed_reunion(
         if rappels
         else "Aucun rappel."
     ]
+    role = reunion.role_notifier_id or configuration.config.role_rappels_id
+    if rappels:
+        lignes.append(
+            f"Ils mentionnent <@&{role}>." if role else "Ils ne notifient personne (option « notifier »)."
+        )
     if prochaines and not reunion.annulee:
         lignes.extend(rappels_sautes(reunion, prochaines[0], maintenant))
     ajouter_champ(embed, "Rappels", joindre(lignes, LIMITE_VALEUR_CHAMP))
@@ -285,6 +290,7 @@ class Reunions(
         rappels="Rappels avant le début : 24h,1h (par défaut), 15min, 2j… ou aucun",
         salon="Salon de la réunion et de ses rappels (par défaut : ce salon-ci)",
         lien="Lien de visioconférence, https://…",
+        notifier="Rôle que les rappels mentionnent (par défaut : celui de /config role-rappels, sinon aucun)",
     )
     @app_commands.rename(jour="date")
     @app_commands.choices(recurrence=CHOIX_RECURRENCE)
@@ -301,6 +307,7 @@ class Reunions(
         rappels: app_commands.Range[str, 1, 100] = "24h,1h",
         salon: discord.TextChannel | None = None,
         lien: app_commands.Range[str, 1, 500] | None = None,
+        notifier: discord.Role | None = None,
     ) -> None:
         """Planifie une réunion à l'heure murale d'une ville ; la montre dans chaque horloge."""
         guild_id, configuration, _ = await contexte(interaction)
@@ -321,6 +328,13 @@ class Reunions(
         salon_id = salon.id if salon is not None else interaction.channel_id
         assert salon_id is not None
         salon_choisi = verifier_salon_publiable(interaction.guild, salon_id)
+        if notifier is not None:
+            rappels_ici = interaction.guild.get_channel(
+                configuration.config.salon_rappels_id or salon_choisi.id
+            )
+            verifier_role_notifiable(
+                notifier, rappels_ici if isinstance(rappels_ici, discord.TextChannel) else None
+            )
         planifiee = await self.bot.base.ecrire(
             partial(
                 planifier_reunion,
@@ -336,6 +350,7 @@ class Reunions(
                 salon_id=salon_choisi.id,
                 lien=lien_lu,
                 maintenant=maintenant,
+                role_notifier_id=notifier.id if notifier else None,
             )
         )
         self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)

@@ -107,6 +107,7 @@ def _journaliser_creation(session: Session, reunion: Reunion) -> None:
             "rappels": (None, reunion.rappels),
             "salon_id": (None, reunion.salon_id),
             "lien": (None, reunion.lien),
+            "role_notifier_id": (None, reunion.role_notifier_id),
         },
         quand=reunion.cree_le,
     )
@@ -127,6 +128,7 @@ def planifier_reunion(
     salon_id: int | None,
     lien: str | None,
     maintenant: datetime,
+    role_notifier_id: int | None = None,
 ) -> ReunionPlanifiee:
     """Enregistre une réunion (ou une série) à l'heure murale d'une ville partenaire."""
     titre = _verifier_titre(titre)
@@ -157,6 +159,7 @@ def planifier_reunion(
         rappels=texte_rappels(rappels),
         salon_id=salon_id,
         lien=lien,
+        role_notifier_id=role_notifier_id,
         auteur_id=auteur_id,
         cree_le=maintenant,
     )
