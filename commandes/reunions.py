@@ -29,6 +29,7 @@ from commandes._affichage import (
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
 from commandes._comptes_rendus import BOUTONS as BOUTONS_COMPTE_RENDU
 from commandes._comptes_rendus import ouvrir_compte_rendu
+from commandes._evenements import PublieurEvenements, peut_publier
 from commandes._salons import verifier_role_notifiable, verifier_salon_publiable
 from commandes._seances import ecart_signale, horloges, ligne_seance
 from commandes._sondages import BoutonVote, mettre_a_jour, vue_vote
@@ -38,6 +39,7 @@ from metier.formats import pluriel, tronquer
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
 from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
 from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
+from metier.reunions.evenements import avertir_une_fois
 from metier.reunions.registre import (
     PROCHAINES,
     annuler_reunion,
@@ -227,7 +229,27 @@ class Reunions(
 
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
+        self.evenements = PublieurEvenements(bot)
         super().__init__()
+
+    # --- Événements Discord des prochaines séances -----------------------------------------------
+
+    @commands.Cog.listener(Evenement.REUNIONS_MODIFIEES.ecouteur)
+    async def _reunions_modifiees(self, guild_id: int) -> None:
+        if (guild := self.bot.get_guild(guild_id)) is not None:
+            await self.evenements.synchroniser(guild)
+
+    @commands.Cog.listener(Evenement.CONFIGURATION_MODIFIEE.ecouteur)
+    async def _configuration_modifiee(self, guild_id: int) -> None:
+        await self._reunions_modifiees(guild_id)
+
+    @commands.Cog.listener(Evenement.EVENEMENTS_A_REPRENDRE.ecouteur)
+    async def _evenements_a_reprendre(self) -> None:
+        await self.evenements.synchroniser_tout()
+
+    @commands.Cog.listener("on_ready")
+    async def _pret(self) -> None:
+        await self.evenements.synchroniser_tout()
 
     # --- Autocomplétion ---------------------------------------------------------------------------
 
@@ -355,6 +377,19 @@ class Reunions(
         )
         self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
         message = " ".join(filter(None, [heure_comprise(heure), planifiee.message])) or None
+        if not peut_publier(interaction.guild) and await self.bot.base.ecrire(
+            partial(avertir_une_fois, guild_id=guild_id, maintenant=maintenant)
+        ):
+            message = " ".join(
+                filter(
+                    None,
+                    [
+                        message,
+                        "Pour que les séances apparaissent aussi dans l'onglet « Événements » du serveur, "
+                        "donnez-moi la permission « Gérer les événements » (je ne le dirai qu'une fois).",
+                    ],
+                )
+            )
         embed = embed_reunion(
             planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=message
         )

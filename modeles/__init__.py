@@ -2,6 +2,7 @@
 
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
 from modeles.comptes_rendus import CompteRendu, DecisionAction, SondageCreneaux, VoteCreneau
+from modeles.evenements import EvenementDiscord
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
 from modeles.protocole import Axe, Objectif
@@ -23,6 +24,7 @@ __all__ = [
     "DecisionAction",
     "EntreeJournal",
     "EtatBot",
+    "EvenementDiscord",
     "EvolutionMensuelle",
     "Indicateur",
     "Livraison",

@@ -1,4 +1,4 @@
-"""comptes rendus de séance, présences par ville, votes de créneaux, rôle des rappels
+"""comptes rendus de séance, présences par ville, votes de créneaux, rôle des rappels, événements Discord
 
 Révision : 0012
 Précédente : 0008
@@ -84,6 +84,23 @@ def upgrade() -> None:
     sa.UniqueConstraint('sondage_id', 'membre_id')
     )
     op.create_index(op.f('ix_vote_creneau_sondage_id'), 'vote_creneau', ['sondage_id'], unique=False)
+    # Les prochaines séances publiées comme événements Discord (onglet « Événements »).
+    op.create_table('evenement_discord',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('reunion_id', sa.Integer(), nullable=False),
+    sa.Column('debut', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('event_id', sa.BigInteger(), autoincrement=False, nullable=True),
+    sa.Column('empreinte', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('tentatives', sa.Integer(), nullable=False),
+    sa.Column('prochain_essai', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('erreur', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('signale', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['reunion_id'], ['reunion.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reunion_id', 'debut')
+    )
+    op.create_index(op.f('ix_evenement_discord_guild_id'), 'evenement_discord', ['guild_id'], unique=False)
     # Rappels qui notifient : un rôle par réunion, sinon un rôle par serveur (aucun par défaut).
     with op.batch_alter_table('config_serveur') as table:
         table.add_column(sa.Column('role_rappels_id', sa.BigInteger(), autoincrement=False, nullable=True))
@@ -92,6 +109,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_evenement_discord_guild_id'), table_name='evenement_discord')
+    op.drop_table('evenement_discord')
     with op.batch_alter_table('reunion') as table:
         table.drop_column('role_notifier_id')
     with op.batch_alter_table('config_serveur') as table:
