@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport")
+MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport", "comptes_rendus")
 
 
 def main() -> None:

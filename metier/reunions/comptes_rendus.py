@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -402,13 +402,26 @@ def _action_nee(session: Session, compte_rendu_id: int, rang: int) -> int | None
 def actions_bougees(session: Session, *, guild_id: int, du: datetime, au: datetime) -> list[ActionBougee]:
     """Les actions dont le statut ou l'avancement a été saisi entre `du` et `au`, dans leur dernier état."""
     saisie = func.coalesce(col(MiseAJour.saisi_le), col(MiseAJour.quand))
+    # Deux branches indexées (serveur + instant de saisie ; avant 0008, serveur + date du fait) : pas
+    # de balayage de tout l'historique du serveur.
+    dans_la_fenetre = or_(
+        and_(
+            col(MiseAJour.guild_id) == guild_id,
+            col(MiseAJour.saisi_le) >= du,
+            col(MiseAJour.saisi_le) < au,
+        ),
+        and_(
+            col(MiseAJour.guild_id) == guild_id,
+            col(MiseAJour.saisi_le).is_(None),
+            col(MiseAJour.quand) >= du,
+            col(MiseAJour.quand) < au,
+        ),
+    )
     lignes = session.exec(
         select(Action.numero, Action.titre, MiseAJour.statut, MiseAJour.avancement)
         .join(Action, col(Action.id) == col(MiseAJour.action_id))
         .where(
-            MiseAJour.guild_id == guild_id,
-            saisie >= du,
-            saisie < au,
+            dans_la_fenetre,
             col(MiseAJour.statut).is_not(None) | col(MiseAJour.avancement).is_not(None),
         )
         .order_by(saisie, col(MiseAJour.id))

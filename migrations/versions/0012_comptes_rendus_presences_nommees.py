@@ -101,6 +101,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('reunion_id', 'debut')
     )
     op.create_index(op.f('ix_evenement_discord_guild_id'), 'evenement_discord', ['guild_id'], unique=False)
+    # Les actions mises à jour pendant une séance, lues par instant de saisie.
+    op.create_index('ix_mise_a_jour_saisie', 'mise_a_jour', ['guild_id', 'saisi_le'], unique=False)
     # Rappels qui notifient : un rôle par réunion, sinon un rôle par serveur (aucun par défaut).
     with op.batch_alter_table('config_serveur') as table:
         table.add_column(sa.Column('role_rappels_id', sa.BigInteger(), autoincrement=False, nullable=True))
@@ -109,6 +111,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_mise_a_jour_saisie', table_name='mise_a_jour')
     op.drop_index(op.f('ix_evenement_discord_guild_id'), table_name='evenement_discord')
     op.drop_table('evenement_discord')
     with op.batch_alter_table('reunion') as table:
