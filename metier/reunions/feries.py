@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 from metier.temps import Ville
 
 # Le pays (et la subdivision) de chaque ville : par son code, sinon par son fuseau. Terrebonne est au
@@ -31,6 +29,8 @@ def pays_de(ville: Ville) -> tuple[str, str | None] | None:
 
 @lru_cache(maxsize=64)
 def _feries(pays: str, subdivision: str | None, annee: int) -> dict[date, str]:
+    import holidays  # ≈ 0,1 s : chargé au premier besoin (ou par `prechauffer`), pas au démarrage
+
     calendrier = holidays.country_holidays(pays, subdiv=subdivision, years=annee, language="fr")
     return dict(calendrier.items())
 
