@@ -40,7 +40,7 @@ from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_expo
 from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
 from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
 from metier.reunions.evenements import avertir_une_fois
-from metier.reunions.feries import prechauffer as prechauffer_feries
+from metier.reunions.feries import deja_charges as feries_charges
 from metier.reunions.registre import (
     PROCHAINES,
     annuler_reunion,
@@ -231,13 +231,7 @@ class Reunions(
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
         self.evenements = PublieurEvenements(bot)
-        self._prechauffage: asyncio.Task[None] | None = None
         super().__init__()
-
-    async def cog_load(self) -> None:
-        """Charge les jours fériés en arrière-plan (≈ 0,35 s la première fois) sans retarder le démarrage."""
-        annee = self.bot.maintenant().year
-        self._prechauffage = asyncio.create_task(asyncio.to_thread(prechauffer_feries, (annee, annee + 1)))
 
     # --- Événements Discord des prochaines séances -----------------------------------------------
 
@@ -546,10 +540,18 @@ class Reunions(
                 au=datetime.combine(dernier + timedelta(days=2), datetime.min.time(), UTC),
             )
         )
-        # Quelques millisecondes : les règles des jours fériés sont chargées au démarrage (cog_load).
-        trouves = creneaux_communs(
-            villes, debut, jours, duree_lue, apres=maintenant, occupees=[(s.debut, s.fin) for s in seances]
+        chercher = partial(
+            creneaux_communs,
+            villes,
+            debut,
+            jours,
+            duree_lue,
+            apres=maintenant,
+            occupees=[(s.debut, s.fin) for s in seances],
         )
+        # Quelques millisecondes, sauf la première fois : charger les règles des jours fériés coûte
+        # ≈ 0,35 s, hors de la boucle (pas au démarrage : il n'en serait que plus long).
+        trouves = chercher() if feries_charges() else await asyncio.to_thread(chercher)
         feries = feries_de_la_periode(villes, debut, jours)
         periode = (
             f"Du {format_date_longue(debut)} au {format_date_longue(dernier)}, heures de bureau "

@@ -29,7 +29,7 @@ def pays_de(ville: Ville) -> tuple[str, str | None] | None:
 
 @lru_cache(maxsize=64)
 def _feries(pays: str, subdivision: str | None, annee: int) -> dict[date, str]:
-    import holidays  # ≈ 0,1 s : chargé au premier besoin (ou par `prechauffer`), pas au démarrage
+    import holidays  # ≈ 0,1 s : chargé au premier besoin, pas au démarrage
 
     calendrier = holidays.country_holidays(pays, subdiv=subdivision, years=annee, language="fr")
     return dict(calendrier.items())
@@ -43,8 +43,6 @@ def jour_ferie(ville: Ville, jour: date) -> str | None:
     return _feries(pays[0], pays[1], jour.year).get(jour)
 
 
-def prechauffer(annees: tuple[int, ...]) -> None:
-    """Charge d'avance les règles des pays connus (≈ 0,3 s la première fois), hors de la boucle."""
-    for pays, subdivision in {*PAYS_PAR_VILLE.values(), *PAYS_PAR_FUSEAU.values()}:
-        for annee in annees:
-            _feries(pays, subdivision, annee)
+def deja_charges() -> bool:
+    """Vrai une fois la bibliothèque et un premier pays chargés (≈ 0,35 s la première fois)."""
+    return _feries.cache_info().currsize > 0
