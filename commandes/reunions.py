@@ -581,7 +581,7 @@ class Reunions(
             )
         embed = nouvel_embed("Créneaux communs", joindre(lignes, LIMITE_DESCRIPTION))
         embed.set_footer(text="Un jour par ligne, dans l'ordre du calendrier.")
-        propositions = choisir_propositions(trouves, duree_lue) if vote else []
+        propositions = choisir_propositions(trouves, duree_lue, reference) if vote else []
         if not propositions:
             await repondre(interaction, embed=embed)
             return

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.reunions.creneaux import Creneau
 from metier.reunions.series import exiger_utc, lire_cle_occurrence
+from metier.temps import Ville
 from modeles import SondageCreneaux, VoteCreneau
 
 PROPOSITIONS_MAX = 5
@@ -34,12 +35,12 @@ class EtatSondage:
         return self.voix.index(meilleur) + 1
 
 
-def choisir_propositions(creneaux: list[Creneau], duree: timedelta) -> list[Creneau]:
-    """Les premières plages de jours différents, dans l'ordre du calendrier, de la durée cherchée."""
+def choisir_propositions(creneaux: list[Creneau], duree: timedelta, reference: Ville) -> list[Creneau]:
+    """Les premières plages de jours différents (dans l'horloge de `reference`), de la durée cherchée."""
     choisies: list[Creneau] = []
     jours: set[object] = set()
     for creneau in sorted(creneaux, key=lambda c: c.debut):
-        jour = creneau.debut.date()
+        jour = reference.heure_locale(creneau.debut).date()
         if jour in jours:
             continue
         jours.add(jour)

@@ -18,7 +18,7 @@ MAINTENANT = datetime(2027, 3, 20, 12, tzinfo=UTC)
 
 def _ouvrir(base: BaseDonnees) -> int:
     creneaux = creneaux_communs([TERREBONNE, NAMUR], date(2027, 3, 22), 12, H)
-    propositions = choisir_propositions(creneaux, H)
+    propositions = choisir_propositions(creneaux, H, TERREBONNE)
     # Semaine à 5 h : 13 h UTC = 9 h à Terrebonne, 14 h à Namur ; le lundi de Pâques (29) n'y est pas.
     assert [c.debut for c in propositions] == [utc(2027, 3, d, 13) for d in (22, 23, 24, 25, 30)]
     assert all(c.duree == H for c in propositions)
