@@ -14,6 +14,7 @@ MESURES = (
     "importation",
     "bilan",
     "page",
+    "comptes_rendus",
 )
 
 

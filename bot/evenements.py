@@ -18,6 +18,9 @@ class Evenement(StrEnum):
     REUNIONS_MODIFIEES = "reunions_modifiees"
     # La configuration du serveur a changé (argument : guild_id) : salons, villes, horaire du résumé.
     CONFIGURATION_MODIFIEE = "configuration_modifiee"
+    # Le planificateur réveille la publication des événements Discord (reprise après échec,
+    # séance commencée : la suivante prend sa place).
+    EVENEMENTS_A_REPRENDRE = "evenements_a_reprendre"
 
     @property
     def ecouteur(self) -> str:

@@ -8,3 +8,7 @@ LIMITE_VALEUR_CHAMP = 1024
 LIMITE_TOTAL = 6000
 LIMITE_MESSAGE = 2000
 LIMITE_VALEUR_CHOIX = 100  # valeur (et nom) d'un choix d'autocomplétion
+# Événements programmés (onglet « Événements » du serveur).
+LIMITE_NOM_EVENEMENT = 100
+LIMITE_DESCRIPTION_EVENEMENT = 1000
+LIMITE_LIEU_EVENEMENT = 100

@@ -37,3 +37,32 @@ def verifier_salon_publiable(guild: discord.Guild, salon_id: int) -> discord.Tex
             "Rien n'a été modifié."
         )
     return salon
+
+
+def verifier_role_notifiable(
+    role: discord.Role, salon: discord.abc.GuildChannel | None = None
+) -> discord.Role:
+    """Rend le rôle que les rappels peuvent mentionner ; refuse @everyone, un rôle géré, un rôle muet.
+
+    Un rôle « mentionnable » se mentionne toujours ; sinon il faut au bot la permission « Mentionner
+    @everyone, @here et tous les rôles » (dans le salon des rappels quand on le connaît).
+    """
+    if role.is_default():
+        raise ErreurMetier(
+            "@everyone ne peut pas être notifié par les rappels : choisissez un rôle précis "
+            "(par exemple « Groupe de travail »). Rien n'a été modifié."
+        )
+    if role.managed:
+        raise ErreurMetier(
+            f"Le rôle {role.mention} est géré par une intégration (un bot, un abonnement) : choisissez un "
+            "rôle attribué aux membres du groupe. Rien n'a été modifié."
+        )
+    moi = role.guild.me
+    permissions = salon.permissions_for(moi) if salon is not None else moi.guild_permissions
+    if not (role.mentionable or permissions.mention_everyone):
+        raise ErreurMetier(
+            f"Je ne peux pas mentionner {role.mention} : rendez-le mentionnable (Paramètres du serveur → "
+            "Rôles → « Permettre à tout le monde de @mentionner ce rôle ») ou donnez-moi la permission "
+            "« Mentionner @everyone, @here et tous les rôles ». Rien n'a été modifié."
+        )
+    return role

@@ -16,13 +16,14 @@ from bot.evenements import Evenement
 from commandes._affichage import ajouter_champ, horodatage, nouvel_embed
 from commandes._completion import completer_ville
 from commandes._droits import exiger_coordination
-from commandes._salons import permissions_manquantes, verifier_salon_publiable
+from commandes._salons import permissions_manquantes, verifier_role_notifiable, verifier_salon_publiable
 from metier.erreurs import ErreurMetier
 from metier.page import LIBELLES_MODE, activer_page, desactiver_page, lire_page, renouveler_page
 from metier.serveurs import (
     Configuration,
     definir_horaire_resume,
     definir_role_coordination,
+    definir_role_rappels,
     definir_salon,
 )
 from metier.temps import JOURS_SEMAINE, analyser_heure, format_heure, heure_comprise, prochaine_hebdomadaire
@@ -133,6 +134,13 @@ class Config(
             "Choisissez-en un avec `/config role-coordination`."
         )
         ajouter_champ(embed, "Rôle de coordination", role)
+        ajouter_champ(
+            embed,
+            "Rôle notifié par les rappels",
+            f"<@&{config.role_rappels_id}> (sauf réunion qui en choisit un autre)"
+            if config.role_rappels_id
+            else "Aucun : les rappels ne notifient personne. Choisissez-en un avec `/config role-rappels`.",
+        )
         return embed
 
     @app_commands.command(
@@ -313,6 +321,31 @@ class Config(
 
     def _lien_page(self, jeton: str) -> str:
         return liens.lien(self.bot.reglages.adresse_web, liens.chemin_page(jeton))
+
+    @app_commands.command(
+        name="role-rappels", description="Choisit le rôle que les rappels de réunion mentionnent (ou aucun)"
+    )
+    @app_commands.describe(
+        role="Rôle à notifier à chaque rappel (sans rôle : les rappels ne notifient plus personne)"
+    )
+    async def role_rappels(
+        self, interaction: discord.Interaction[Passerelle], role: discord.Role | None = None
+    ) -> None:
+        """Choisit le rôle notifié par les rappels ; sans rôle, plus aucune notification."""
+        configuration = await self._coordination(interaction)
+        if role is not None:
+            assert interaction.guild is not None
+            salon = interaction.guild.get_channel(configuration.config.salon_rappels_id or 0)
+            verifier_role_notifiable(role, salon if isinstance(salon, discord.TextChannel) else None)
+        await self._modifier(interaction, definir_role_rappels, role_id=role.id if role else None)
+        if role is None:
+            await repondre(interaction, "C'est noté : les rappels ne mentionnent plus aucun rôle.")
+            return
+        await repondre(
+            interaction,
+            f"C'est noté : les rappels mentionneront {role.mention} (seulement ce rôle), sauf pour les "
+            "réunions qui en choisissent un autre avec l'option « notifier ».",
+        )
 
 
 def _etat_salon(guild: discord.Guild, salon_id: int | None, sans: str, commande: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -12,30 +14,47 @@ from discord.ext import commands
 
 from bot.arbre import BoutonPersistant
 from bot.client import Passerelle
+from bot.limites import LIMITE_VALEUR_CHAMP
 from bot.livraison import Publication
 from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
-from commandes._seances import ligne_seance
+from commandes._seances import ligne_seance, noms_par_ville, ville_du_membre
 from metier.formats import pluriel
 from metier.publications.livraisons import TypeLivraison
 from metier.publications.ordre_du_jour import PointAction
-from metier.publications.rappels import REPONSES, contexte_avis_ecart, contexte_rappel, repondre_presence
+from metier.publications.rappels import (
+    REPONSES,
+    contexte_avis_ecart,
+    contexte_rappel,
+    presences_nommees,
+    repondre_presence,
+    seance_a_venir,
+)
+from metier.reunions.comptes_rendus import Present
 from metier.reunions.registre import ville_d_ancrage
 from metier.reunions.saisie import format_rappel
 from metier.reunions.series import lire_cle_occurrence
-from metier.temps import format_date_courte, format_date_longue, format_duree, format_heure
+from metier.temps import Ville, format_date_courte, format_date_longue, format_duree, format_heure
 from modeles import Livraison
 
 NOM_PRESENCES = "Présences"
 LIBELLES = {"present": "✅ Présent", "absent": "❌ Absent", "peut_etre": "❔ Peut-être"}
 
 
-def texte_presences(comptes: dict[str, int]) -> str:
-    """« ✅ 3 présents · ❌ 1 absent · ❔ 0 peut-être »."""
-    return " · ".join(
-        f"{LIBELLES[cle].split()[0]} {comptes.get(cle, 0)} {REPONSES[cle]}"
-        + ("s" if comptes.get(cle, 0) > 1 and cle != "peut_etre" else "")
-        for cle in REPONSES
-    )
+def texte_presences(
+    comptes: dict[str, int], nommees: dict[str, list[Present]] | None = None, villes: Sequence[Ville] = ()
+) -> str:
+    """« ✅ 3 présents · ❌ 1 absent · ❔ 0 peut-être », puis qui a répondu quoi, groupé par ville."""
+    lignes = [
+        " · ".join(
+            f"{LIBELLES[cle].split()[0]} {comptes.get(cle, 0)} {REPONSES[cle]}"
+            + ("s" if comptes.get(cle, 0) > 1 and cle != "peut_etre" else "")
+            for cle in REPONSES
+        )
+    ]
+    for cle, presents in (nommees or {}).items():
+        if presents:
+            lignes.append(f"{LIBELLES[cle].split()[0]} {noms_par_ville(presents, villes)}")
+    return joindre(lignes, LIMITE_VALEUR_CHAMP)
 
 
 def texte_points(points: list[PointAction], total: int, avec_echeance: bool = False) -> str:
@@ -76,24 +95,39 @@ class BoutonPresence(
         """Enregistre la réponse et met à jour les comptes affichés sous le rappel."""
         bot: Passerelle = interaction.client
         assert interaction.guild_id is not None
+        configuration = await bot.configuration(interaction.guild_id)
+        debut = lire_cle_occurrence(self.seance)
         comptes = await bot.base.ecrire(
             partial(
                 repondre_presence,
                 guild_id=interaction.guild_id,
                 reunion_id=self.reunion_id,
-                debut=lire_cle_occurrence(self.seance),
+                debut=debut,
                 membre_id=interaction.user.id,
                 reponse=self.reponse,
                 maintenant=bot.maintenant(),
+                ville=ville_du_membre(interaction.user, configuration.villes),
             )
         )
+        nommees = await bot.base.lire(partial(presences_nommees, reunion_id=self.reunion_id, debut=debut))
+        # Le nom de qui clique est relevé en parallèle (bot.noms) : on ne l'attend pas.
+        for presents in nommees.values():
+            presents[:] = [
+                replace(p, nom=interaction.user.display_name)
+                if p.membre_id == interaction.user.id and p.nom is None
+                else p
+                for p in presents
+            ]
         message = interaction.message
         if message is not None and message.embeds:
             embed = message.embeds[0]
             for index, champ in enumerate(embed.fields):
                 if champ.name == NOM_PRESENCES:
                     embed.set_field_at(
-                        index, name=NOM_PRESENCES, value=texte_presences(comptes), inline=False
+                        index,
+                        name=NOM_PRESENCES,
+                        value=texte_presences(comptes, nommees, configuration.villes),
+                        inline=False,
                     )
             await interaction.response.edit_message(embed=embed)
         else:
@@ -101,11 +135,70 @@ class BoutonPresence(
         await interaction.followup.send(f"Réponse notée : {REPONSES[self.reponse]}.", ephemeral=True)
 
 
+class BoutonPrive(BoutonPersistant, template=r"prive:(?P<reunion>\d+):(?P<seance>\d{8}T\d{4}Z)"):
+    """« Me le rappeler en privé » : le rappel de la séance, envoyé en message privé à qui clique."""
+
+    def __init__(self, reunion_id: int, seance: str) -> None:
+        self.reunion_id, self.seance = reunion_id, seance
+        super().__init__(
+            discord.ui.Button(
+                label="✉️ Me le rappeler en privé",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"prive:{reunion_id}:{seance}",
+                row=1,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonPrive:
+        """Recrée le bouton à partir de son identifiant."""
+        return cls(int(match["reunion"]), match["seance"])
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Envoie la séance en privé ; des messages privés fermés se disent sans bruit."""
+        bot: Passerelle = interaction.client
+        assert interaction.guild_id is not None
+        seance = await bot.base.lire(
+            partial(
+                seance_a_venir,
+                guild_id=interaction.guild_id,
+                reunion_id=self.reunion_id,
+                debut=lire_cle_occurrence(self.seance),
+                maintenant=bot.maintenant(),
+            )
+        )
+        configuration = await bot.configuration(interaction.guild_id)
+        ancre = ville_d_ancrage(configuration, seance.reunion)
+        lignes = [
+            f"🔔 **{texte_saisi(seance.reunion.titre, 200)}** — {horodatage(seance.seance.debut)} "
+            f"({horodatage(seance.seance.debut, 'R')})",
+            ligne_seance(seance.seance, configuration.villes, ancre),
+        ]
+        if seance.reunion.lien:
+            lignes.append(f"Lien : {texte_saisi(seance.reunion.lien, 500)}")
+        if interaction.guild is not None:
+            lignes.append(f"Serveur : {texte_saisi(interaction.guild.name, 100)}")
+        try:
+            await interaction.user.send("\n".join(lignes), allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            # Messages privés fermés (ou bloqués) : on le dit à la personne, sans erreur au journal.
+            await interaction.response.send_message(
+                "Je ne peux pas vous écrire en privé : vos messages privés sont fermés pour les membres de "
+                "ce serveur (Paramètres de confidentialité du serveur). Le rappel reste ici.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.send_message("Rappel envoyé en message privé.", ephemeral=True)
+
+
 def vue_presences(reunion_id: int, seance: str) -> discord.ui.View:
-    """Les trois boutons de réponse d'une séance."""
+    """Les trois boutons de réponse d'une séance, et le rappel en privé."""
     vue = discord.ui.View(timeout=None)
     for reponse in REPONSES:
         vue.add_item(BoutonPresence(reunion_id, seance, reponse))
+    vue.add_item(BoutonPrive(reunion_id, seance))
     return vue
 
 
@@ -138,6 +231,14 @@ class Rappels(commands.Cog):
         if reunion.lien:
             ajouter_champ(embed, "Lien", reunion.lien)
         ordre = contexte.ordre
+        if contexte.suivis is not None:
+            # Les suivis décidés la dernière fois ouvrent l'ordre du jour.
+            jour = format_date_longue(ancre.heure_locale(contexte.suivis.debut).date())
+            ajouter_champ(
+                embed,
+                f"Suivis de la réunion du {jour}",
+                texte_saisi(contexte.suivis.texte, LIMITE_VALEUR_CHAMP),
+            )
         if ordre.est_vide:
             ajouter_champ(
                 embed, "Ordre du jour", "Rien de nouveau dans le registre depuis la dernière séance."
@@ -154,9 +255,17 @@ class Rappels(commands.Cog):
                 "Échéances d'ici la prochaine séance",
                 texte_points(ordre.echeances, ordre.totaux[2], True),
             )
-        ajouter_champ(embed, NOM_PRESENCES, texte_presences(contexte.presences))
+        ajouter_champ(embed, NOM_PRESENCES, texte_presences(contexte.presences, contexte.nommees, villes))
         embed.set_footer(text=f"Réunion #{reunion.numero} · /reunion voir {reunion.numero}")
-        return Publication(embed=embed, vue=vue_presences(reunion.id or 0, seance.cle))
+        vue = vue_presences(reunion.id or 0, seance.cle)
+        role = reunion.role_notifier_id or contexte.configuration.config.role_rappels_id
+        if role is None:
+            return Publication(embed=embed, vue=vue)
+        # Seul ce rôle est notifié : ni @everyone, ni un membre, ni ce qu'un titre pourrait contenir.
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, replied_user=False, roles=[discord.Object(role)]
+        )
+        return Publication(contenu=f"<@&{role}>", embed=embed, vue=vue, mentions=mentions)
 
     async def publication_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """L'avis, une semaine avant, que l'écart entre villes change, et les séances qui bougent."""
@@ -195,5 +304,5 @@ class Rappels(commands.Cog):
 
 async def setup(bot: Passerelle) -> None:
     """Charge le cog et ses boutons persistants."""
-    bot.add_dynamic_items(BoutonPresence)
+    bot.add_dynamic_items(BoutonPresence, BoutonPrive)
     await bot.add_cog(Rappels(bot))

@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import discord
@@ -27,14 +27,22 @@ from commandes._affichage import (
     texte_saisi,
 )
 from commandes._completion import LIMITE_CHOIX, completer_ville, contexte
-from commandes._salons import verifier_salon_publiable
-from commandes._seances import ecart_signale, horloges, ligne_seance
+from commandes._comptes_rendus import BOUTONS as BOUTONS_COMPTE_RENDU
+from commandes._comptes_rendus import ouvrir_compte_rendu
+from commandes._evenements import PublieurEvenements, peut_publier
+from commandes._salons import verifier_role_notifiable, verifier_salon_publiable
+from commandes._seances import ecart_signale, ligne_seance
+from commandes._sondages import BoutonVote, mettre_a_jour, vue_vote
 from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
-from metier.formats import tronquer
+from metier.formats import pluriel, tronquer
 from metier.page import abonner_agenda
 from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
-from metier.reunions.creneaux import creneaux_communs
+from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
+from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
+from metier.reunions.evenements import avertir_une_fois
+from metier.reunions.feries import deja_charges as feries_charges
+from metier.reunions.horloges import horloges
 from metier.reunions.registre import (
     PROCHAINES,
     annuler_reunion,
@@ -42,15 +50,18 @@ from metier.reunions.registre import (
     planifier_reunion,
     rechercher_reunions,
     salon_des_rappels,
+    seances_entre,
     ville_d_ancrage,
 )
 from metier.reunions.saisie import analyser_duree, analyser_rappels, format_rappel, rappels_de, verifier_lien
 from metier.reunions.series import (
     Occurrence,
     decrire_recurrence,
+    exiger_utc,
     lire_cle_occurrence,
     occurrences,
 )
+from metier.reunions.sondages import choisir_propositions, noter_message_sondage, ouvrir_sondage
 from metier.serveurs import Configuration
 from metier.temps import (
     Ville,
@@ -68,7 +79,7 @@ from web import liens
 
 log = logging.getLogger(__name__)
 
-CRENEAUX_AFFICHES = 10
+CRENEAUX_AFFICHES = 15  # jours montrés
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
     app_commands.Choice(name="hebdomadaire (chaque semaine)", value=Recurrence.HEBDOMADAIRE.value),
@@ -151,6 +162,11 @@ def embed_reunion(
         if rappels
         else "Aucun rappel."
     ]
+    role = reunion.role_notifier_id or configuration.config.role_rappels_id
+    if rappels:
+        lignes.append(
+            f"Ils mentionnent <@&{role}>." if role else "Ils ne notifient personne (option « notifier »)."
+        )
     if prochaines and not reunion.annulee:
         lignes.extend(rappels_sautes(reunion, prochaines[0], maintenant))
     ajouter_champ(embed, "Rappels", joindre(lignes, LIMITE_VALEUR_CHAMP))
@@ -186,6 +202,24 @@ def annonce_annulation(
     return tronquer(texte, LIMITE_MESSAGE)
 
 
+def ligne_jour(jour: date, plages: Sequence[Creneau], villes: Sequence[Ville]) -> str:
+    """« **lundi 15 mars 2027** · Terrebonne 09 h 00 → 12 h 00 · Namur 14 h 00 → 17 h 00 (3 h) — <t:…> »."""
+    fenetres = " · ".join(
+        f"{v.nom} "
+        + " et ".join(
+            f"{format_heure(v.heure_locale(c.debut))} → {format_heure(v.heure_locale(c.fin))}" for c in plages
+        )
+        for v in villes
+    )
+    total = sum((c.duree for c in plages), timedelta())
+    ligne = f"**{format_date_longue(jour)}** · {fenetres} ({format_duree(total)}) — " + " · ".join(
+        f"{horodatage(c.debut)} → {horodatage(c.fin, 't')}" for c in plages
+    )
+    if signal := ecart_signale(plages[0].debut, villes):
+        ligne += f"\n\u2003{signal}"
+    return ligne
+
+
 # --- Le cog --------------------------------------------------------------------------------------
 
 
@@ -199,7 +233,27 @@ class Reunions(
 
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
+        self.evenements = PublieurEvenements(bot)
         super().__init__()
+
+    # --- Événements Discord des prochaines séances -----------------------------------------------
+
+    @commands.Cog.listener(Evenement.REUNIONS_MODIFIEES.ecouteur)
+    async def _reunions_modifiees(self, guild_id: int) -> None:
+        if (guild := self.bot.get_guild(guild_id)) is not None:
+            await self.evenements.synchroniser(guild)
+
+    @commands.Cog.listener(Evenement.CONFIGURATION_MODIFIEE.ecouteur)
+    async def _configuration_modifiee(self, guild_id: int) -> None:
+        await self._reunions_modifiees(guild_id)
+
+    @commands.Cog.listener(Evenement.EVENEMENTS_A_REPRENDRE.ecouteur)
+    async def _evenements_a_reprendre(self) -> None:
+        await self.evenements.synchroniser_tout()
+
+    @commands.Cog.listener("on_ready")
+    async def _pret(self) -> None:
+        await self.evenements.synchroniser_tout()
 
     # --- Autocomplétion ---------------------------------------------------------------------------
 
@@ -262,6 +316,7 @@ class Reunions(
         rappels="Rappels avant le début : 24h,1h (par défaut), 15min, 2j… ou aucun",
         salon="Salon de la réunion et de ses rappels (par défaut : ce salon-ci)",
         lien="Lien de visioconférence, https://…",
+        notifier="Rôle que les rappels mentionnent (par défaut : celui de /config role-rappels, sinon aucun)",
     )
     @app_commands.rename(jour="date")
     @app_commands.choices(recurrence=CHOIX_RECURRENCE)
@@ -278,6 +333,7 @@ class Reunions(
         rappels: app_commands.Range[str, 1, 100] = "24h,1h",
         salon: discord.TextChannel | None = None,
         lien: app_commands.Range[str, 1, 500] | None = None,
+        notifier: discord.Role | None = None,
     ) -> None:
         """Planifie une réunion à l'heure murale d'une ville ; la montre dans chaque horloge."""
         guild_id, configuration, _ = await contexte(interaction)
@@ -298,6 +354,13 @@ class Reunions(
         salon_id = salon.id if salon is not None else interaction.channel_id
         assert salon_id is not None
         salon_choisi = verifier_salon_publiable(interaction.guild, salon_id)
+        if notifier is not None:
+            rappels_ici = interaction.guild.get_channel(
+                configuration.config.salon_rappels_id or salon_choisi.id
+            )
+            verifier_role_notifiable(
+                notifier, rappels_ici if isinstance(rappels_ici, discord.TextChannel) else None
+            )
         planifiee = await self.bot.base.ecrire(
             partial(
                 planifier_reunion,
@@ -313,10 +376,24 @@ class Reunions(
                 salon_id=salon_choisi.id,
                 lien=lien_lu,
                 maintenant=maintenant,
+                role_notifier_id=notifier.id if notifier else None,
             )
         )
         self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
         message = " ".join(filter(None, [heure_comprise(heure), planifiee.message])) or None
+        if not peut_publier(interaction.guild) and await self.bot.base.ecrire(
+            partial(avertir_une_fois, guild_id=guild_id, maintenant=maintenant)
+        ):
+            message = " ".join(
+                filter(
+                    None,
+                    [
+                        message,
+                        "Pour que les séances apparaissent aussi dans l'onglet « Événements » du serveur, "
+                        "donnez-moi la permission « Gérer les événements » (je ne le dirai qu'une fois).",
+                    ],
+                )
+            )
         embed = embed_reunion(
             planifiee.reunion, planifiee.prochaines, configuration, maintenant, message=message
         )
@@ -434,6 +511,7 @@ class Reunions(
         du="Premier jour de la recherche (par défaut : aujourd'hui), par exemple 2027-03-15",
         jours="Nombre de jours à parcourir (14 par défaut, 60 au plus)",
         duree="Durée minimale du créneau : 1h (par défaut), 90min, 2h",
+        vote="Soumettre au vote les cinq premiers créneaux (un par jour), avec des boutons",
     )
     async def creneaux(
         self,
@@ -441,45 +519,179 @@ class Reunions(
         du: app_commands.Range[str, 1, 40] | None = None,
         jours: app_commands.Range[int, 1, 60] = 14,
         duree: app_commands.Range[str, 1, 30] = "1h",
+        vote: bool = False,
     ) -> None:
-        """Montre les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes."""
-        _, configuration, _ = await contexte(interaction)
+        """Montre, jour par jour, les plages communes aux heures de bureau (09 h – 17 h) de toutes les villes.
+
+        Les séances du groupe et les jours fériés de chaque ville (Québec, Belgique) en sont retirés.
+        """
+        guild_id, configuration, _ = await contexte(interaction)
         maintenant = self.bot.maintenant()
         villes = configuration.villes
         # Les jours cherchés sont ceux de la première ville (creneaux_communs) : son « aujourd'hui ».
-        aujourd = aujourd_hui(maintenant, villes[0])
+        reference = villes[0]
+        aujourd = aujourd_hui(maintenant, reference)
         debut = analyser_date(du, aujourd) if du else aujourd
         duree_lue = analyser_duree(duree)
-        trouves = creneaux_communs(villes, debut, jours, duree_lue, apres=maintenant)
-        periode = (
-            f"Du {format_date_longue(debut)} au {format_date_longue(debut + timedelta(days=jours - 1))}, "
-            f"heures de bureau 09\u00a0h\u00a000 – 17\u00a0h\u00a000 dans chaque ville, "
-            f"au moins {format_duree(duree_lue)} :"
+        dernier = debut + timedelta(days=jours - 1)
+        # Les séances du groupe sur la période (avec un jour de marge pour les fuseaux).
+        seances = await self.bot.base.lire(
+            partial(
+                seances_entre,
+                guild_id=guild_id,
+                du=datetime.combine(debut - timedelta(days=1), datetime.min.time(), UTC),
+                au=datetime.combine(dernier + timedelta(days=2), datetime.min.time(), UTC),
+            )
         )
-        if not trouves:
-            embed = nouvel_embed("Créneaux communs", f"{periode}\naucun créneau. Essayez plus de jours.")
+        chercher = partial(
+            creneaux_communs,
+            villes,
+            debut,
+            jours,
+            duree_lue,
+            apres=maintenant,
+            occupees=[(s.debut, s.fin) for s in seances],
+        )
+        # Quelques millisecondes, sauf la première fois : charger les règles des jours fériés coûte
+        # ≈ 0,35 s, hors de la boucle (pas au démarrage : il n'en serait que plus long).
+        trouves = chercher() if feries_charges() else await asyncio.to_thread(chercher)
+        feries = feries_de_la_periode(villes, debut, jours)
+        periode = (
+            f"Du {format_date_longue(debut)} au {format_date_longue(dernier)}, heures de bureau "
+            f"09\u00a0h\u00a000 – 17\u00a0h\u00a000 dans chaque ville, au moins {format_duree(duree_lue)}, "
+            "hors séances du groupe et jours fériés :"
+        )
+        lignes = [periode]
+        jours_trouves = par_jour(trouves, reference)
+        if not jours_trouves:
+            lignes.append("aucun créneau. Essayez plus de jours ou une durée plus courte.")
+        for jour, plages in jours_trouves[:CRENEAUX_AFFICHES]:
+            lignes.append(ligne_jour(jour, plages, villes))
+        if len(jours_trouves) > CRENEAUX_AFFICHES:
+            lignes.append(f"… et {pluriel(len(jours_trouves) - CRENEAUX_AFFICHES, 'autre jour')}")
+        if feries:
+            lignes.append(
+                "Jours fériés écartés : "
+                + " ; ".join(f"{format_date_longue(f.jour)}, {f.nom} ({f.ville.nom})" for f in feries)
+            )
+        ecartees = [s for s in seances if debut <= reference.heure_locale(s.debut).date() <= dernier]
+        if ecartees:
+            lignes.append(
+                f"Séances du groupe écartées : {pluriel(len(ecartees), 'séance')} "
+                f"({', '.join(horodatage(s.debut, 'f') for s in ecartees[:5])}"
+                + (", …" if len(ecartees) > 5 else "")
+                + ")"
+            )
+        embed = nouvel_embed("Créneaux communs", joindre(lignes, LIMITE_DESCRIPTION))
+        embed.set_footer(text="Un jour par ligne, dans l'ordre du calendrier.")
+        propositions = choisir_propositions(trouves, duree_lue, reference) if vote else []
+        if not propositions:
             await repondre(interaction, embed=embed)
             return
-        reference = villes[0]
+        etat = await self.bot.base.ecrire(
+            partial(
+                ouvrir_sondage,
+                guild_id=guild_id,
+                auteur_id=interaction.user.id,
+                salon_id=interaction.channel_id,
+                propositions=propositions,
+                maintenant=maintenant,
+            )
+        )
+        mettre_a_jour(embed, etat, villes)
+        await repondre(interaction, embed=embed, view=vue_vote(etat))
+        message = await interaction.original_response()
+        await self.bot.base.ecrire(
+            partial(noter_message_sondage, sondage_id=etat.sondage.id or 0, message_id=message.id)
+        )
+
+    async def completer_seance_passee(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les séances déjà commencées de la réunion choisie, la plus récente d'abord."""
+        guild_id, configuration, _ = await contexte(interaction)
+        choisie = getattr(interaction.namespace, "reunion", None)
+        try:
+            serie = await self.bot.base.lire(
+                partial(
+                    lire_serie, guild_id=guild_id, numero=lire_numero(str(choisie or ""), quoi="de réunion")
+                )
+            )
+        except ErreurMetier:
+            return []
+        ancre = ville_d_ancrage(configuration, serie.reunion)
+        cle = normaliser(saisie)
+        choix = []
+        passees = seances_passees(serie.reunion, self.bot.maintenant(), set(serie.annulees))
+        for occurrence in reversed(passees):
+            nom = tronquer(horloges(occurrence.debut, configuration.villes, ancre), 100)
+            if cle in normaliser(nom) or cle in occurrence.cle.lower():
+                choix.append(app_commands.Choice(name=nom, value=occurrence.cle))
+            if len(choix) >= LIMITE_CHOIX:
+                break
+        return choix
+
+    @app_commands.command(
+        name="compte-rendu",
+        description="Rédige ou modifie le compte rendu d'une séance (points, décisions, prochaines étapes)",
+    )
+    @app_commands.describe(
+        reunion="Numéro ou titre de la réunion",
+        seance="Séance (par défaut : la dernière commencée)",
+    )
+    @app_commands.autocomplete(reunion=completer_reunion, seance=completer_seance_passee)
+    async def compte_rendu(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        reunion: str,
+        seance: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """Ouvre la fenêtre du compte rendu : l'auteur de la réunion, la coordination ou un présent."""
+        numero = lire_numero(reunion, quoi="de réunion")
+        await ouvrir_compte_rendu(interaction, numero, seance.strip() if seance else None)
+
+    @app_commands.command(name="comptes-rendus", description="Liste les comptes rendus des séances")
+    @app_commands.describe(reunion="Seulement cette réunion (par défaut : toutes celles du serveur)")
+    @app_commands.autocomplete(reunion=completer_reunion)
+    async def comptes_rendus(
+        self, interaction: discord.Interaction[Passerelle], reunion: str | None = None
+    ) -> None:
+        """Les comptes rendus, le plus récent d'abord, avec un lien vers chaque publication."""
+        guild_id, configuration, _ = await contexte(interaction)
+        numero = lire_numero(reunion, quoi="de réunion") if reunion else None
+        paires, total = await self.bot.base.lire(
+            partial(lister_comptes_rendus, guild_id=guild_id, numero=numero)
+        )
+        titre = "Comptes rendus" + (f" de la réunion #{numero}" if numero is not None else "")
+        if not paires:
+            embed = nouvel_embed(
+                titre,
+                "Aucun compte rendu pour l'instant. Après une séance, rédigez-le avec "
+                "`/reunion compte-rendu`.",
+            )
+            await repondre(interaction, embed=embed)
+            return
         lignes = []
-        for creneau in trouves[:CRENEAUX_AFFICHES]:
-            plages = " · ".join(
-                f"{v.nom} {format_heure(v.heure_locale(creneau.debut))} → "
-                f"{format_heure(v.heure_locale(creneau.fin))}"
-                for v in villes
-            )
-            jour = format_date_longue(reference.heure_locale(creneau.debut).date())
+        for serie, compte_rendu in paires:
+            ancre = ville_d_ancrage(configuration, serie)
+            quand = horloges(exiger_utc(compte_rendu.debut), configuration.villes, ancre)
+            decisions = len(decisions_de(compte_rendu.decisions))
+            presents = len(ids_presents(compte_rendu.presents))
             ligne = (
-                f"**{format_duree(creneau.duree)}** · {jour} · {plages} — "
-                f"{horodatage(creneau.debut)} → {horodatage(creneau.fin, 't')}"
+                f"**#{serie.numero}** {texte_saisi(serie.titre, 80)} — {quand}\n"
+                f"\u2003{pluriel(decisions, 'décision')} · {pluriel(presents, 'présent')}"
             )
-            if signal := ecart_signale(creneau.debut, villes):
-                ligne += f"\n\u2003{signal} : d'où {format_duree(creneau.duree)} en commun"
+            if compte_rendu.message_id and compte_rendu.salon_id:
+                ligne += (
+                    f" · [voir](https://discord.com/channels/{guild_id}/{compte_rendu.salon_id}/"
+                    f"{compte_rendu.message_id})"
+                )
             lignes.append(ligne)
-        if len(trouves) > CRENEAUX_AFFICHES:
-            lignes.append(f"… et {len(trouves) - CRENEAUX_AFFICHES} autres créneaux")
-        embed = nouvel_embed("Créneaux communs", joindre([periode, *lignes], LIMITE_DESCRIPTION))
-        embed.set_footer(text="Les plus longs d'abord, puis les plus proches.")
+        embed = nouvel_embed(
+            f"{titre} — {total}",
+            joindre(lignes, LIMITE_DESCRIPTION, autres=total - len(paires)),
+        )
+        embed.set_footer(text="Le plus récent d'abord · modifier : /reunion compte-rendu")
         await repondre(interaction, embed=embed)
 
     @app_commands.command(name="calendrier", description="Exporte les réunions en fichier agenda .ics")
@@ -537,5 +749,6 @@ class Reunions(
 
 
 async def setup(bot: Passerelle) -> None:
-    """Charge le cog."""
+    """Charge le cog et les boutons persistants des comptes rendus."""
+    bot.add_dynamic_items(*BOUTONS_COMPTE_RENDU, BoutonVote)
     await bot.add_cog(Reunions(bot))

@@ -179,6 +179,18 @@ def definir_role_coordination(
     return configuration
 
 
+def definir_role_rappels(
+    session: Session, *, guild_id: int, auteur_id: int, role_id: int | None, maintenant: datetime
+) -> Configuration:
+    """Choisit le rôle que mentionnent les rappels des réunions qui n'en choisissent pas (None : aucun)."""
+    configuration = configuration_amorcee(session, guild_id)
+    config = configuration.config
+    ancien = config.role_rappels_id
+    config.role_rappels_id = role_id
+    _enregistrer(session, config, auteur_id, {"role_rappels_id": (ancien, role_id)}, maintenant)
+    return configuration
+
+
 def definir_horaire_resume(
     session: Session,
     *,

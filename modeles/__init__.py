@@ -1,6 +1,8 @@
 """Tables SQLModel : ce qui est stocké. Chaque ligne appartient à un serveur (`guild_id`)."""
 
 from modeles.actions import Action, EvolutionMensuelle, Indicateur, Mesure, MiseAJour, StatutAction
+from modeles.comptes_rendus import CompteRendu, DecisionAction, SondageCreneaux, VoteCreneau
+from modeles.evenements import EvenementDiscord
 from modeles.journal import EntreeJournal
 from modeles.membres import Membre
 from modeles.page import AbonnementAgenda, ModePage, PageWeb
@@ -22,10 +24,13 @@ __all__ = [
     "ActionPartenaire",
     "Axe",
     "BureauSuivi",
+    "CompteRendu",
     "ConfigServeur",
+    "DecisionAction",
     "Edition",
     "EntreeJournal",
     "EtatBot",
+    "EvenementDiscord",
     "EvolutionMensuelle",
     "Indicateur",
     "Livraison",
@@ -40,7 +45,9 @@ __all__ = [
     "Presence",
     "Recurrence",
     "Reunion",
+    "SondageCreneaux",
     "StatutAction",
     "StatutLivraison",
     "VillePartenaire",
+    "VoteCreneau",
 ]

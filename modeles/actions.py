@@ -69,6 +69,8 @@ class MiseAJour(SQLModel, table=True):
     __table_args__ = (
         Index("ix_mise_a_jour_action", "action_id", "quand"),
         Index("ix_mise_a_jour_serveur", "guild_id", "quand"),
+        # Ce qui a été saisi pendant une séance (compte rendu) : par instant de saisie.
+        Index("ix_mise_a_jour_saisie", "guild_id", "saisi_le"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -40,6 +40,8 @@ class Reunion(SQLModel, table=True):
     rappels: str = Field(default="24h,1h", max_length=100)
     salon_id: int | None = champ_snowflake(nullable=True)
     lien: str | None = Field(default=None, max_length=500)
+    # Rôle mentionné par les rappels de cette réunion (sinon celui du serveur, sinon personne).
+    role_notifier_id: int | None = champ_snowflake(nullable=True)
     auteur_id: int = champ_snowflake()
     annulee: bool = False
     cree_le: datetime = Field(default_factory=maintenant_utc)
@@ -71,6 +73,8 @@ class Presence(SQLModel, table=True):
     debut: datetime
     membre_id: int = champ_snowflake()
     reponse: str = Field(max_length=10)
+    # La ville partenaire du membre quand il a répondu (d'après ses rôles), pour grouper les noms.
+    ville: str | None = Field(default=None, max_length=40)
     quand: datetime = Field(default_factory=maintenant_utc)
 
 

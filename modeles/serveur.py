@@ -17,6 +17,8 @@ class ConfigServeur(SQLModel, table=True):
     salon_resume_id: int | None = champ_snowflake(nullable=True)
     salon_rappels_id: int | None = champ_snowflake(nullable=True)
     role_coordination_id: int | None = champ_snowflake(nullable=True)
+    # Rôle mentionné par les rappels des réunions qui n'en choisissent pas (aucun par défaut).
+    role_rappels_id: int | None = champ_snowflake(nullable=True)
     # Jour ISO-8601 moins un : 0 = lundi … 6 = dimanche.
     resume_jour: int = Field(default=0, ge=0, le=6)
     resume_heure: time = Field(default=time(9, 0))

@@ -15,6 +15,7 @@ import io
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,7 +192,7 @@ def _responsable(action: ActionRapport) -> str:
     return identifiant_lisible(action.responsable_id)  # jamais vu par le bot depuis qu'il relève les noms
 
 
-def _presences(seance: SeanceRapport) -> str:
+def _presences(seance: SeanceRapport, rapport: Rapport) -> str:
     if not seance.tenue:
         return "à venir"
     comptes = seance.presences
@@ -200,7 +201,22 @@ def _presences(seance: SeanceRapport) -> str:
         pluriel(comptes.get("absent", 0), "absent"),
         f"{format_nombre(comptes.get('peut_etre', 0))} peut-être",
     ]
-    return " · ".join(morceaux) if any(comptes.values()) else "aucune réponse"
+    texte = " · ".join(morceaux) if any(comptes.values()) else "aucune réponse"
+    if par_ville := _par_ville(seance.presents_par_ville, rapport):
+        texte += f"\nPrésents : {par_ville}"
+    return texte
+
+
+def _par_ville(comptes: Mapping[str, int], rapport: Rapport) -> str:
+    """« Terrebonne 3 · Namur 2 · ville non précisée 1 » (les villes dans l'ordre du serveur)."""
+    noms = {v.code: texte_imprimable(v.nom) for v in rapport.villes}
+    ordre = [v.code for v in rapport.villes] + sorted(set(comptes) - set(noms) - {""}) + [""]
+    noms[""] = "ville non précisée"
+    return " · ".join(
+        f"{noms.get(code, texte_imprimable(code))} {format_nombre(comptes[code])}"
+        for code in ordre
+        if comptes.get(code)
+    )
 
 
 # --- Le document --------------------------------------------------------------------------------
@@ -659,6 +675,13 @@ def _texte_reunions(rapport: Rapport) -> str:
     if tenues:
         presents = sum(s.presences.get("present", 0) for s in tenues)
         texte += f" Présences annoncées aux séances tenues : {format_nombre(presents)}."
+        par_ville: Counter[str] = Counter()
+        for seance in tenues:
+            par_ville.update(seance.presents_par_ville)
+        if par_ville:
+            texte += f" Présents par ville : {_par_ville(par_ville, rapport)}."
+        if comptes_rendus := sum(1 for s in tenues if s.compte_rendu is not None):
+            texte += f" {pluriel(comptes_rendus, 'compte rendu', 'comptes rendus')} de séance."
     return texte + " Détail en annexe."
 
 
@@ -864,9 +887,9 @@ def _annexe(pdf: _Document, rapport: Rapport) -> None:
     reste = LARGEUR_UTILE - largeur_ville * len(villes) - 40
     lignes: list[list[str | Cellule]] = []
     for seance in rapport.seances:
-        presences: str | Cellule = _presences(seance)
+        presences: str | Cellule = _presences(seance, rapport)
         if not seance.tenue:
-            presences = Cellule(_presences(seance), "I", GRIS)
+            presences = Cellule(_presences(seance, rapport), "I", GRIS)
         lignes.append(
             [
                 f"#{seance.reunion_numero} {texte_imprimable(seance.titre)}",
@@ -875,6 +898,42 @@ def _annexe(pdf: _Document, rapport: Rapport) -> None:
             ]
         )
     pdf.tableau(["Réunion", *villes, "Présences"], lignes, [reste, *([largeur_ville] * len(villes)), 40])
+    _comptes_rendus(pdf, rapport)
+
+
+def _comptes_rendus(pdf: _Document, rapport: Rapport) -> None:
+    """Chaque compte rendu de l'année : points abordés, décisions numérotées, prochaines étapes."""
+    avec = [s for s in rapport.seances if s.compte_rendu is not None]
+    pdf.sous_titre(f"Comptes rendus des séances de {rapport.annee}")
+    if not avec:
+        pdf.paragraphe(
+            "Aucun compte rendu n'a été rédigé (/reunion compte-rendu après une séance).", couleur=GRIS
+        )
+        return
+    for seance in avec:
+        compte_rendu = seance.compte_rendu
+        assert compte_rendu is not None
+        ancre = next((v for v in rapport.villes if v.code == seance.ville), rapport.reference)
+        local = ancre.heure_locale(seance.debut)
+        if pdf.get_y() + 30 > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.paragraphe(
+            f"#{seance.reunion_numero} {texte_imprimable(seance.titre)} — {format_jour(local.date())}",
+            taille=10.5,
+            style="B",
+        )
+        if compte_rendu.points:
+            pdf.paragraphe(f"Points abordés : {texte_imprimable(compte_rendu.points)}")
+        if compte_rendu.decisions:
+            decisions = "\n".join(
+                f"{rang}. {texte_imprimable(d)}" for rang, d in enumerate(compte_rendu.decisions, start=1)
+            )
+            pdf.paragraphe(f"Décisions :\n{decisions}")
+        if compte_rendu.suites:
+            pdf.paragraphe(f"Prochaines étapes : {texte_imprimable(compte_rendu.suites)}")
+        if par_ville := _par_ville(seance.presents_par_ville, rapport):
+            pdf.paragraphe(f"Présents : {par_ville}", taille=8.5, couleur=GRIS)
 
 
 # --- Points d'entrée ----------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from bot.reglages import Reglages
 
 URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
-DELAI_STABILISATION = 30.0  # secondes (réelles) pour que le bot ait fini de traiter un événement simcord
 
 
 @pytest.fixture(scope="session")
@@ -150,11 +149,7 @@ async def simcord_env(
     simcord les compte comme des erreurs, on ne garde que celles sans message pour l'utilisateur.
     """
     marqueur = request.node.get_closest_marker("simcord")
-    # Un rapport ou un graphique attend le processus de dessin (import de matplotlib ≈ 1 s à froid) :
-    # sur une machine chargée, les 5 s par défaut de simcord ne suffisent pas toujours. Un délai
-    # plus long ne ralentit aucun test qui passe ; il retarde seulement l'échec d'un test bloqué.
-    options = {"settle_timeout": DELAI_STABILISATION, **(marqueur.kwargs if marqueur else {})}
-    env = Env(simcord_bot, **options)
+    env = Env(simcord_bot, **(marqueur.kwargs if marqueur else {}))
     horloge.suivre(env)
     await env.start()
     try:

@@ -12,6 +12,7 @@ from metier.actions.indicateurs import creer_indicateur, mesurer
 from metier.actions.registre import archiver_action, changer_statut, creer_action, mettre_a_jour_avancement
 from metier.protocole import VILLES_PAR_DEFAUT
 from metier.publications.rappels import repondre_presence
+from metier.reunions.comptes_rendus import enregistrer_compte_rendu
 from metier.reunions.registre import annuler_reunion, planifier_reunion
 from metier.reunions.series import regle_pour
 from metier.serveurs import amorcer_serveur
@@ -174,7 +175,13 @@ def remplir(session: Session, guild_id: int = SERVEUR, auteur_id: int = ALICE) -
         maintenant=a_utc("2026-04-01"),
     )
     assert comite.id is not None
-    for membre, reponse in ((auteur_id, "present"), (BOB, "present"), (44, "absent"), (45, "peut_etre")):
+    reponses = (
+        (auteur_id, "present", "terrebonne"),
+        (BOB, "present", "namur"),
+        (44, "absent", None),
+        (45, "peut_etre", None),
+    )
+    for membre, reponse, ville in reponses:
         repondre_presence(
             session,
             guild_id=guild_id,
@@ -183,7 +190,21 @@ def remplir(session: Session, guild_id: int = SERVEUR, auteur_id: int = ALICE) -
             membre_id=membre,
             reponse=reponse,
             maintenant=a_utc("2026-03-01"),
+            ville=ville,
         )
+    # Le compte rendu de cette séance (semaine à 5 h : 15 h à Namur).
+    enregistrer_compte_rendu(
+        session,
+        guild_id=guild_id,
+        numero=comite.numero,
+        cle="20260310T1400Z",
+        auteur_id=auteur_id,
+        est_coordination=False,
+        points="Bilan du premier trimestre",
+        decisions="Lancer l'appel à projets jeunesse\nInviter le BEP au prochain comité",
+        suites="Relancer l'UQTR sur les mobilités",
+        maintenant=a_utc("2026-03-10T15:30"),
+    )
 
 
 # --- Réunions : les deux villes par défaut et une série type ---------------------------------

@@ -463,7 +463,8 @@ def page_axe(
         _ligne_action(a, codes, noms, configuration.villes, jour, publique=acces.publique)
         for a, _ in liste.actions
     )
-    attendu = part_attendue(jour)
+    edition = edition_courante(session, guild_id=guild_id)
+    attendu = part_attendue(jour, edition.debut, edition.fin)
     try:
         graphique: DonneesIndicateurs | None = donnees_indicateurs(
             session, guild_id=guild_id, maintenant=maintenant, axe=numero

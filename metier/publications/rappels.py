@@ -10,7 +10,9 @@ from sqlmodel import Session, col, func, select
 
 from metier.actions.etat import RESOLUTION
 from metier.erreurs import ErreurMetier
+from metier.membres import fiches_des_membres
 from metier.publications.ordre_du_jour import OrdreDuJour, ordre_du_jour
+from metier.reunions.comptes_rendus import Present, Suivis, present, suivis_precedents
 from metier.reunions.registre import annulees_par_reunion, seances_annulees
 from metier.reunions.series import Occurrence, occurrences
 from metier.serveurs import Configuration, configuration_amorcee
@@ -33,12 +35,29 @@ class ContexteRappel:
     ordre: OrdreDuJour
     presences: dict[str, int]
     decalage: timedelta
+    nommees: dict[str, list[Present]]
+    suivis: Suivis | None = None
 
 
 def compter_presences(session: Session, *, reunion_id: int, debut: datetime) -> dict[str, int]:
     """Nombre de présents, d'absents et de peut-être pour une séance."""
     par_seance = presences_par_seance(session, reunion_ids=[reunion_id], du=debut, au=debut + RESOLUTION)
     return par_seance.get((reunion_id, en_utc(debut)), dict.fromkeys(REPONSES, 0))
+
+
+def presences_nommees(session: Session, *, reunion_id: int, debut: datetime) -> dict[str, list[Present]]:
+    """Qui a répondu quoi à une séance, nommé (nom relevé) avec sa ville, dans l'ordre des réponses."""
+    lignes = session.exec(
+        select(Presence.membre_id, Presence.reponse, Presence.ville, Presence.guild_id)
+        .where(Presence.reunion_id == reunion_id, Presence.debut == debut)
+        .order_by(col(Presence.quand), col(Presence.membre_id))
+    ).all()
+    fiches = fiches_des_membres(session, lignes[0][3], [ligne[0] for ligne in lignes]) if lignes else {}
+    par_reponse: dict[str, list[Present]] = {reponse: [] for reponse in REPONSES}
+    for membre_id, reponse, ville, _ in lignes:
+        if reponse in par_reponse:
+            par_reponse[reponse].append(present(membre_id, fiches.get(membre_id), ville))
+    return par_reponse
 
 
 def presences_par_seance(
@@ -98,7 +117,33 @@ def contexte_rappel(session: Session, *, livraison_id: int, maintenant: datetime
         ordre=ordre,
         presences=compter_presences(session, reunion_id=ident(reunion), debut=debut),
         decalage=debut - livraison.echeance,
+        nommees=presences_nommees(session, reunion_id=ident(reunion), debut=debut),
+        suivis=suivis_precedents(session, reunion_id=ident(reunion), avant=debut),
     )
+
+
+@dataclass(frozen=True)
+class SeanceAVenir:
+    """Une séance pas encore commencée, et sa réunion."""
+
+    reunion: Reunion
+    seance: Occurrence
+
+
+def seance_a_venir(
+    session: Session, *, guild_id: int, reunion_id: int, debut: datetime, maintenant: datetime
+) -> SeanceAVenir:
+    """La séance (non annulée, pas encore commencée) pour un rappel en privé."""
+    reunion = session.get(Reunion, reunion_id)
+    if reunion is None or reunion.guild_id != guild_id:
+        raise ErreurMetier("Cette réunion n'existe plus.")
+    annulees = seances_annulees(session, reunion_id)
+    trouvees = occurrences(reunion, debut - timedelta(seconds=1), debut + timedelta(seconds=1), limite=1)
+    if reunion.annulee or not trouvees or debut in annulees:
+        raise ErreurMetier("Cette séance a été annulée : il n'y a rien à rappeler.")
+    if debut <= maintenant:
+        raise ErreurMetier("Cette séance a déjà commencé.")
+    return SeanceAVenir(reunion, trouvees[0])
 
 
 def repondre_presence(
@@ -110,8 +155,9 @@ def repondre_presence(
     membre_id: int,
     reponse: str,
     maintenant: datetime,
+    ville: str | None = None,
 ) -> dict[str, int]:
-    """Enregistre (ou remplace) la réponse d'un membre ; rend les nouveaux comptes."""
+    """Enregistre (ou remplace) la réponse d'un membre et sa ville ; rend les nouveaux comptes."""
     if reponse not in REPONSES:
         raise ErreurMetier("Réponse inconnue : choisissez présent, absent ou peut-être.")
     reunion = session.get(Reunion, reunion_id)
@@ -136,6 +182,7 @@ def repondre_presence(
                         debut=debut,
                         membre_id=membre_id,
                         reponse=reponse,
+                        ville=ville,
                         quand=maintenant,
                     )
                 )
@@ -149,7 +196,7 @@ def repondre_presence(
                 )
             ).one()
     if existante is not None:
-        existante.reponse, existante.quand = reponse, maintenant
+        existante.reponse, existante.ville, existante.quand = reponse, ville, maintenant
         session.add(existante)
         session.flush()
     return compter_presences(session, reunion_id=reunion_id, debut=debut)

@@ -56,13 +56,25 @@ from metier.protocole import (
     titre_axe,
 )
 from metier.publications.rappels import REPONSES, presences_par_seance
+from metier.reunions.comptes_rendus import decisions_de, ids_presents
 from metier.reunions.registre import annulees_par_reunion
 from metier.reunions.series import occurrences
 from metier.serveurs import REFERENCE_PAR_DEFAUT, lire_configuration
 from metier.statuts import LEGENDE_STATUTS, STATUTS_CLOS, est_en_retard, moyenne_avancement
 from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, en_utc, format_jour
-from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, Objectif, Reunion, StatutAction
+from modeles import (
+    Action,
+    Axe,
+    CompteRendu,
+    Indicateur,
+    Mesure,
+    MiseAJour,
+    Objectif,
+    Presence,
+    Reunion,
+    StatutAction,
+)
 
 PREMIERE_ANNEE: Final = 2024
 MAX_SEANCES_PAR_SERIE: Final = 400  # une série hebdomadaire en compte 53 par an
@@ -221,6 +233,18 @@ class SeanceRapport:
     fin: datetime
     tenue: bool
     presences: dict[str, int] = field(hash=False)
+    # Présents par ville (code ; « » si inconnue) : ceux du compte rendu s'il existe, sinon les réponses.
+    presents_par_ville: dict[str, int] = field(default_factory=dict, hash=False)
+    compte_rendu: CompteRenduRapport | None = None
+
+
+@dataclass(frozen=True)
+class CompteRenduRapport:
+    """Le compte rendu d'une séance, tel que le rapport le reprend."""
+
+    points: str
+    decisions: tuple[str, ...]
+    suites: str
 
 
 @dataclass(frozen=True)
@@ -513,6 +537,7 @@ def _seances(session: Session, guild_id: int, annee: int, maintenant: datetime) 
     ids = [ident(reunion) for reunion in reunions]
     annulees = annulees_par_reunion(session, ids)
     presences = presences_par_seance(session, reunion_ids=ids, du=debut, au=fin)
+    comptes_rendus, par_ville = _comptes_rendus_et_villes(session, ids, debut, fin)
     seances = []
     for reunion in reunions:
         reunion_id = ident(reunion)
@@ -533,9 +558,60 @@ def _seances(session: Session, guild_id: int, annee: int, maintenant: datetime) 
                     fin=seance.fin,
                     tenue=seance.debut < maintenant,
                     presences=presences.get((reunion_id, seance.debut), dict.fromkeys(REPONSES, 0)),
+                    presents_par_ville=par_ville.get((reunion_id, seance.debut), {}),
+                    compte_rendu=comptes_rendus.get((reunion_id, seance.debut)),
                 )
             )
     return tuple(sorted(seances, key=lambda s: (s.debut, s.reunion_numero)))
+
+
+Seance = tuple[int, datetime]
+
+
+def _comptes_rendus_et_villes(
+    session: Session, ids: list[int], du: datetime, au: datetime
+) -> tuple[dict[Seance, CompteRenduRapport], dict[Seance, dict[str, int]]]:
+    """Les comptes rendus des séances de la période, et leurs présents comptés par ville.
+
+    Deux requêtes pour toute l'année. Les présents sont ceux du compte rendu (ajustés après la
+    séance) ; sans compte rendu, ceux qui ont répondu « présent ». La ville est celle notée à la réponse.
+    """
+    if not ids:
+        return {}, {}
+    villes: dict[Seance, dict[int, str]] = {}
+    presents: dict[Seance, list[int]] = {}
+    for ligne in lire_lignes(
+        session,
+        sa.select(
+            col(Presence.reunion_id),
+            col(Presence.debut),
+            col(Presence.membre_id),
+            col(Presence.ville),
+            col(Presence.reponse),
+        )
+        .where(col(Presence.reunion_id).in_(ids), col(Presence.debut) >= du, col(Presence.debut) < au)
+        .order_by(col(Presence.quand), col(Presence.membre_id)),
+    ):
+        cle = (ligne.reunion_id, en_utc(ligne.debut))
+        villes.setdefault(cle, {})[ligne.membre_id] = ligne.ville or ""
+        if ligne.reponse == "present":
+            presents.setdefault(cle, []).append(ligne.membre_id)
+    comptes_rendus: dict[Seance, CompteRenduRapport] = {}
+    for compte_rendu in session.exec(
+        select(CompteRendu).where(
+            col(CompteRendu.reunion_id).in_(ids), CompteRendu.debut >= du, CompteRendu.debut < au
+        )
+    ):
+        cle = (compte_rendu.reunion_id, en_utc(compte_rendu.debut))
+        comptes_rendus[cle] = CompteRenduRapport(
+            compte_rendu.points, tuple(decisions_de(compte_rendu.decisions)), compte_rendu.suites
+        )
+        presents[cle] = ids_presents(compte_rendu.presents)
+    par_ville = {
+        cle: dict(Counter(villes.get(cle, {}).get(membre, "") for membre in membres))
+        for cle, membres in presents.items()
+    }
+    return comptes_rendus, par_ville
 
 
 def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenant: datetime) -> Rapport:

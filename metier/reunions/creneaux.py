@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
 
 from metier.erreurs import ErreurMetier
+from metier.reunions.feries import jour_ferie
 from metier.reunions.saisie import format_rappel
 from metier.reunions.series import exiger_utc, localiser
 from metier.temps import (
@@ -35,6 +37,68 @@ class Creneau:
 
 
 Plage = tuple[datetime, datetime]
+# Le nom du jour férié d'une ville ce jour-là, ou None (par défaut : Québec et Belgique, `holidays`).
+Feries = Callable[[Ville, date], str | None]
+
+
+@dataclass(frozen=True)
+class JourFerie:
+    """Un jour ouvré de la période que les heures de bureau d'une ville ne comptent pas."""
+
+    jour: date
+    ville: Ville
+    nom: str
+
+
+def _soustraire(plages: list[Plage], occupees: Sequence[Plage]) -> list[Plage]:
+    """Retire des plages les moments occupés (les séances du groupe)."""
+    for debut_o, fin_o in occupees:
+        restes: list[Plage] = []
+        for debut, fin in plages:
+            if fin_o <= debut or debut_o >= fin:
+                restes.append((debut, fin))
+                continue
+            if debut < debut_o:
+                restes.append((debut, debut_o))
+            if fin_o < fin:
+                restes.append((fin_o, fin))
+        plages = restes
+    return plages
+
+
+def _fusionner(plages: list[Plage]) -> list[Plage]:
+    """Réunit les plages qui se touchent ou se chevauchent."""
+    fusionnees: list[Plage] = []
+    for debut, fin in sorted(plages):
+        if fusionnees and debut <= fusionnees[-1][1]:
+            fusionnees[-1] = (fusionnees[-1][0], max(fin, fusionnees[-1][1]))
+        else:
+            fusionnees.append((debut, fin))
+    return fusionnees
+
+
+def feries_de_la_periode(
+    villes: Sequence[Ville], du: date, jours: int, feries: Feries = jour_ferie
+) -> list[JourFerie]:
+    """Les jours fériés (du lundi au vendredi) de chaque ville pendant la période cherchée."""
+    trouves = []
+    for decalage in range(jours):
+        jour = du + timedelta(days=decalage)
+        if jour.weekday() >= 5:
+            continue
+        for ville in villes:
+            if nom := feries(ville, jour):
+                trouves.append(JourFerie(jour, ville, nom))
+    return trouves
+
+
+def par_jour(creneaux: Sequence[Creneau], reference: Ville) -> list[tuple[date, list[Creneau]]]:
+    """Les créneaux rangés par jour (de la ville de référence), dans l'ordre du calendrier."""
+    ordonnes = sorted(creneaux, key=lambda c: c.debut)
+    return [
+        (jour, list(groupe))
+        for jour, groupe in groupby(ordonnes, key=lambda c: reference.heure_locale(c.debut).date())
+    ]
 
 
 def _intersection(premieres: list[Plage], secondes: list[Plage]) -> list[Plage]:
@@ -62,11 +126,14 @@ def creneaux_communs(
     fin_bureau: time = time(17),
     *,
     apres: datetime | None = None,
+    occupees: Sequence[Plage] = (),
+    feries: Feries = jour_ferie,
 ) -> list[Creneau]:
     """Trouve, jour ouvré par jour ouvré, les plages communes aux heures de bureau de toutes les villes.
 
-    Les jours sont ceux de la première ville ; les autres villes n'ouvrent pas le week-end non plus.
-    Rend les plages d'au moins `duree`, les plus longues d'abord puis les plus tôt.
+    Les jours sont ceux de la première ville ; les autres villes n'ouvrent ni le week-end ni leurs
+    jours fériés. Les moments `occupees` (les séances du groupe) sont retirés ; les plages qui se
+    touchent sont réunies. Rend les plages d'au moins `duree`, les plus longues d'abord puis les plus tôt.
     """
     if not 1 <= jours <= JOURS_CRENEAUX_MAX:
         raise ErreurMetier(f"Cherchez sur 1 à {JOURS_CRENEAUX_MAX} jours (demandé : {jours}).")
@@ -84,15 +151,19 @@ def creneaux_communs(
     creneaux: list[Creneau] = []
     for decalage in range(jours):
         jour = du + timedelta(days=decalage)
-        if jour.weekday() >= 5:
+        if jour.weekday() >= 5 or feries(reference, jour):
             continue
         communes = [_bureau(reference, jour, debut_bureau, fin_bureau)]
         for ville in autres:
             # Selon le fuseau, la journée de bureau d'une autre ville peut tomber la veille ou le lendemain.
             voisins = (jour + timedelta(days=n) for n in (-1, 0, 1))
-            plages = [_bureau(ville, j, debut_bureau, fin_bureau) for j in voisins if j.weekday() < 5]
+            plages = [
+                _bureau(ville, j, debut_bureau, fin_bureau)
+                for j in voisins
+                if j.weekday() < 5 and not feries(ville, j)
+            ]
             communes = _intersection(communes, plages)
-        for debut, fin in communes:
+        for debut, fin in _fusionner(_soustraire(communes, occupees)):
             if limite is not None:
                 debut = max(debut, limite)
             if fin - debut >= duree:

@@ -107,6 +107,7 @@ def _journaliser_creation(session: Session, reunion: Reunion) -> None:
             "rappels": (None, reunion.rappels),
             "salon_id": (None, reunion.salon_id),
             "lien": (None, reunion.lien),
+            "role_notifier_id": (None, reunion.role_notifier_id),
         },
         quand=reunion.cree_le,
     )
@@ -127,6 +128,7 @@ def planifier_reunion(
     salon_id: int | None,
     lien: str | None,
     maintenant: datetime,
+    role_notifier_id: int | None = None,
 ) -> ReunionPlanifiee:
     """Enregistre une réunion (ou une série) à l'heure murale d'une ville partenaire."""
     titre = _verifier_titre(titre)
@@ -157,6 +159,7 @@ def planifier_reunion(
         rappels=texte_rappels(rappels),
         salon_id=salon_id,
         lien=lien,
+        role_notifier_id=role_notifier_id,
         auteur_id=auteur_id,
         cree_le=maintenant,
     )
@@ -165,6 +168,30 @@ def planifier_reunion(
     _journaliser_creation(session, reunion)
     prochaines = occurrences(reunion, maintenant, limite=PROCHAINES)
     return ReunionPlanifiee(reunion=reunion, message=resolution.message, prochaines=prochaines)
+
+
+def seances_entre(session: Session, *, guild_id: int, du: datetime, au: datetime) -> list[Occurrence]:
+    """Les séances non annulées du serveur qui chevauchent la période (pour ne pas les reproposer)."""
+    reunions = session.exec(
+        select(Reunion).where(
+            Reunion.guild_id == guild_id,
+            col(Reunion.annulee).is_(False),
+            col(Reunion.date_debut) <= (au + timedelta(days=1)).date(),
+        )
+    ).all()
+    annulees = annulees_par_reunion(session, [r.id for r in reunions if r.id is not None])
+    seances: list[Occurrence] = []
+    for reunion in reunions:
+        assert reunion.id is not None
+        # Une séance commencée avant `du` peut encore déborder dessus : une demi-journée de marge.
+        seances += [
+            o
+            for o in occurrences(
+                reunion, du - timedelta(hours=13), au, limite=500, annulees=annulees[reunion.id]
+            )
+            if o.fin > du
+        ]
+    return sorted(seances, key=lambda o: o.debut)
 
 
 def lire_reunion(session: Session, *, guild_id: int, numero: int) -> Reunion:

@@ -1,7 +1,7 @@
 """page web et agendas abonnés
 
 Révision : 0013
-Précédente : 0011
+Précédente : 0012
 Créée le : 2026-11-30 10:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: str | None = '0011'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -100,7 +100,8 @@ async def test_ordre_du_jour_et_presences_persistantes(simcord_env, serveur, reg
 
     rafraichi = await simcord_env.bot.get_channel(salon.id).fetch_message(rappel.id)
     champs = {c.name: c.value for c in rafraichi.embeds[0].fields}
-    assert champs["Présences"] == "✅ 1 présent · ❌ 1 absent · ❔ 0 peut-être"
+    # Les noms de qui a répondu, sous les comptes (aucun rôle de ville ici : les noms seuls).
+    assert champs["Présences"] == "✅ 1 présent · ❌ 1 absent · ❔ 0 peut-être\n✅ alice\n❌ bob"
     assert len(simcord_env.bot.base.lecture(lambda s: s.exec(select(Presence)).all())) == 2
 
 

@@ -10,6 +10,10 @@ from pypdf import PdfReader
 from commandes.rapport import repartir, taille_lisible
 from tests.scenarios import TITRE_INTERNATIONAL, remplir
 
+# Le rapport attend le processus de dessin (matplotlib, fpdf2) : plusieurs secondes sur une machine
+# chargée, au-delà des 5 s que simcord accorde par défaut. Ces tests n'avancent pas l'horloge virtuelle.
+pytestmark = pytest.mark.simcord(settle_timeout=30)
+
 
 @pytest.fixture
 def serveur(simcord_env):

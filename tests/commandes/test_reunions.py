@@ -415,24 +415,109 @@ async def test_autocompletion_des_reunions_limitee_a_25(simcord_env, serveur):
 # --- /reunion creneaux ---------------------------------------------------------------------------
 
 
-async def test_creneaux_2_h_d_habitude_3_h_la_semaine_a_5_h(simcord_env, serveur, horloge):
+async def test_creneaux_un_jour_par_ligne_2_h_d_habitude_3_h_la_semaine_a_5_h(simcord_env, serveur, horloge):
     horloge.instant = datetime(2027, 3, 6, 12, tzinfo=UTC)  # un samedi
 
     resultat = await serveur["membre"].slash(
         serveur["general"], "reunion creneaux", du="2027-03-08", jours=14
     )
 
-    blocs = resultat.response.embeds[0].description.split("\n**")[1:]
-    assert len(blocs) == 10
-    assert all(b.startswith(h("3 h**")) for b in blocs[:5])
-    assert all(b.startswith(h("2 h**")) for b in blocs[5:])
+    description = resultat.response.embeds[0].description
+    blocs = description.split("\n**")[1:]
+    assert len(blocs) == 10  # dix jours ouvrés, un par ligne, dans l'ordre du calendrier
+    assert blocs[0].startswith("lundi 8 mars 2027**")
+    assert blocs[-1].startswith("vendredi 19 mars 2027**")
+    assert all(h("(2 h)") in b for b in blocs[:5])
+    assert all(h("(3 h)") in b for b in blocs[5:])
     le_16 = next(b for b in blocs if "mardi 16 mars 2027" in b)
-    assert h("Terrebonne 09 h 00 → 12 h 00 · Namur 14 h 00 → 17 h 00") in le_16
-    assert h("⚠️ semaine à 5 h (au lieu de 6 h) : d'où 3 h en commun") in le_16
+    assert h("Terrebonne 09 h 00 → 12 h 00 · Namur 14 h 00 → 17 h 00 (3 h)") in le_16
+    assert h("⚠️ semaine à 5 h (au lieu de 6 h)") in le_16
     le_9 = next(b for b in blocs if "mardi 9 mars 2027" in b)
     assert h("Terrebonne 09 h 00 → 11 h 00 · Namur 15 h 00 → 17 h 00") in le_9
     assert ts(datetime(2027, 3, 9, 14, tzinfo=UTC)) in le_9
     assert "⚠️" not in le_9
+    assert "Jours fériés écartés" not in description
+
+
+async def test_creneaux_sans_le_lundi_de_paques_ni_la_seance_du_groupe(simcord_env, serveur, horloge):
+    # Le Comité de suivi, chaque mardi 10 h à Terrebonne ; on cherche du 22 mars au 2 avril 2027 :
+    # semaine à 5 h jusqu'au 26 (Vendredi saint au Québec), lundi de Pâques le 29 en Belgique.
+    horloge.instant = datetime(2027, 3, 20, 12, tzinfo=UTC)
+    await _planifier(serveur["autrice"], serveur["general"], date="2027-03-23")
+
+    resultat = await serveur["membre"].slash(
+        serveur["general"], "reunion creneaux", du="2027-03-22", jours=12
+    )
+
+    description = resultat.response.embeds[0].description
+    blocs = description.split("\n**")[1:]
+    jours = [b.split("**")[0] for b in blocs]
+    assert "lundi 29 mars 2027" not in jours
+    assert "vendredi 26 mars 2027" not in jours
+    assert len(jours) == 8
+    le_23 = next(b for b in blocs if b.startswith("mardi 23 mars 2027"))
+    # La séance du groupe (10 h – 11 h à Terrebonne) est retirée de la fenêtre commune.
+    assert (
+        h("Terrebonne 09 h 00 → 10 h 00 et 11 h 00 → 12 h 00 · Namur 14 h 00 → 15 h 00 et 16 h 00 → 17 h 00")
+        in le_23
+    )
+    assert ts(datetime(2027, 3, 23, 14, tzinfo=UTC)) not in le_23
+    le_30 = next(b for b in blocs if b.startswith("mardi 30 mars 2027"))
+    assert h("Terrebonne 09 h 00 → 10 h 00 · Namur 15 h 00 → 16 h 00 (1 h)") in le_30
+    assert "Jours fériés écartés : vendredi 26 mars 2027, Vendredi saint (Terrebonne) ; " in description
+    assert "lundi 29 mars 2027, Lundi de Pâques (Namur)" in description
+    assert "Séances du groupe écartées : 2 séances" in description
+
+
+async def test_creneaux_au_vote_un_vote_par_membre_puis_planifier(simcord_env, serveur, horloge):
+    horloge.instant = datetime(2027, 3, 20, 12, tzinfo=UTC)
+    await _planifier(serveur["autrice"], serveur["general"], date="2027-03-23")
+    resultat = await serveur["membre"].slash(
+        serveur["general"], "reunion creneaux", du="2027-03-22", jours=12, vote=True
+    )
+    message = resultat.response.message
+    vote = _champs(resultat)["Vote"].split("\n")
+    assert len(vote) == 6  # cinq propositions, un par jour, puis la règle
+    assert vote[0].startswith(h("**1.** lundi 22 mars 2027 · Terrebonne 09 h 00 · Namur 14 h 00"))
+    assert vote[1].startswith(h("**2.** mardi 23 mars 2027 · Terrebonne 09 h 00 · Namur 14 h 00"))
+    assert vote[4].startswith(h("**5.** mardi 30 mars 2027 · Terrebonne 09 h 00 · Namur 15 h 00"))
+    assert "lundi 29 mars" not in _champs(resultat)["Vote"]
+    assert all(ligne.endswith("0 voix") for ligne in vote[:5])
+
+    premier = await serveur["membre"].click(message, label="Proposition 2")
+    assert premier.followups[0].content == "Vote noté : proposition 2."
+    second = await serveur["membre"].click(message, label="Proposition 3")
+    assert second.followups[0].content == "Vote noté : proposition 3 (il remplace votre vote précédent)."
+    await serveur["autrice"].click(message, label="Proposition 3")
+    rafraichi = await simcord_env.bot.get_channel(serveur["general"].id).fetch_message(message.id)
+    vote = {c.name: c.value for c in rafraichi.embeds[0].fields}["Vote"].split("\n")
+    assert vote[1].endswith("0 voix")
+    assert vote[2].endswith("2 voix")
+
+    refus = await serveur["autrice"].click(message, label="🔒 Clore le vote")
+    assert refus.ephemeral
+    assert "Seule la personne qui a lancé ce vote" in refus.response.content
+    await serveur["membre"].click(message, label="🔒 Clore le vote")
+    rafraichi = await simcord_env.bot.get_channel(serveur["general"].id).fetch_message(message.id)
+    assert "🔒 Vote clos. Retenu : proposition **3** (2 voix)." in rafraichi.embeds[0].fields[0].value
+    assert [b.label for rangee in rafraichi.components for b in rangee.children] == [
+        "📅 Planifier ce créneau"
+    ]
+
+    refus = await serveur["membre"].click(rafraichi, label="📅 Planifier ce créneau")
+    assert "Seule la coordination" in refus.response.content
+    fenetre = await serveur["admin"].click(rafraichi, label="📅 Planifier ce créneau")
+    planifiee = await serveur["admin"].submit_modal(fenetre, {"vote:titre": "Atelier mobilité"})
+    assert (
+        "Réunion **#2** « Atelier mobilité » planifiée le mercredi 24 mars 2027" in planifiee.response.content
+    )
+    reunion = _reunions(simcord_env.bot)[1]
+    assert (reunion.titre, reunion.date_debut, reunion.heure_locale, reunion.ville) == (
+        "Atelier mobilité",
+        date(2027, 3, 24),
+        time(9),
+        "terrebonne",
+    )
 
 
 async def test_creneaux_refuse_une_duree_trop_longue(simcord_env, serveur):

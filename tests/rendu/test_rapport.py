@@ -56,6 +56,11 @@ def test_le_pdf_se_relit(rempli: BaseDonnees) -> None:
     assert f"ID {ALICE}" not in tout  # le nom suffit
     assert "mise en œuvre" in tout
     assert "Comité de suivi du protocole" in tout
+    assert "Comptes rendus des séances de 2026" in tout
+    assert "1. Lancer l'appel à projets jeunesse" in tout
+    assert "Prochaines étapes : Relancer l'UQTR sur les mobilités" in tout
+    assert "Présents : Terrebonne 1 · Namur 1" in tout
+    assert "Présents par ville : Terrebonne 1 · Namur 1. 1 compte rendu de séance." in tout
     assert f"Page 2 / {nombre}" in pages[1]
     assert f"Page {nombre} / {nombre}" in pages[-1]
     assert "Secret" not in tout

@@ -139,6 +139,14 @@ def test_seances_de_l_annee_et_presences(rempli: BaseDonnees) -> None:
     mars = next(s for s in rapport.seances if s.debut == a_utc("2026-03-10T14:00"))
     assert mars.presences == {"present": 2, "absent": 1, "peut_etre": 1}
     assert mars.titre == "Comité de suivi du protocole"
+    assert mars.presents_par_ville == {"terrebonne": 1, "namur": 1}
+    assert mars.compte_rendu is not None
+    assert mars.compte_rendu.decisions == (
+        "Lancer l'appel à projets jeunesse",
+        "Inviter le BEP au prochain comité",
+    )
+    assert mars.compte_rendu.suites == "Relancer l'UQTR sur les mobilités"
+    assert all(s.compte_rendu is None for s in rapport.seances if s is not mars)
 
 
 @pytest.mark.parametrize(
