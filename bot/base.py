@@ -78,6 +78,16 @@ class BaseDonnees:
         self.url = normaliser_url(url)
         self.moteur = creer_moteur(self.url)
 
+    @property
+    def genre(self) -> str:
+        """« sqlite » ou « postgresql »."""
+        return make_url(self.url).get_backend_name()
+
+    @property
+    def partagee(self) -> bool:
+        """Vrai si d'autres processus peuvent écrire dans la même base (PostgreSQL)."""
+        return self.genre != "sqlite"
+
     def transaction(
         self,
         fonction: Callable[Concatenate[Session, P], R],

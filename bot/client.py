@@ -81,7 +81,7 @@ class Passerelle(commands.Bot):
         self.horloge = horloge
         self.forcer_synchro = forcer_synchro
         self.base = BaseDonnees(reglages.database_url)
-        self.planificateur = Planificateur(self.maintenant, self.dispatch)
+        self.planificateur = Planificateur()
         self.livreur = Livreur(self)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
@@ -168,6 +168,8 @@ class Passerelle(commands.Bot):
             log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
             if self.pret.is_set():
                 await self.livreur.preparer(guild.id)
+                await self.livreur.programmer_resume(guild.id)
+                await self.livreur.reprogrammer()
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """Un serveur redevient disponible (ou arrive ainsi) : amorcé s'il ne l'est pas déjà."""
@@ -177,7 +179,7 @@ class Passerelle(commands.Bot):
         """Arrête le planificateur, ferme Discord puis la base."""
         self.planificateur.arreter()
         await super().close()
-        self.atelier.fermer()
+        await self.atelier.fermer_et_attendre()
         self.base.fermer()
         log.info("Arrêt terminé")
 

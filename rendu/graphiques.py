@@ -76,7 +76,7 @@ MODULES_DU_DESSIN: Final = ("matplotlib.figure", "matplotlib.backends.backend_ag
 
 
 def prechauffer() -> None:
-    """Importe matplotlib et dessine un texte une fois (polices, caches) : le dessin suivant est au plus vite."""
+    """Importe matplotlib et dessine un peu de texte (polices, caches) : le dessin suivant est rapide."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

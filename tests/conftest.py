@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -22,6 +22,7 @@ from bot.arbre import message_pour
 from bot.base import BaseDonnees, appliquer_migrations, creer_moteur
 from bot.client import Passerelle
 from bot.reglages import Reglages
+from tests.outils import MODULES_APSCHEDULER, murale_suivant
 
 URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
@@ -122,9 +123,17 @@ class HorlogeFixe:
 
 
 @pytest.fixture
-def horloge() -> HorlogeFixe:
-    """Horloge réglable du bot de test."""
-    return HorlogeFixe()
+def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
+    """Horloge réglable du bot de test ; APScheduler lit la même heure murale."""
+    reglable = HorlogeFixe()
+    murale = murale_suivant(reglable)
+    for module in MODULES_APSCHEDULER:
+        monkeypatch.setattr(f"{module}.datetime", murale)
+    # Le balayage ne sert qu'à voir les lignes écrites par d'autres processus ; ici le bot est seul,
+    # et une lecture en base toutes les 5 minutes virtuelles ralentirait chaque semaine simulée
+    # (tests/bot/test_meneur.py le fait travailler, avec deux processus).
+    monkeypatch.setattr("bot.livraison.BALAYAGE", timedelta(days=1))
+    return reglable
 
 
 @pytest.fixture

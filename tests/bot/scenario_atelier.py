@@ -1,4 +1,4 @@
-"""Graphiques dans simcord après un arrêt de l'atelier et après un redémarrage du bot (lancé par test_atelier.py).
+"""Graphiques dans simcord après un arrêt de l'atelier et un redémarrage du bot (lancé par test_atelier.py).
 
     python tests/bot/scenario_atelier.py URL
 
