@@ -156,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.verrou import BaseOccupee, verrouiller
+
+    try:
+        verrou = verrouiller(reglages.database_url)  # gardé ouvert jusqu'à la sortie
+    except BaseOccupee as erreur:
+        print(erreur, file=sys.stderr)
+        return 1
     configurer_journaux(reglages.log_level)
     try:
         asyncio.run(lancer(reglages, synchroniser=arguments.synchroniser))
@@ -175,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             log.error("Discord refuse une intention privilégiée : vérifiez l'onglet Bot du portail.")
             return 1
         raise
+    finally:
+        if verrou is not None:
+            verrou.close()
     return 0
 
 
