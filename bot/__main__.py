@@ -1,4 +1,5 @@
-"""Point d'entrée : `python -m bot [--synchroniser]`, ou `python -m bot rapport ANNEE --serveur ID …`."""
+"""Point d'entrée : `python -m bot [--synchroniser]`, `python -m bot rapport ANNEE --serveur ID …`,
+`python -m bot sauvegarde --sortie FICHIER`, `python -m bot restaurer FICHIER`."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="envoyer les commandes slash à Discord même si leur définition n'a pas changé",
     )
-    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport}")
+    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport,sauvegarde,restaurer}")
     rapport = sous_commandes.add_parser(
         "rapport",
         help="produire le rapport annuel d'un serveur (PDF et CSV), sans Discord",
@@ -74,7 +75,52 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
     rapport.add_argument("--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur")
     rapport.add_argument("--sortie", type=Path, help="fichier PDF à écrire (par défaut : rapport-ANNEE.pdf)")
     rapport.add_argument("--csv", type=Path, metavar="DOSSIER", help="dossier où écrire aussi les deux CSV")
+    sauvegarde = sous_commandes.add_parser(
+        "sauvegarde",
+        help="copier la base (SQLite : copie en ligne, le bot peut tourner ; PostgreSQL : pg_dump)",
+        description="Écrit une sauvegarde cohérente de la base désignée par DATABASE_URL.",
+    )
+    sauvegarde.add_argument("--sortie", type=Path, required=True, help="fichier de sauvegarde à écrire")
+    restaurer = sous_commandes.add_parser(
+        "restaurer",
+        help="remplacer la base SQLite par une sauvegarde vérifiée (bot arrêté)",
+        description="Vérifie la sauvegarde, garde l'ancienne base à côté, puis la remplace.",
+    )
+    restaurer.add_argument("fichier", type=Path, help="fichier écrit par « python -m bot sauvegarde »")
     return analyseur.parse_args(argv)
+
+
+def sauvegarder_ou_restaurer(reglages: Reglages, arguments: argparse.Namespace) -> int:
+    """`python -m bot sauvegarde --sortie F` ou `python -m bot restaurer F` ; rend le code de sortie."""
+    from bot.sauvegardes import SauvegardeImpossible, restaurer, sauvegarder
+    from bot.verrou import BaseOccupee
+
+    try:
+        if arguments.commande == "sauvegarde":
+            sortie = sauvegarder(reglages.database_url, arguments.sortie)
+            print(
+                f"Sauvegarde écrite : {sortie.resolve()} ({sortie.stat().st_size:,} octets)".replace(
+                    ",", "\u202f"
+                )
+            )
+            return 0
+        verification, gardee = restaurer(
+            reglages.database_url, arguments.fichier, maintenant=datetime.now(UTC)
+        )
+    except (SauvegardeImpossible, BaseOccupee) as erreur:
+        print(erreur, file=sys.stderr)
+        return 1
+    except OSError as erreur:
+        print(f"Erreur : {erreur.filename} : {erreur.strerror}.", file=sys.stderr)
+        return 1
+    print(
+        f"Base restaurée depuis {arguments.fichier} : {verification.serveurs} serveur(s), "
+        f"{verification.actions} action(s), schéma {verification.revision} "
+        "(mis à jour au prochain démarrage)."
+    )
+    if gardee is not None:
+        print(f"L'ancienne base est gardée dans {gardee}.")
+    return 0
 
 
 def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
@@ -149,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.commande == "rapport":
         return produire_rapport(reglages, arguments)
+    if arguments.commande in {"sauvegarde", "restaurer"}:
+        return sauvegarder_ou_restaurer(reglages, arguments)
     if reglages.discord_token is None:
         print(
             "Erreur : DISCORD_TOKEN n'est pas défini. Copiez .env.example vers .env et indiquez-y le jeton "

@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 Horloge = Callable[[], datetime]
 DUREE_CACHE_CONFIGURATION = 60.0  # secondes
+INTERVALLE_SAUVEGARDE = timedelta(hours=6)  # une sauvegarde par jour : la vérifier quatre fois par jour
 # Les cogs, chargés par leur nom : le runtime n'importe pas les adaptateurs qu'il fait tourner.
 EXTENSIONS = (
     "commandes.heure",
@@ -149,6 +150,7 @@ class Passerelle(commands.Bot):
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
             await self.livreur.demarrer()
+            await self.programmer_sauvegardes()
             geler_memoire()
             log.info(
                 "Prêt en %.2f s : %s, %d serveur(s)",
@@ -157,6 +159,26 @@ class Passerelle(commands.Bot):
                 len(self.guilds),
             )
             self.pret.set()
+
+    async def programmer_sauvegardes(self) -> None:
+        """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""
+        if self.base.partagee:
+            return  # PostgreSQL : pg_dump, par l'exploitant (README)
+        await self._sauvegarde_quotidienne()
+        self.planificateur.planifier_intervalle(
+            "sauvegarde", INTERVALLE_SAUVEGARDE, self._sauvegarde_quotidienne
+        )
+
+    async def _sauvegarde_quotidienne(self) -> None:
+        from bot.sauvegardes import sauvegarde_quotidienne
+
+        try:
+            ecrite = await asyncio.to_thread(sauvegarde_quotidienne, self.base.url, self.maintenant().date())
+        except Exception:
+            log.exception("Sauvegarde automatique impossible")
+            return
+        if ecrite is not None:
+            log.info("Sauvegarde automatique écrite : %s", ecrite)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Relève le nom affiché de qui agit, et des membres choisis, s'il est nouveau ou a changé."""
