@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,11 @@ MAINTENANT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 def _empreinte(fichier: Path) -> str:
     return hashlib.sha256(fichier.read_bytes()).hexdigest()
+
+
+def _attendre_au_moins(validees: list[int], nombre: int) -> None:
+    while len(validees) < nombre:
+        time.sleep(0.005)
 
 
 def _sqlite(url_base: str) -> Path:
@@ -68,13 +74,11 @@ async def test_sauvegarde_pendant_une_rafale_d_ecritures_restauree_le_bot_y_dema
     ecrivain = threading.Thread(target=rafale)
     ecrivain.start()
     try:
-        while len(validees) < 30:
-            await asyncio.sleep(0.01)
+        await asyncio.to_thread(_attendre_au_moins, validees, 30)
         avant = len(validees)
         fichier = await asyncio.to_thread(sauvegarder, url_base, tmp_path / "sauvegarde.db")
         apres = len(validees)
-        while len(validees) < apres + 10:  # la rafale continue après la copie
-            await asyncio.sleep(0.01)
+        await asyncio.to_thread(_attendre_au_moins, validees, apres + 10)  # la rafale continue
     finally:
         arret.set()
         ecrivain.join()
@@ -127,7 +131,7 @@ def test_restauration_refusee_sans_rien_toucher(url_base, tmp_path) -> None:
     contenu = bytearray(sauvegarder(url_base, tmp_path / "saine.db").read_bytes())
     contenu[4096:8192] = b"\xff" * 4096  # une page écrasée
     abimee.write_bytes(bytes(contenu))
-    with pytest.raises(SauvegardeImpossible, match="abîmé|illisible"):
+    with pytest.raises(SauvegardeImpossible, match=r"abîmé|illisible"):
         restaurer(url_base, abimee, maintenant=MAINTENANT)
 
     bonne = sauvegarder(url_base, tmp_path / "bonne.db")
