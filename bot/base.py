@@ -134,6 +134,15 @@ class BaseDonnees:
         """Comme `lecture`, dans un thread."""
         return await asyncio.to_thread(self.lecture, fonction, *args, **kwargs)
 
+    def revisions(self) -> tuple[str | None, str | None]:
+        """La révision du schéma en base et la dernière que connaît ce code (`/statut`)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.moteur.connect() as connexion:
+            en_base = MigrationContext.configure(connexion).get_current_revision()
+        return en_base, ScriptDirectory(str(DOSSIER_MIGRATIONS)).get_current_head()
+
     def migrer(self) -> None:
         """Applique les migrations en attente."""
         appliquer_migrations(self.moteur)

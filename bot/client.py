@@ -48,6 +48,7 @@ EXTENSIONS = (
     "commandes.rappels",
     "commandes.rapport",
     "commandes.progres",
+    "commandes.statut",
 )
 
 
@@ -89,6 +90,10 @@ class Passerelle(commands.Bot):
         self._configurations: dict[int, tuple[float, Configuration]] = {}
         self.atelier = Atelier()
         self.noms = ReleveNoms(self.base, self.maintenant)
+        self.lance_le = horloge()
+        # L'état d'autres parties du processus, montré par /statut : nom → fonction qui le décrit
+        # en une ligne (la page web, le meneur sur PostgreSQL…).
+        self.etats_annexes: dict[str, Callable[[], str]] = {}
 
     async def configuration(self, guild_id: int) -> Configuration:
         """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
