@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import importlib
 
-MESURES = ("demarrage", "actions", "reunions", "graphiques", "memoire", "rapport")
+MESURES = ("demarrage", "actions", "reunions", "graphiques", "premier_graphique", "memoire", "rapport")
 
 
 def main() -> None:

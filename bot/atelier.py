@@ -46,8 +46,9 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 INACTIVITE = 600.0  # secondes sans travail avant l'arrêt du processus
 # Modules chargés une fois par le serveur « forkserver » : chaque processus de l'atelier en hérite
-# déjà importés (copie à l'écriture), le premier dessin après un arrêt ne paie plus l'import.
-PRECHARGES = ["__main__", *MODULES_DU_DESSIN]
+# déjà importés (copie à l'écriture), le premier dessin après un arrêt ne paie plus l'import de
+# matplotlib ni celui des règles dont les données dépendent (≈ 40 Mo en propre au forkserver).
+PRECHARGES = ["__main__", "rendu.graphiques", "rendu.rapport", *MODULES_DU_DESSIN]
 
 _deja_gele = False
 
@@ -75,6 +76,12 @@ def _prechauffer() -> int:
 
     prechauffer()
     _geler_une_fois()
+    return os.getpid()
+
+
+def _pid_atelier() -> int:
+    import os
+
     return os.getpid()
 
 
@@ -113,14 +120,14 @@ class Atelier:
         """L'état de l'atelier, pour `/statut`."""
         return EtatAtelier(self.actif, self._pid, self._travaux, self._dernier, self.inactivite)
 
-    def lancer(self) -> Future[ProcessPoolExecutor]:
-        """Lance (dans un fil à part) et préchauffe le processus s'il ne l'est pas ; n'attend pas."""
+    def lancer(self, *, prechauffe: bool = False) -> Future[ProcessPoolExecutor]:
+        """Lance (dans un fil à part) le processus s'il ne l'est pas, préchauffé si demandé ; n'attend pas."""
         with self._verrou:
             if self._lancement is None:
                 lancement: Future[ProcessPoolExecutor] = Future()
                 fil = threading.Thread(
                     target=self._lancer,
-                    args=(lancement, list(self._fermetures)),
+                    args=(lancement, list(self._fermetures), prechauffe),
                     name="atelier-lancement",
                     daemon=True,
                 )
@@ -128,7 +135,9 @@ class Atelier:
                 fil.start()
             return self._lancement
 
-    def _lancer(self, lancement: Future[ProcessPoolExecutor], fermetures: list[Future[None]]) -> None:
+    def _lancer(
+        self, lancement: Future[ProcessPoolExecutor], fermetures: list[Future[None]], prechauffe: bool
+    ) -> None:
         try:
             for fermeture in fermetures:
                 fermeture.result()  # l'ancien processus est rejoint avant d'en lancer un autre
@@ -136,7 +145,7 @@ class Atelier:
             contexte.set_forkserver_preload(PRECHARGES)  # sans effet si le serveur tourne déjà
             executeur = ProcessPoolExecutor(max_workers=1, mp_context=contexte)
             # Le premier travail lance le processus depuis ce fil-ci (voir l'en-tête du module).
-            self._pid = executeur.submit(_prechauffer).result()
+            self._pid = executeur.submit(_prechauffer if prechauffe else _pid_atelier).result()
         except BaseException as erreur:
             lancement.set_exception(erreur)
             return
@@ -151,7 +160,7 @@ class Atelier:
     def prechauffer(self) -> None:
         """Lance et préchauffe le processus en arrière-plan, puis programme son arrêt s'il reste inoccupé."""
         boucle = asyncio.get_running_loop()
-        lancement = self.lancer()
+        lancement = self.lancer(prechauffe=True)
         lancement.add_done_callback(lambda _: boucle.call_soon_threadsafe(self._armer_arret, boucle))
 
     def _armer_arret(self, boucle: asyncio.AbstractEventLoop) -> None:

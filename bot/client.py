@@ -164,6 +164,9 @@ class Passerelle(commands.Bot):
                 len(self.guilds),
             )
             self.pret.set()
+            if self.reglages.atelier_prechauffe:
+                # En arrière-plan (un fil) : ni « prêt » ni la boucle n'attendent matplotlib.
+                self.atelier.prechauffer()
 
     async def programmer_sauvegardes(self) -> None:
         """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""

@@ -15,6 +15,9 @@ class Reglages(BaseSettings):
     database_url: str = URL_PAR_DEFAUT
     log_level: str = "INFO"
     dev_guild_id: int | None = None
+    # Lancer et préchauffer le processus de dessin dès que le bot est prêt (premier graphique
+    # rapide) ; False pour garder sa mémoire (~130 Mo) libre jusqu'au premier graphique.
+    atelier_prechauffe: bool = True
 
     @field_validator("discord_token", mode="before")
     @classmethod

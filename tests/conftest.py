@@ -139,7 +139,8 @@ def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
 @pytest.fixture
 def reglages(url_base: str) -> Reglages:
     """Réglages du bot de test (pas de jeton : simcord ne se connecte à rien)."""
-    return Reglages(_env_file=None, discord_token=None, database_url=url_base)  # type: ignore[call-arg]
+    # Sans préchauffage : chaque test lancerait sinon un processus de dessin (test_atelier.py le teste).
+    return Reglages(_env_file=None, discord_token=None, database_url=url_base, atelier_prechauffe=False)  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -65,3 +65,26 @@ def test_graphiques_apres_arret_de_l_atelier_et_redemarrage_du_bot_finissent(tmp
         pytest.fail(f"le scénario ne finit pas (boucle bloquée) :\n{erreur.stdout}")
     assert fini.returncode == 0, fini.stderr[-3000:]
     assert fini.stdout.splitlines()[-1] == "FINI", fini.stdout
+
+
+async def test_prechauffe_quand_le_bot_est_pret_sans_le_retarder(reglages, horloge) -> None:
+    from simcord import Env
+
+    from bot.client import Passerelle
+
+    bot = Passerelle(reglages.model_copy(update={"atelier_prechauffe": True}), horloge=horloge)
+    env = Env(bot)
+    horloge.suivre(env)
+    await env.start()
+    try:
+        assert bot.pret.is_set()
+        lancement = bot.atelier._lancement
+        assert lancement is not None  # lancé en arrière-plan, sans qu'aucun graphique l'ait demandé
+        await asyncio.to_thread(lancement.result, 120)
+        pid = bot.atelier.etat().pid
+        assert pid is not None
+        assert await bot.atelier.executer(_pid) == pid  # le premier travail trouve le processus prêt
+    finally:
+        await env.shutdown()
+        await bot.close()
+    assert not bot.atelier.actif

@@ -67,8 +67,8 @@ async def test_statut_montre_la_file_et_les_incidents_avec_leur_raison(
     prochaines = champs["Prochaines publications"].splitlines()
     # Le résumé du lundi 09 h à Terrebonne (15 h à Namur), puis le rappel du comité (2 h avant).
     assert (
-        prochaines[0]
-        == "• Le résumé hebdomadaire — lundi 15 mars 2027 · Terrebonne 09\u00a0h\u00a000 · Namur 14\u00a0h\u00a000"
+        prochaines[0] == "• Le résumé hebdomadaire — lundi 15 mars 2027 · "
+        "Terrebonne 09\u00a0h\u00a000 · Namur 14\u00a0h\u00a000"
     )
     assert (
         prochaines[1]
@@ -108,6 +108,6 @@ def test_descriptions() -> None:
     assert duree_en_mots(timedelta(minutes=12)) == "12\u00a0min"
     actif = EtatAtelier(actif=True, pid=4321, travaux=3, dernier_travail=None, inactivite=600)
     assert (
-        decrire_atelier(actif)
-        == "🟢 actif (processus 4321) · 3 dessin(s) depuis le démarrage · s'arrête après 10\u00a0min sans dessin"
+        decrire_atelier(actif) == "🟢 actif (processus 4321) · 3 dessin(s) depuis le démarrage · "
+        "s'arrête après 10\u00a0min sans dessin"
     )
