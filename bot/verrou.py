@@ -4,7 +4,7 @@ SQLite sérialise les écritures d'un processus à l'autre, mais deux bots sur l
 publieraient chacun les rappels de l'autre et finiraient par « database is locked ». Le verrou
 (`flock`, rendu par le système à la mort du processus, même tué) est posé sur un fichier voisin
 `<base>.verrou` : il ne gêne pas les verrous de SQLite lui-même. PostgreSQL n'en a pas besoin :
-plusieurs processus s'y partagent le travail (voir `bot.meneur`).
+plusieurs processus s'y partagent la base (voir docs/architecture.md).
 """
 
 from __future__ import annotations

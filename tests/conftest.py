@@ -131,7 +131,7 @@ def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
         monkeypatch.setattr(f"{module}.datetime", murale)
     # Le balayage ne sert qu'à voir les lignes écrites par d'autres processus ; ici le bot est seul,
     # et une lecture en base toutes les 5 minutes virtuelles ralentirait chaque semaine simulée
-    # (tests/bot/test_meneur.py le fait travailler, avec deux processus).
+    # (il est exercé sur PostgreSQL hors de ces tests).
     monkeypatch.setattr("bot.livraison.BALAYAGE", timedelta(days=1))
     return reglable
 
