@@ -131,7 +131,7 @@ def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
         monkeypatch.setattr(f"{module}.datetime", murale)
     # Le balayage ne sert qu'à voir les lignes écrites par d'autres processus ; ici le bot est seul,
     # et une lecture en base toutes les 5 minutes virtuelles ralentirait chaque semaine simulée
-    # (il est exercé sur PostgreSQL hors de ces tests).
+    # (aucun test simcord ne le fait travailler : il est réglé sur un jour).
     monkeypatch.setattr("bot.livraison.BALAYAGE", timedelta(days=1))
     return reglable
 
