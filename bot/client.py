@@ -20,6 +20,7 @@ from bot.arbre import ArbreCommandes
 from bot.atelier import Atelier
 from bot.base import BaseDonnees
 from bot.livraison import Livreur
+from bot.meneur import Meneur
 from bot.noms import ReleveNoms
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
@@ -85,6 +86,8 @@ class Passerelle(commands.Bot):
         self.base = BaseDonnees(reglages.database_url)
         self.planificateur = Planificateur()
         self.livreur = Livreur(self)
+        # Sur PostgreSQL, un seul processus planifie et publie (bot/meneur.py) ; sur SQLite, celui-ci.
+        self.meneur = Meneur(self.base, self.livreur.demarrer, self.planificateur.arreter)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
         self._configurations: dict[int, tuple[float, Configuration]] = {}
@@ -119,12 +122,11 @@ class Passerelle(commands.Bot):
         return self.horloge()
 
     async def setup_hook(self) -> None:
-        """Migre la base, démarre le planificateur, charge les cogs, synchronise les commandes."""
+        """Migre la base, charge les cogs, synchronise les commandes (le planificateur : une fois prêt)."""
         await asyncio.to_thread(self.base.migrer)
         # Une fois, après la migration qui a créé le cumul de l'évolution : le construire.
         for guild_id in await self.base.ecrire(evolution.recalculer_en_retard):
             log.info("Serveur %s : évolution de l'avancement reconstituée d'après l'historique", guild_id)
-        self.planificateur.demarrer()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.synchroniser_commandes(forcer=self.forcer_synchro)
@@ -154,7 +156,9 @@ class Passerelle(commands.Bot):
         for guild_id in nouveaux:
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
-            await self.livreur.demarrer()
+            await self.meneur.demarrer()  # meneur : le livreur démarre le planificateur
+            if self.base.partagee:
+                self.etats_annexes["Plusieurs processus (PostgreSQL)"] = self.meneur.decrire
             await self.programmer_sauvegardes()
             geler_memoire()
             log.info(
@@ -170,7 +174,7 @@ class Passerelle(commands.Bot):
 
     async def programmer_sauvegardes(self) -> None:
         """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""
-        if self.base.partagee:
+        if self.base.partagee or not self.planificateur.demarre:
             return  # PostgreSQL : pg_dump, par l'exploitant (README)
         await self._sauvegarde_quotidienne()
         self.planificateur.planifier_intervalle(
@@ -208,6 +212,7 @@ class Passerelle(commands.Bot):
     async def close(self) -> None:
         """Arrête le planificateur, ferme Discord puis la base."""
         self.planificateur.arreter()
+        self.meneur.arreter()
         await super().close()
         await self.atelier.fermer_et_attendre()
         self.base.fermer()

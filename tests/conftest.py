@@ -28,6 +28,23 @@ URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://
 BACKENDS = ("sqlite", "postgresql")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def serveur_de_l_atelier() -> None:
+    """Démarre une fois le serveur « forkserver » de l'atelier (il précharge matplotlib et le rendu).
+
+    Comme le bot le fait en arrière-plan une fois prêt : sinon le premier graphique de la session
+    paierait ce démarrage (plusieurs secondes sur une machine chargée) dans le délai de simcord.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from bot.atelier import Atelier
+
+    atelier = Atelier()
+    lancement: Future[ProcessPoolExecutor] = atelier.lancer()
+    lancement.result(timeout=120)
+    atelier.fermer()
+
+
 @pytest.fixture(scope="session")
 def modele_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Base SQLite migrée une fois ; chaque test en reçoit une copie."""
@@ -133,6 +150,8 @@ def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
     # et une lecture en base toutes les 5 minutes virtuelles ralentirait chaque semaine simulée
     # (aucun test simcord ne le fait travailler : il est réglé sur un jour).
     monkeypatch.setattr("bot.livraison.BALAYAGE", timedelta(days=1))
+    # De même pour la surveillance du verrou de meneur (PostgreSQL) : tests/bot/test_meneur.py.
+    monkeypatch.setattr("bot.meneur.RETENTE", timedelta(days=1))
     return reglable
 
 

@@ -77,6 +77,10 @@ async def test_statut_montre_la_file_et_les_incidents_avec_leur_raison(
     assert len(prochaines) <= 5
     assert champs["Incidents des 7 derniers jours (retards, sautées, échecs)"].startswith("✅ Aucun")
     assert champs["Atelier (graphiques et PDF)"].startswith("⚪ arrêté")
+    if genre == "PostgreSQL":
+        assert champs["Plusieurs processus (PostgreSQL)"].startswith("👑 meneur")
+    else:
+        assert "Plusieurs processus (PostgreSQL)" not in champs
 
     simcord_env.inject_error(
         "POST", f"/channels/{serveur['autre'].id}/messages", status=403, code=50013, times=None
