@@ -176,7 +176,10 @@ class Passerelle(commands.Bot):
         """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""
         if self.base.partagee or not self.planificateur.demarre:
             return  # PostgreSQL : pg_dump, par l'exploitant (README)
-        await self._sauvegarde_quotidienne()
+        # Tout de suite, mais par le planificateur : « prêt » n'attend pas la copie de la base.
+        self.planificateur.planifier_date(
+            "sauvegarde:demarrage", self.maintenant(), self._sauvegarde_quotidienne
+        )
         self.planificateur.planifier_intervalle(
             "sauvegarde", INTERVALLE_SAUVEGARDE, self._sauvegarde_quotidienne
         )

@@ -206,3 +206,14 @@ def test_sauvegarde_quotidienne_et_rotation_7_jours_4_semaines(url_base, tmp_pat
         "passerelle-2026-11-08.db",
         "passerelle-2026-11-01.db",
     }
+
+
+async def test_le_bot_sauvegarde_au_demarrage_sans_attendre(simcord_env, url_base) -> None:
+    base = _sqlite(url_base)
+    await simcord_env.settle()
+    assert simcord_env.bot.pret.is_set()
+    fichier = base.parent / "sauvegardes" / "passerelle-2026-11-26.db"  # la date de l'horloge du bot
+    assert verifier(fichier).revision
+    assert {"sauvegarde", "livraisons", "preparation"} <= set(simcord_env.bot.planificateur.cles()) | {
+        "livraisons"
+    }
