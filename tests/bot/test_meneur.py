@@ -216,3 +216,33 @@ async def test_deux_livreurs_le_meneur_meurt_chaque_publication_une_fois(url_pg:
         b.fin.set()
         await asyncio.to_thread(b.fil.join, 10)
         base.fermer()
+
+
+async def test_connexion_coupee_le_meneur_seul_reprend_sa_place(url_pg: str) -> None:
+    """PostgreSQL coupe toutes les connexions du bot (redémarrage) : il reprend le verrou et sa base."""
+    evenements: list[str] = []
+    base = BaseDonnees(url_pg)
+
+    async def devenir() -> None:
+        evenements.append("mène")
+
+    seul = Meneur(base, devenir, lambda: evenements.append("perd"))
+    try:
+        await seul.demarrer()
+        pid_pool = await base.lire(
+            lambda s: s.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+        )
+        admin = create_engine(URL_POSTGRES, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connexion:
+            # Les connexions du bot : celle du verrou et celle de son pool.
+            connexion.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+                {"pids": [_pid_backend(seul), pid_pool]},
+            )
+        admin.dispose()
+        await _attendre(lambda: evenements == ["mène", "perd", "mène"])
+        assert seul.est_meneur
+        assert await base.lire(lambda s: len(s.exec(select(Livraison)).all())) == 0  # le pool se reconnecte
+    finally:
+        seul.arreter()
+        base.fermer()
