@@ -9,6 +9,7 @@ MESURES = (
     "actions",
     "reunions",
     "graphiques",
+    "premier_graphique",
     "memoire",
     "rapport",
     "importation",

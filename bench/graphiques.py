@@ -53,6 +53,9 @@ async def mesurer(choix_base: str) -> None:
             await _mesurer(base)
         finally:
             base.fermer()
+            # Comme le bot à l'arrêt : le processus de l'atelier est rejoint, aucun ne survit à
+            # la mesure (la suivante tourne dans une autre boucle d'événements).
+            await ATELIER.fermer_et_attendre()
 
 
 async def _mesurer(base: BaseDonnees) -> None:

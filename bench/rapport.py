@@ -134,3 +134,4 @@ async def mesurer(choix_base: str) -> None:
             await _serie(base, 2026, "pour comparer, sans gc.freeze()", verdict=False)
         finally:
             base.fermer()
+            await ATELIER.fermer_et_attendre()  # aucun processus de l'atelier ne survit à la mesure

@@ -1,4 +1,5 @@
-"""Point d'entrée : `python -m bot [--synchroniser]`, `python -m bot rapport ANNEE|bilan …` ou `importer`."""
+"""Point d'entrée : `python -m bot [--synchroniser]`, ou les commandes sans Discord :
+`rapport ANNEE|bilan --serveur ID …`, `importer FICHIER…`, `sauvegarde --sortie F`, `restaurer F`."""
 
 from __future__ import annotations
 
@@ -71,7 +72,9 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="envoyer les commandes slash à Discord même si leur définition n'a pas changé",
     )
-    sous_commandes = analyseur.add_subparsers(dest="commande", metavar="{rapport,importer}")
+    sous_commandes = analyseur.add_subparsers(
+        dest="commande", metavar="{rapport,importer,sauvegarde,restaurer}"
+    )
     rapport = sous_commandes.add_parser(
         "rapport",
         help="produire le rapport annuel d'un serveur (PDF et CSV), sans Discord",
@@ -114,7 +117,52 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
         help="identifiant Discord de la personne au nom de qui importer (obligatoire avec --appliquer) : "
         "auteur au journal, et responsable des actions qui n'en nomment pas",
     )
+    sauvegarde = sous_commandes.add_parser(
+        "sauvegarde",
+        help="copier la base (SQLite : copie en ligne, le bot peut tourner ; PostgreSQL : pg_dump)",
+        description="Écrit une sauvegarde cohérente de la base désignée par DATABASE_URL.",
+    )
+    sauvegarde.add_argument("--sortie", type=Path, required=True, help="fichier de sauvegarde à écrire")
+    restaurer = sous_commandes.add_parser(
+        "restaurer",
+        help="remplacer la base SQLite par une sauvegarde vérifiée (bot arrêté)",
+        description="Vérifie la sauvegarde, garde l'ancienne base à côté, puis la remplace.",
+    )
+    restaurer.add_argument("fichier", type=Path, help="fichier écrit par « python -m bot sauvegarde »")
     return analyseur.parse_args(argv)
+
+
+def sauvegarder_ou_restaurer(reglages: Reglages, arguments: argparse.Namespace) -> int:
+    """`python -m bot sauvegarde --sortie F` ou `python -m bot restaurer F` ; rend le code de sortie."""
+    from bot.sauvegardes import SauvegardeImpossible, restaurer, sauvegarder
+    from bot.verrou import BaseOccupee
+
+    try:
+        if arguments.commande == "sauvegarde":
+            sortie = sauvegarder(reglages.database_url, arguments.sortie)
+            print(
+                f"Sauvegarde écrite : {sortie.resolve()} ({sortie.stat().st_size:,} octets)".replace(
+                    ",", "\u202f"
+                )
+            )
+            return 0
+        verification, gardee = restaurer(
+            reglages.database_url, arguments.fichier, maintenant=datetime.now(UTC)
+        )
+    except (SauvegardeImpossible, BaseOccupee) as erreur:
+        print(erreur, file=sys.stderr)
+        return 1
+    except OSError as erreur:
+        print(f"Erreur : {erreur.filename} : {erreur.strerror}.", file=sys.stderr)
+        return 1
+    print(
+        f"Base restaurée depuis {arguments.fichier} : {verification.serveurs} serveur(s), "
+        f"{verification.actions} action(s), schéma {verification.revision} "
+        "(mis à jour au prochain démarrage)."
+    )
+    if gardee is not None:
+        print(f"L'ancienne base est gardée dans {gardee}.")
+    return 0
 
 
 def produire_rapport(reglages: Reglages, arguments: argparse.Namespace) -> int:
@@ -300,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         return produire_rapport(reglages, arguments)
     if arguments.commande == "importer":
         return importer_registre(reglages, arguments)
+    if arguments.commande in {"sauvegarde", "restaurer"}:
+        return sauvegarder_ou_restaurer(reglages, arguments)
     if reglages.discord_token is None:
         print(
             "Erreur : DISCORD_TOKEN n'est pas défini. Copiez .env.example vers .env et indiquez-y le jeton "
@@ -307,6 +357,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.verrou import BaseOccupee, verrouiller
+
+    try:
+        verrou = verrouiller(reglages.database_url)  # gardé ouvert jusqu'à la sortie
+    except BaseOccupee as erreur:
+        print(erreur, file=sys.stderr)
+        return 1
     configurer_journaux(reglages.log_level)
     try:
         asyncio.run(lancer(reglages, synchroniser=arguments.synchroniser))
@@ -326,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
             log.error("Discord refuse une intention privilégiée : vérifiez l'onglet Bot du portail.")
             return 1
         raise
+    finally:
+        if verrou is not None:
+            verrou.close()
     return 0
 
 

@@ -2,13 +2,27 @@
 
 Un thread ne suffit pas : matplotlib et fpdf2 gardent le verrou global de Python par tranches de
 dizaines de millisecondes, et la boucle d'événements du bot attendrait d'autant. Le processus est
-lancé au premier appel (« forkserver » : il ne copie pas les threads du bot) et resservi ensuite.
-Après son premier travail (import de matplotlib ou de fpdf2), ce qu'il a chargé est gelé hors du
-ramasse-miettes : les collectes suivantes ne parcourent plus que les objets de chaque dessin.
+lancé (« forkserver » : il ne copie pas les threads du bot) puis resservi. Après son premier
+travail, ce qu'il a chargé est gelé hors du ramasse-miettes : les collectes suivantes ne
+parcourent plus que les objets de chaque dessin.
+
+Le processus est toujours lancé depuis un fil à part (`_lancer`), jamais depuis la boucle :
+- `Process.start()` commence par sonder les autres processus enfants encore vivants
+  (`multiprocessing.process._cleanup` → `wait(…, timeout=0)`), sonde qui boucle tant que
+  `time.monotonic()` n'avance pas. Sous simcord, l'horloge monotone du code du bot est le temps
+  virtuel, figé pendant l'appel : avec un autre enfant vivant (l'atelier d'un bot précédent dans
+  le même interpréteur, celui d'une mesure précédente, un processus pas encore rejoint après un
+  arrêt pour inactivité), le lancement tournait à 100 % du processeur sans fin (`python -m bench
+  graphiques memoire`). Le fil de lancement n'a pas le contexte du bot : il lit l'horloge réelle.
+- un arrêt rejoint l'ancien processus dans un fil, et le lancement suivant attend cette jonction :
+  jamais deux processus de l'atelier à la fois, ni un enfant fantôme d'une boucle à l'autre.
+- le lancement préchauffe le processus (import de matplotlib et des polices) : `prechauffer()`,
+  appelée quand le bot est prêt, rend le premier graphique aussi rapide que les suivants sans
+  retarder ni bloquer la boucle.
 
 Inoccupé pendant `INACTIVITE` secondes, il s'arrête et rend sa mémoire (~150 Mo avec matplotlib) :
 les graphiques viennent par rafales (une réunion, le résumé du lundi). Le travail suivant le
-relance, en payant une fois l'import (~1 s, la réponse est déjà différée).
+relance (le serveur « forkserver » a préchargé matplotlib : voir `PRECHARGES`).
 """
 
 from __future__ import annotations
@@ -16,30 +30,70 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
+from rendu.graphiques import MODULES_DU_DESSIN
+
 R = TypeVar("R")
 log = logging.getLogger(__name__)
 INACTIVITE = 600.0  # secondes sans travail avant l'arrêt du processus
-
+# Modules chargés une fois par le serveur « forkserver » : chaque processus de l'atelier en hérite
+# déjà importés (copie à l'écriture), le premier dessin après un arrêt ne paie plus l'import de
+# matplotlib ni celui des règles dont les données dépendent (≈ 40 Mo en propre au forkserver).
+PRECHARGES = ["__main__", "rendu.graphiques", "rendu.rapport", *MODULES_DU_DESSIN]
 
 _deja_gele = False
 
 
-def _travailler(travail: Callable[[], R]) -> R:
-    """Exécute le travail dans le processus de l'atelier ; après le premier, gèle ce qui est chargé."""
+def _geler_une_fois() -> None:
     global _deja_gele
-    resultat = travail()
     if not _deja_gele:
         gc.collect()
         gc.freeze()
         _deja_gele = True
+
+
+def _travailler(travail: Callable[[], R]) -> R:
+    """Exécute le travail dans le processus de l'atelier ; après le premier, gèle ce qui est chargé."""
+    resultat = travail()
+    _geler_une_fois()
     return resultat
+
+
+def _prechauffer() -> int:
+    """Dans le processus de l'atelier : charge matplotlib et dessine une fois (polices, caches)."""
+    import os
+
+    from rendu.graphiques import prechauffer
+
+    prechauffer()
+    _geler_une_fois()
+    return os.getpid()
+
+
+def _pid_atelier() -> int:
+    import os
+
+    return os.getpid()
+
+
+@dataclass(frozen=True)
+class EtatAtelier:
+    """Ce que `/statut` montre de l'atelier."""
+
+    actif: bool
+    pid: int | None
+    travaux: int  # travaux faits depuis le démarrage du bot
+    dernier_travail: float | None  # time.monotonic() du dernier travail terminé
+    inactivite: float
 
 
 class Atelier:
@@ -48,13 +102,70 @@ class Atelier:
     def __init__(self, inactivite: float = INACTIVITE) -> None:
         self.inactivite = inactivite
         self._executeur: ProcessPoolExecutor | None = None
+        self._lancement: Future[ProcessPoolExecutor] | None = None
+        self._fermetures: list[Future[None]] = []
+        self._verrou = threading.Lock()
         self._en_cours = 0
         self._arret: asyncio.TimerHandle | None = None
+        self._pid: int | None = None
+        self._travaux = 0
+        self._dernier: float | None = None
 
     @property
     def actif(self) -> bool:
-        """Vrai si le processus de l'atelier est lancé."""
-        return self._executeur is not None
+        """Vrai si le processus de l'atelier est lancé (ou en cours de lancement)."""
+        return self._lancement is not None
+
+    def etat(self) -> EtatAtelier:
+        """L'état de l'atelier, pour `/statut`."""
+        return EtatAtelier(self.actif, self._pid, self._travaux, self._dernier, self.inactivite)
+
+    def lancer(self, *, prechauffe: bool = False) -> Future[ProcessPoolExecutor]:
+        """Lance (dans un fil à part) le processus s'il ne l'est pas, préchauffé si demandé ; n'attend pas."""
+        with self._verrou:
+            if self._lancement is None:
+                lancement: Future[ProcessPoolExecutor] = Future()
+                fil = threading.Thread(
+                    target=self._lancer,
+                    args=(lancement, list(self._fermetures), prechauffe),
+                    name="atelier-lancement",
+                    daemon=True,
+                )
+                self._lancement = lancement
+                fil.start()
+            return self._lancement
+
+    def _lancer(
+        self, lancement: Future[ProcessPoolExecutor], fermetures: list[Future[None]], prechauffe: bool
+    ) -> None:
+        try:
+            for fermeture in fermetures:
+                fermeture.result()  # l'ancien processus est rejoint avant d'en lancer un autre
+            contexte = get_context("forkserver")
+            contexte.set_forkserver_preload(PRECHARGES)  # sans effet si le serveur tourne déjà
+            executeur = ProcessPoolExecutor(max_workers=1, mp_context=contexte)
+            # Le premier travail lance le processus depuis ce fil-ci (voir l'en-tête du module).
+            self._pid = executeur.submit(_prechauffer if prechauffe else _pid_atelier).result()
+        except BaseException as erreur:
+            lancement.set_exception(erreur)
+            return
+        self._executeur = executeur
+        lancement.set_result(executeur)
+
+    async def _pret(self, boucle: asyncio.AbstractEventLoop) -> ProcessPoolExecutor:
+        # Attendu dans un fil (run_in_executor) plutôt que par `asyncio.wrap_future` : une
+        # annulation de l'appelant n'annule pas le lancement partagé, et simcord suit l'attente.
+        return await boucle.run_in_executor(None, self.lancer().result)
+
+    def prechauffer(self) -> None:
+        """Lance et préchauffe le processus en arrière-plan, puis programme son arrêt s'il reste inoccupé."""
+        boucle = asyncio.get_running_loop()
+        lancement = self.lancer(prechauffe=True)
+        lancement.add_done_callback(lambda _: boucle.call_soon_threadsafe(self._armer_arret, boucle))
+
+    def _armer_arret(self, boucle: asyncio.AbstractEventLoop) -> None:
+        if self._en_cours == 0 and self._lancement is not None and self._arret is None:
+            self._arret = boucle.call_later(self.inactivite, self.fermer)
 
     async def executer(self, fonction: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
         """Exécute `fonction(*args, **kwargs)` dans le processus de l'atelier (arguments picklables)."""
@@ -66,27 +177,52 @@ class Atelier:
         self._en_cours += 1
         try:
             try:
-                return await boucle.run_in_executor(self._demarrer(), travail)
+                executeur = await self._pret(boucle)
+                return await boucle.run_in_executor(executeur, travail)
             except BrokenProcessPool:
                 # Le processus est mort (mémoire, signal) : on en relance un, une fois.
                 log.warning("Le processus de l'atelier s'est arrêté ; relance")
                 self.fermer()
-                return await boucle.run_in_executor(self._demarrer(), travail)
+                executeur = await self._pret(boucle)
+                return await boucle.run_in_executor(executeur, travail)
         finally:
             self._en_cours -= 1
-            if self._en_cours == 0 and self._executeur is not None:
+            self._travaux += 1
+            self._dernier = time.monotonic()
+            if self._en_cours == 0 and self._lancement is not None:
                 self._arret = boucle.call_later(self.inactivite, self.fermer)
 
-    def _demarrer(self) -> ProcessPoolExecutor:
-        if self._executeur is None:
-            self._executeur = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
-        return self._executeur
-
     def fermer(self) -> None:
-        """Arrête le processus de l'atelier s'il a été lancé."""
+        """Arrête le processus de l'atelier s'il a été lancé ; il est rejoint dans un fil à part."""
         if self._arret is not None:
             self._arret.cancel()
             self._arret = None
-        if self._executeur is not None:
-            self._executeur.shutdown(wait=False, cancel_futures=True)
-            self._executeur = None
+        with self._verrou:
+            lancement, self._lancement = self._lancement, None
+            self._executeur, self._pid = None, None
+            if lancement is None:
+                return
+            fermeture: Future[None] = Future()
+            self._fermetures = [f for f in self._fermetures if not f.done()] + [fermeture]
+        threading.Thread(
+            target=_rejoindre, args=(lancement, fermeture), name="atelier-arret", daemon=True
+        ).start()
+
+    async def fermer_et_attendre(self) -> None:
+        """Arrête le processus et attend qu'il soit rejoint (arrêt du bot)."""
+        self.fermer()
+        fermetures = list(self._fermetures)
+        await asyncio.to_thread(lambda: [f.result() for f in fermetures])
+
+
+def _rejoindre(lancement: Future[ProcessPoolExecutor], fermeture: Future[None]) -> None:
+    try:
+        executeur = lancement.result()
+    except BaseException:
+        fermeture.set_result(None)  # jamais lancé : rien à rejoindre
+        return
+    try:
+        executeur.shutdown(wait=True, cancel_futures=True)
+    except Exception:
+        log.exception("Arrêt du processus de l'atelier")
+    fermeture.set_result(None)

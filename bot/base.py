@@ -78,6 +78,16 @@ class BaseDonnees:
         self.url = normaliser_url(url)
         self.moteur = creer_moteur(self.url)
 
+    @property
+    def genre(self) -> str:
+        """« sqlite » ou « postgresql »."""
+        return make_url(self.url).get_backend_name()
+
+    @property
+    def partagee(self) -> bool:
+        """Vrai si d'autres processus peuvent écrire dans la même base (PostgreSQL)."""
+        return self.genre != "sqlite"
+
     def transaction(
         self,
         fonction: Callable[Concatenate[Session, P], R],
@@ -123,6 +133,15 @@ class BaseDonnees:
     ) -> R:
         """Comme `lecture`, dans un thread."""
         return await asyncio.to_thread(self.lecture, fonction, *args, **kwargs)
+
+    def revisions(self) -> tuple[str | None, str | None]:
+        """La révision du schéma en base et la dernière que connaît ce code (`/statut`)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.moteur.connect() as connexion:
+            en_base = MigrationContext.configure(connexion).get_current_revision()
+        return en_base, ScriptDirectory(str(DOSSIER_MIGRATIONS)).get_current_head()
 
     def migrer(self) -> None:
         """Applique les migrations en attente."""

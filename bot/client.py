@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -20,6 +20,7 @@ from bot.arbre import ArbreCommandes
 from bot.atelier import Atelier
 from bot.base import BaseDonnees
 from bot.livraison import Livreur
+from bot.meneur import Meneur
 from bot.noms import ReleveNoms
 from bot.planificateur import Planificateur
 from bot.reglages import Reglages
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 Horloge = Callable[[], datetime]
 DUREE_CACHE_CONFIGURATION = 60.0  # secondes
+INTERVALLE_SAUVEGARDE = timedelta(hours=6)  # une sauvegarde par jour : la vérifier quatre fois par jour
 # Les cogs, chargés par leur nom : le runtime n'importe pas les adaptateurs qu'il fait tourner.
 EXTENSIONS = (
     "commandes.heure",
@@ -51,6 +53,7 @@ EXTENSIONS = (
     "commandes.membres",
     "commandes.protocole",
     "commandes.partenaires",
+    "commandes.statut",
 )
 
 
@@ -86,8 +89,10 @@ class Passerelle(commands.Bot):
         self.horloge = horloge
         self.forcer_synchro = forcer_synchro
         self.base = BaseDonnees(reglages.database_url)
-        self.planificateur = Planificateur(self.maintenant, self.dispatch)
+        self.planificateur = Planificateur()
         self.livreur = Livreur(self)
+        # Sur PostgreSQL, un seul processus planifie et publie (bot/meneur.py) ; sur SQLite, celui-ci.
+        self.meneur = Meneur(self.base, self.livreur.demarrer, self.planificateur.arreter)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
         self._configurations: dict[int, tuple[float, Configuration]] = {}
@@ -98,6 +103,10 @@ class Passerelle(commands.Bot):
         if servir_web:
             services = Services(base=self.base, atelier=self.atelier, horloge=self.maintenant)
             self.web = ServeurWeb(services, hote=reglages.web_hote, port=reglages.web_port)
+        self.lance_le = horloge()
+        # L'état d'autres parties du processus, montré par /statut : nom → fonction qui le décrit
+        # en une ligne (la page web, le meneur sur PostgreSQL…).
+        self.etats_annexes: dict[str, Callable[[], str]] = {}
 
     async def configuration(self, guild_id: int) -> Configuration:
         """Rend la configuration d'un serveur (gardée en mémoire) ; l'amorce s'il a échappé à l'amorçage.
@@ -123,17 +132,17 @@ class Passerelle(commands.Bot):
         return self.horloge()
 
     async def setup_hook(self) -> None:
-        """Migre la base, démarre le planificateur, charge les cogs, synchronise les commandes."""
+        """Migre la base, charge les cogs, synchronise les commandes (le planificateur : une fois prêt)."""
         await asyncio.to_thread(self.base.migrer)
         # Une fois, après la migration qui a créé le cumul de l'évolution : le construire.
         for guild_id in await self.base.ecrire(evolution.recalculer_en_retard):
             log.info("Serveur %s : évolution de l'avancement reconstituée d'après l'historique", guild_id)
-        self.planificateur.demarrer()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.synchroniser_commandes(forcer=self.forcer_synchro)
         if self.web is not None:
             await self.web.demarrer()
+            self.etats_annexes["Page de suivi"] = self.web.decrire
 
     async def synchroniser_commandes(self, *, forcer: bool = False) -> bool:
         """Envoie les commandes à Discord si leur définition a changé ; rend vrai si c'est fait."""
@@ -160,7 +169,10 @@ class Passerelle(commands.Bot):
         for guild_id in nouveaux:
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
-            await self.livreur.demarrer()
+            await self.meneur.demarrer()  # meneur : le livreur démarre le planificateur
+            if self.base.partagee:
+                self.etats_annexes["Plusieurs processus (PostgreSQL)"] = self.meneur.decrire
+            await self.programmer_sauvegardes()
             geler_memoire()
             log.info(
                 "Prêt en %.2f s : %s, %d serveur(s)",
@@ -169,6 +181,32 @@ class Passerelle(commands.Bot):
                 len(self.guilds),
             )
             self.pret.set()
+            if self.reglages.atelier_prechauffe:
+                # En arrière-plan (un fil) : ni « prêt » ni la boucle n'attendent matplotlib.
+                self.atelier.prechauffer()
+
+    async def programmer_sauvegardes(self) -> None:
+        """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""
+        if self.base.partagee or not self.planificateur.demarre:
+            return  # PostgreSQL : pg_dump, par l'exploitant (README)
+        # Tout de suite, mais par le planificateur : « prêt » n'attend pas la copie de la base.
+        self.planificateur.planifier_date(
+            "sauvegarde:demarrage", self.maintenant(), self._sauvegarde_quotidienne
+        )
+        self.planificateur.planifier_intervalle(
+            "sauvegarde", INTERVALLE_SAUVEGARDE, self._sauvegarde_quotidienne
+        )
+
+    async def _sauvegarde_quotidienne(self) -> None:
+        from bot.sauvegardes import sauvegarde_quotidienne
+
+        try:
+            ecrite = await asyncio.to_thread(sauvegarde_quotidienne, self.base.url, self.maintenant().date())
+        except Exception:
+            log.exception("Sauvegarde automatique impossible")
+            return
+        if ecrite is not None:
+            log.info("Sauvegarde automatique écrite : %s", ecrite)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Relève le nom affiché de qui agit, et des membres choisis, s'il est nouveau ou a changé."""
@@ -180,6 +218,8 @@ class Passerelle(commands.Bot):
             log.info("Serveur %s (%s) rejoint et amorcé", guild.id, guild.name)
             if self.pret.is_set():
                 await self.livreur.preparer(guild.id)
+                await self.livreur.programmer_resume(guild.id)
+                await self.livreur.reprogrammer()
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """Un serveur redevient disponible (ou arrive ainsi) : amorcé s'il ne l'est pas déjà."""
@@ -190,8 +230,9 @@ class Passerelle(commands.Bot):
         self.planificateur.arreter()
         if self.web is not None:
             await self.web.arreter()
+        self.meneur.arreter()
         await super().close()
-        self.atelier.fermer()
+        await self.atelier.fermer_et_attendre()
         self.base.fermer()
         log.info("Arrêt terminé")
 

@@ -17,3 +17,5 @@ def configurer_journaux(niveau: str) -> None:
     )
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(niveau)))
     logging.getLogger("discord.client").addFilter(_sans_avis_vocal)
+    # APScheduler annonce chaque réveil (« Running job… ») : seuls ses avertissements comptent.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(niveau)))

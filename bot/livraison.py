@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +35,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLE_REVEIL = "livraisons"
+CLE_PREPARATION = "preparation"
+CLE_BALAYAGE = "balayage"
+PREFIXE_RESUME = "resume:"
 # Les rappels sont créés pour les 35 prochains jours : on repasse deux fois par jour.
 PREPARATION = timedelta(hours=12)
+# Relit la prochaine échéance en base : une ligne écrite par un autre processus (PostgreSQL),
+# ou une réservation dont le bail a expiré, est vue au plus tard cinq minutes après.
+BALAYAGE = timedelta(minutes=5)
 
 
 @dataclass
@@ -66,17 +72,51 @@ class Livreur:
         self.bot = bot
         self._rendus: dict[TypeLivraison, Rendu] = {}
         self._verrou = asyncio.Lock()
-        self._derniere_preparation: datetime | None = None
         bot.add_listener(self._on_livraisons_dues, Evenement.LIVRAISONS_DUES.ecouteur)
         bot.add_listener(self._on_reunions_modifiees, Evenement.REUNIONS_MODIFIEES.ecouteur)
-        bot.add_listener(self._on_reunions_modifiees, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
+        bot.add_listener(self._on_configuration_modifiee, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
 
     def enregistrer(self, type_livraison: TypeLivraison, rendu: Rendu) -> None:
         """Le cog propriétaire d'un type de publication en fournit le rendu."""
         self._rendus[type_livraison] = rendu
 
     async def demarrer(self) -> None:
-        """Prépare les livraisons de chaque serveur et planifie le premier réveil (au démarrage)."""
+        """Prépare les livraisons de chaque serveur et recrée les tâches depuis la base (au démarrage)."""
+        planificateur = self.bot.planificateur
+        if not planificateur.demarre:
+            planificateur.demarrer()
+        await self.preparer_tout()
+        planificateur.planifier_intervalle(CLE_PREPARATION, PREPARATION, self._preparation)
+        if self.bot.base.partagee:
+            # Sur SQLite, un seul processus écrit : chaque écriture émet son événement, rien à balayer.
+            planificateur.planifier_intervalle(CLE_BALAYAGE, BALAYAGE, self.reprogrammer)
+        for guild in self.bot.guilds:
+            await self.programmer_resume(guild.id)
+        await self.reprogrammer()
+
+    async def programmer_resume(self, guild_id: int) -> None:
+        """Tâche hebdomadaire du résumé d'un serveur, au jour et à l'heure configurés dans sa ville."""
+        if not self.bot.planificateur.demarre:
+            return
+        configuration = await self.bot.configuration(guild_id)
+        config = configuration.config
+        self.bot.planificateur.planifier_hebdomadaire(
+            f"{PREFIXE_RESUME}{guild_id}",
+            config.resume_jour,
+            config.resume_heure,
+            configuration.reference.fuseau,
+            self._resume_du,
+            guild_id,
+        )
+
+    async def _resume_du(self, guild_id: int) -> None:
+        # La ligne du résumé existe déjà d'ordinaire (préparation) ; on la recrée si besoin, puis
+        # le livreur publie ce qui est dû. La réservation par ligne empêche un double envoi si le
+        # réveil de la prochaine échéance tombe au même instant.
+        await self.preparer(guild_id)
+        self.bot.dispatch(Evenement.LIVRAISONS_DUES)
+
+    async def _preparation(self) -> None:
         await self.preparer_tout()
         await self.reprogrammer()
 
@@ -89,28 +129,36 @@ class Livreur:
 
     async def preparer_tout(self) -> None:
         """Prépare les livraisons de tous les serveurs."""
-        self._derniere_preparation = self.bot.maintenant()
         for guild in self.bot.guilds:
             await self.preparer(guild.id)
 
     async def reprogrammer(self) -> None:
-        """Réveille le bot à la prochaine échéance en base (ou à la prochaine préparation)."""
-        if not self.bot.planificateur.demarre:
+        """Réveille le bot à la prochaine échéance en base, si elle est plus tôt que le réveil prévu."""
+        planificateur = self.bot.planificateur
+        if not planificateur.demarre:
             return
         prochaine = await self.bot.base.lire(prochaine_echeance)
-        preparation = (self._derniere_preparation or self.bot.maintenant()) + PREPARATION
-        quand = preparation if prochaine is None else min(prochaine, preparation)
-        self.bot.planificateur.planifier(CLE_REVEIL, quand, Evenement.LIVRAISONS_DUES)
+        if prochaine is None or not planificateur.demarre:
+            return
+        prevue = planificateur.prochaine(CLE_REVEIL)
+        if prevue is None or prochaine < prevue:
+            planificateur.planifier_date(CLE_REVEIL, prochaine, self._reveil)
+
+    async def _reveil(self) -> None:
+        # La tâche ne fait qu'émettre l'événement : elle se termine aussitôt, et une nouvelle
+        # tâche de même clé posée pendant la livraison n'est jamais refusée (max_instances).
+        self.bot.dispatch(Evenement.LIVRAISONS_DUES)
 
     async def _on_reunions_modifiees(self, guild_id: int) -> None:
         await self.preparer(guild_id)
         await self.reprogrammer()
 
+    async def _on_configuration_modifiee(self, guild_id: int) -> None:
+        await self.programmer_resume(guild_id)
+        await self._on_reunions_modifiees(guild_id)
+
     async def _on_livraisons_dues(self) -> None:
         async with self._verrou:
-            maintenant = self.bot.maintenant()
-            if self._derniere_preparation is None or maintenant - self._derniere_preparation >= PREPARATION:
-                await self.preparer_tout()
             try:
                 while ids := await self.bot.base.lire(
                     partial(livraisons_dues, maintenant=self.bot.maintenant())

@@ -19,6 +19,9 @@ class Reglages(BaseSettings):
     web_hote: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
     web_url_publique: str | None = None
+    # Lancer et préchauffer le processus de dessin dès que le bot est prêt (premier graphique
+    # rapide) ; False pour garder sa mémoire (~130 Mo) libre jusqu'au premier graphique.
+    atelier_prechauffe: bool = True
 
     @field_validator("discord_token", mode="before")
     @classmethod

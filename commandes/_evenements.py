@@ -274,6 +274,8 @@ class PublieurEvenements:
             return
         candidats = [*reprises, *(d for d in debuts if d > maintenant)]
         if candidats:
-            self.bot.planificateur.planifier(
-                f"evenements:{guild_id}", min(candidats), Evenement.EVENEMENTS_A_REPRENDRE
-            )
+            self.bot.planificateur.planifier_date(f"evenements:{guild_id}", min(candidats), self._reveil)
+
+    async def _reveil(self) -> None:
+        """L'heure d'une reprise est venue : l'écouteur de la réunion resynchronise les événements."""
+        self.bot.dispatch(Evenement.EVENEMENTS_A_REPRENDRE)

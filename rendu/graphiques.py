@@ -70,6 +70,27 @@ MARGE_LIBELLE_PX: Final = 24
 TITRE_ECHEANCE_MAX: Final = 60  # chaque caractère coûte ~0,1 ms à dessiner
 
 
+# Ce que le serveur « forkserver » de l'atelier précharge (`bot.atelier`) : chaque processus de
+# dessin naît avec matplotlib déjà importé.
+MODULES_DU_DESSIN: Final = ("matplotlib.figure", "matplotlib.backends.backend_agg")
+
+
+def prechauffer() -> None:
+    """Importe matplotlib et dessine un peu de texte (polices, caches) : le dessin suivant est rapide."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams["text.hinting"] = "no_hinting"
+    figure = Figure(figsize=(2, 1), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.suptitle("Échauffement", fontsize=TAILLE_TITRE, fontweight="bold")
+    axe = figure.add_subplot()
+    axe.barh([0, 1], [40, 60])
+    axe.set_yticks([0, 1], ["Axe I", "Axe II"], fontsize=TAILLE_TEXTE)
+    figure.canvas.print_png(BytesIO(), pil_kwargs={"compress_level": COMPRESSION_PNG})  # type: ignore[attr-defined]
+
+
 def dessiner_png(donnees: Donnees) -> bytes:
     """Dessine le graphique et rend les octets de l'image PNG (1200 × 675 px)."""
     tampon = BytesIO()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -22,9 +22,27 @@ from bot.arbre import message_pour
 from bot.base import BaseDonnees, appliquer_migrations, creer_moteur
 from bot.client import Passerelle
 from bot.reglages import Reglages
+from tests.outils import MODULES_APSCHEDULER, murale_suivant
 
 URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serveur_de_l_atelier() -> None:
+    """Démarre une fois le serveur « forkserver » de l'atelier (il précharge matplotlib et le rendu).
+
+    Comme le bot le fait en arrière-plan une fois prêt : sinon le premier graphique de la session
+    paierait ce démarrage (plusieurs secondes sur une machine chargée) dans le délai de simcord.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from bot.atelier import Atelier
+
+    atelier = Atelier()
+    lancement: Future[ProcessPoolExecutor] = atelier.lancer()
+    lancement.result(timeout=120)
+    atelier.fermer()
 
 
 @pytest.fixture(scope="session")
@@ -122,15 +140,26 @@ class HorlogeFixe:
 
 
 @pytest.fixture
-def horloge() -> HorlogeFixe:
-    """Horloge réglable du bot de test."""
-    return HorlogeFixe()
+def horloge(monkeypatch: pytest.MonkeyPatch) -> HorlogeFixe:
+    """Horloge réglable du bot de test ; APScheduler lit la même heure murale."""
+    reglable = HorlogeFixe()
+    murale = murale_suivant(reglable)
+    for module in MODULES_APSCHEDULER:
+        monkeypatch.setattr(f"{module}.datetime", murale)
+    # Le balayage ne sert qu'à voir les lignes écrites par d'autres processus ; ici le bot est seul,
+    # et une lecture en base toutes les 5 minutes virtuelles ralentirait chaque semaine simulée
+    # (aucun test simcord ne le fait travailler : il est réglé sur un jour).
+    monkeypatch.setattr("bot.livraison.BALAYAGE", timedelta(days=1))
+    # De même pour la surveillance du verrou de meneur (PostgreSQL) : tests/bot/test_meneur.py.
+    monkeypatch.setattr("bot.meneur.RETENTE", timedelta(days=1))
+    return reglable
 
 
 @pytest.fixture
 def reglages(url_base: str) -> Reglages:
     """Réglages du bot de test (pas de jeton : simcord ne se connecte à rien)."""
-    return Reglages(_env_file=None, discord_token=None, database_url=url_base)  # type: ignore[call-arg]
+    # Sans préchauffage : chaque test lancerait sinon un processus de dessin (test_atelier.py le teste).
+    return Reglages(_env_file=None, discord_token=None, database_url=url_base, atelier_prechauffe=False)  # type: ignore[call-arg]
 
 
 @pytest.fixture

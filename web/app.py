@@ -515,6 +515,12 @@ class ServeurWeb:
             return
         log.info("Page de suivi servie sur http://%s:%d", self.hote, self.port)
 
+    def decrire(self) -> str:
+        """L'état de la page en une ligne, pour `/statut`."""
+        if self._coureur is None:
+            return f"arrêtée (rien n'écoute sur {self.hote}:{self.port} : voir le journal du bot)"
+        return f"servie sur {self.hote}:{self.port}"
+
     async def arreter(self) -> None:
         """Ferme les connexions et cesse d'écouter."""
         if self._coureur is not None:

@@ -16,6 +16,7 @@ import simcord
 
 from bot.client import Passerelle
 from bot.reglages import Reglages
+from tests.outils import suivre_heure_murale
 
 
 async def principal(phase: str, url: str, instant: str) -> None:
@@ -26,6 +27,7 @@ async def principal(phase: str, url: str, instant: str) -> None:
     def horloge() -> datetime:
         return depart + (env.now() - repere[0]) if env is not None and repere else depart
 
+    suivre_heure_murale(horloge)
     bot = Passerelle(Reglages(_env_file=None, database_url=url), horloge=horloge)  # type: ignore[call-arg]
     env = simcord.Env(bot)
     repere.append(env.now())

@@ -2,7 +2,13 @@
 
 import asyncio
 import os
+import shutil
 import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from bot.atelier import Atelier
 
@@ -21,7 +27,7 @@ async def test_calcul_dans_un_autre_processus_puis_relance_apres_une_mort() -> N
         assert second not in (premier, os.getpid())
         assert await atelier.executer(sum, [1, 2, 3]) == 6
     finally:
-        atelier.fermer()
+        await atelier.fermer_et_attendre()
 
 
 async def test_arrete_apres_un_temps_sans_travail_puis_relance() -> None:
@@ -36,5 +42,49 @@ async def test_arrete_apres_un_temps_sans_travail_puis_relance() -> None:
         assert await atelier.executer(_pid) not in (premier, os.getpid())
         assert atelier.actif
     finally:
-        atelier.fermer()
+        await atelier.fermer_et_attendre()
     assert not atelier.actif
+
+
+def test_graphiques_apres_arret_de_l_atelier_et_redemarrage_du_bot_finissent(tmp_path, modele_sqlite) -> None:
+    # Un autre processus enfant vivant, l'atelier arrêté pour inactivité puis relancé, le bot
+    # redémarré dans le même interpréteur : chaque graphique arrive (la boucle ne tourne pas à vide).
+    base = tmp_path / "passerelle.db"
+    shutil.copy(modele_sqlite, base)
+    racine = Path(__file__).resolve().parents[2]
+    try:
+        fini = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("scenario_atelier.py")), f"sqlite:///{base}"],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd=racine,
+            env={**os.environ, "PYTHONPATH": str(racine)},
+        )
+    except subprocess.TimeoutExpired as erreur:
+        pytest.fail(f"le scénario ne finit pas (boucle bloquée) :\n{erreur.stdout}")
+    assert fini.returncode == 0, fini.stderr[-3000:]
+    assert fini.stdout.splitlines()[-1] == "FINI", fini.stdout
+
+
+async def test_prechauffe_quand_le_bot_est_pret_sans_le_retarder(reglages, horloge) -> None:
+    from simcord import Env
+
+    from bot.client import Passerelle
+
+    bot = Passerelle(reglages.model_copy(update={"atelier_prechauffe": True}), horloge=horloge)
+    env = Env(bot)
+    horloge.suivre(env)
+    await env.start()
+    try:
+        assert bot.pret.is_set()
+        lancement = bot.atelier._lancement
+        assert lancement is not None  # lancé en arrière-plan, sans qu'aucun graphique l'ait demandé
+        await asyncio.to_thread(lancement.result, 120)
+        pid = bot.atelier.etat().pid
+        assert pid is not None
+        assert await bot.atelier.executer(_pid) == pid  # le premier travail trouve le processus prêt
+    finally:
+        await env.shutdown()
+        await bot.close()
+    assert not bot.atelier.actif

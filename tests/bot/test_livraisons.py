@@ -243,3 +243,33 @@ async def test_un_rendu_qui_plante_n_arrete_pas_les_autres_livraisons(simcord_en
     # 13 h 00, puis 30 s, 2 min et 10 min plus tard : quatre essais, le prochain dans 30 min.
     assert (premiere.statut, premiere.tentatives) == (StatutLivraison.PREVUE, 4)
     assert premiere.erreur == "erreur interne : RuntimeError('bogue de rendu')"
+
+
+async def test_saut_d_horloge_d_une_heure_en_avant_puis_en_arriere(simcord_env, serveur, horloge) -> None:
+    """NTP corrige l'heure : en avant, le rappel dépassé part une fois (en retard) ; en arrière, pas deux."""
+    await _planifier(serveur, rappels="1h")  # rappel le mardi 16 mars à 13 h UTC, séance à 14 h
+    await simcord_env.advance_time((datetime(2027, 3, 16, 12, 30, tzinfo=UTC) - LUNDI_MIDI).total_seconds())
+    assert _rappels(serveur["salon"]) == []
+    horloge.instant = datetime(2027, 3, 16, 13, 30, tzinfo=UTC)  # l'heure saute d'une heure en avant
+    await simcord_env.advance_time(600)  # le réveil suivant (au plus 10 min) voit l'échéance passée
+    assert len(_rappels(serveur["salon"])) == 1
+    livraison = _livraisons(simcord_env.bot)[0]
+    assert livraison.statut == StatutLivraison.ENVOYEE
+    assert livraison.en_retard  # parti avant la séance (14 h), marqué en retard
+    assert livraison.envoyee_le <= datetime(2027, 3, 16, 13, 40, tzinfo=UTC)
+    horloge.instant = datetime(2027, 3, 16, 12, 31, tzinfo=UTC)  # puis une heure en arrière
+    await simcord_env.advance_time(3 * 3600)
+    assert len(_rappels(serveur["salon"])) == 1  # jamais deux fois
+
+
+async def test_reveil_avance_quand_la_base_dit_plus_tot(simcord_env, serveur) -> None:
+    from bot.livraison import CLE_REVEIL
+
+    await simcord_env.advance_time(3600 + 5)  # après le résumé du lundi (09 h à Terrebonne, 13 h UTC)
+    await _planifier(serveur, date="2027-03-20", rappels="1h")  # samedi 20 mars, rappel à 13 h UTC
+    planificateur = simcord_env.bot.planificateur
+    assert planificateur.prochaine(CLE_REVEIL) == datetime(2027, 3, 20, 13, tzinfo=UTC)
+    await _planifier(serveur, titre="Point rapide", rappels="1h")  # mardi 16 mars, rappel à 13 h UTC
+    assert planificateur.prochaine(CLE_REVEIL) == datetime(2027, 3, 16, 13, tzinfo=UTC)
+    await simcord_env.advance_time(25 * 3600)  # parti : le réveil suivant est relu en base
+    assert planificateur.prochaine(CLE_REVEIL) == datetime(2027, 3, 20, 13, tzinfo=UTC)

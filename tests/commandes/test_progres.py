@@ -475,3 +475,23 @@ async def test_resume_publie_le_lundi_n_appelle_pas_vide_un_registre_qui_ne_l_es
     assert message.embeds[0].title == TITRE_SEMAINE_9
     assert "Le registre est vide" not in description
     assert "Aucune action n'existait encore à la fin de cette semaine." in description
+
+
+async def test_tache_hebdomadaire_du_resume_suit_l_horaire_et_le_changement_d_heure(
+    simcord_env, serveur, horloge
+) -> None:
+    await _a_partir_de(simcord_env, serveur, horloge, datetime(2027, 3, 10, 12, tzinfo=UTC))
+    cle = f"resume:{serveur['guild'].id}"
+    planificateur = simcord_env.bot.planificateur
+    # Lundi 15 mars 2027 09 h 00 à Terrebonne, déjà à l'heure d'été (UTC−4) : 13 h UTC.
+    assert planificateur.prochaine(cle) == datetime(2027, 3, 15, 13, tzinfo=UTC)
+    await serveur["alice"].slash(
+        serveur["salon"], "config resume-horaire", jour=3, heure="14h30", ville="namur"
+    )
+    await simcord_env.advance_time(1)
+    # Jeudi 11 mars 14 h 30 à Namur (UTC+1) : 13 h 30 UTC ; le 1er avril, Namur est à UTC+2.
+    assert planificateur.prochaine(cle) == datetime(2027, 3, 11, 13, 30, tzinfo=UTC)
+    tache = planificateur._ordonnanceur.get_job(cle)
+    assert tache.trigger.get_next_fire_time(None, datetime(2027, 3, 30, tzinfo=UTC)) == datetime(
+        2027, 4, 1, 12, 30, tzinfo=UTC
+    )
