@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from bot.base import BaseDonnees
@@ -42,6 +44,29 @@ def _commande(url: str, *arguments: str) -> tuple[list[str], dict[str, str]]:
 def _lancer(url: str, dossier: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     commande, env = _commande(url, *arguments)
     return subprocess.run(commande, cwd=dossier, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _ecriture_en_cours(url: str) -> bool:
+    """Vrai quand une autre connexion tient une transaction qui a déjà écrit (verrou d'écriture)."""
+    if url.startswith("sqlite"):
+        connexion = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            connexion.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return True  # « database is locked » : l'import écrit
+        finally:
+            connexion.close()
+        return False
+    moteur = sa.create_engine(url)
+    try:
+        with moteur.connect() as connexion:
+            requete = sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            )
+            return bool(connexion.execute(requete).scalar())
+    finally:
+        moteur.dispose()
 
 
 def _comptes(url: str) -> tuple[int, int, int]:
@@ -120,8 +145,13 @@ def test_tue_en_plein_import_rien_n_est_ecrit_a_moitie(url_base: str, dossier: P
     for ligne in processus.stdout:
         if ligne.startswith("Application de l'import"):
             break
-    time.sleep(0.5)  # en pleine transaction : l'application dure plusieurs secondes
-    assert processus.poll() is None, "l'import a fini avant d'être interrompu : le test ne prouve rien"
+    # Tué dès que la transaction a commencé d'écrire (pas après un délai fixe : sur une machine
+    # rapide, l'import aurait fini et le test ne prouverait rien).
+    limite = time.monotonic() + 60
+    while not _ecriture_en_cours(url_base):
+        assert processus.poll() is None, "l'import a fini avant d'être vu en train d'écrire"
+        assert time.monotonic() < limite, "l'import n'a jamais commencé d'écrire"
+        time.sleep(0.002)
     processus.send_signal(signal.SIGKILL)
     processus.wait(timeout=30)
     assert _comptes(url_base) == (0, 0, 0)
