@@ -18,7 +18,7 @@ from bench.commun import SondeBoucle, base_de_mesure
 from bot.atelier import Atelier
 from bot.base import BaseDonnees
 from bot.importation import appliquer, essayer
-from metier.actions.export import COLONNES_ACTIONS, ecrire_csv
+from metier.actions.export import ecrire_csv
 from metier.importation.lecture import LIGNES_MAX
 from metier.serveurs import amorcer_serveur
 
@@ -63,7 +63,20 @@ def fichiers_du_registre(actions: int = ACTIONS, mises_a_jour: int = MISES_A_JOU
                 cree,
             )
         )
-    entetes = (*COLONNES_ACTIONS[:10], "Description", "Créée le")
+    entetes = (
+        "N°",
+        "Titre",
+        "Axe",
+        "Objectif",
+        "Ville porteuse",
+        "Responsable",
+        "Partenaires",
+        "Statut",
+        "Avancement (%)",
+        "Échéance",
+        "Description",
+        "Créée le",
+    )
     fichiers = [("actions.csv", ecrire_csv(entetes, lignes_actions))]
     for morceau in range(0, len(lignes_faits), LIGNES_MAX):
         fichiers.append(
