@@ -280,6 +280,10 @@ async def bot_peuple(
     from bot.reglages import Reglages
 
     horloge = horloge_systeme if fige_a is None else (lambda: fige_a)
+    if fige_a is not None:
+        from bot.planificateur import suivre_heure_murale
+
+        suivre_heure_murale(horloge)  # l'ordonnanceur juge les échéances à l'heure du bot
     bot = Passerelle(Reglages(_env_file=None, database_url=url), horloge=horloge)  # type: ignore[call-arg]
     async with simcord.run(bot) as env:
         guild = env.create_guild("Jumelage")

@@ -18,9 +18,10 @@ simcord (voir `tests/conftest.py`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from apscheduler.job import Job
@@ -185,3 +186,37 @@ def declencheur_hebdomadaire(jour: int, heure: time, fuseau: str) -> CronTrigger
         second=0,
         timezone=zone(fuseau),
     )
+
+
+# Les modules d'APScheduler qui lisent l'heure murale (`datetime.now`) : ordonnanceur, exécuteurs
+# (retard toléré), déclencheurs (instant par défaut).
+MODULES_APSCHEDULER = (
+    "apscheduler.schedulers.base",
+    "apscheduler.executors.base",
+    "apscheduler.triggers.date",
+    "apscheduler.triggers.interval",
+)
+
+
+def murale_suivant(horloge: Callable[[], datetime]) -> type[datetime]:
+    """Une classe `datetime` dont `now()` rend l'instant de `horloge` : l'heure murale d'APScheduler.
+
+    Ainsi l'ordonnanceur compare ses échéances au même instant que le bot, et ses minuteries
+    (`loop.call_later`) avancent avec le temps virtuel de simcord : les deux restent d'accord.
+    """
+
+    class _Murale(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            instant = horloge()
+            return instant.astimezone(tz) if tz is not None else instant.replace(tzinfo=None)
+
+    return _Murale
+
+
+def suivre_heure_murale(horloge: Callable[[], datetime]) -> None:
+    """Fait lire à APScheduler l'heure de `horloge` (tests et mesures, dont l'horloge n'est pas celle du
+    système) : sinon l'ordonnanceur, à l'heure réelle, jugerait échu ce que le bot voit à venir."""
+    murale = murale_suivant(horloge)
+    for nom in MODULES_APSCHEDULER:
+        importlib.import_module(nom).datetime = murale  # type: ignore[attr-defined]

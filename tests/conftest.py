@@ -21,8 +21,8 @@ import modeles  # noqa: F401  (tables)
 from bot.arbre import message_pour
 from bot.base import BaseDonnees, appliquer_migrations, creer_moteur
 from bot.client import Passerelle
+from bot.planificateur import MODULES_APSCHEDULER, murale_suivant
 from bot.reglages import Reglages
-from tests.outils import MODULES_APSCHEDULER, murale_suivant
 
 URL_POSTGRES = os.environ.get("PASSERELLE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")

@@ -15,8 +15,8 @@ from datetime import datetime
 import simcord
 
 from bot.client import Passerelle
+from bot.planificateur import suivre_heure_murale
 from bot.reglages import Reglages
-from tests.outils import suivre_heure_murale
 
 
 async def principal(phase: str, url: str, instant: str) -> None:

@@ -17,8 +17,9 @@ import simcord
 
 from bot.atelier import INACTIVITE, Atelier
 from bot.client import Passerelle
+from bot.planificateur import suivre_heure_murale
 from bot.reglages import Reglages
-from tests.outils import redemarrer, suivre_heure_murale
+from tests.outils import redemarrer
 
 DEPART = datetime(2026, 11, 26, 15, tzinfo=UTC)
 
