@@ -1094,9 +1094,8 @@ def lister_actions(
     jour = aujourd_hui(maintenant, configuration.reference)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     edition = lire_edition(session, guild_id=guild_id, saisie=filtres.edition)
-    conditions.append(col(Axe.edition_id) == edition.id)
-    if filtres.axe is not None:
-        conditions.append(col(Axe.numero) == filtres.axe)
+    if (sur_les_axes := _sur_les_axes(session, guild_id, edition.id, filtres.axe)) is not None:
+        conditions.append(sur_les_axes)
     if filtres.ville is not None:
         conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
     if filtres.statut is not None:
@@ -1134,6 +1133,17 @@ def lister_actions(
     return PageActions([(a, n) for a, n in lignes], total, page, pages, jour)
 
 
+def _sur_les_axes(
+    session: Session, guild_id: int, edition_id: int | None, numero: int | None = None
+) -> sa.ColumnElement[bool] | None:
+    """« L'action est sur un axe de cette édition (de ce numéro) », par la liste de ces axes ; None
+    quand la condition les prend tous (une seule édition, pas de numéro) : la requête garde alors
+    l'index de son tri au lieu de passer par les axes."""
+    axes = session.exec(select(Axe.id, Axe.edition_id, Axe.numero).where(Axe.guild_id == guild_id)).all()
+    voulus = [i for i, e, n in axes if e == edition_id and (numero is None or n == numero)]
+    return None if len(voulus) == len(axes) else col(Action.axe_id).in_(voulus)
+
+
 def rechercher_actions(
     session: Session, *, guild_id: int, saisie: str, limite: int = 25
 ) -> list[tuple[int, str]]:
@@ -1144,23 +1154,16 @@ def rechercher_actions(
     édition close se retrouvent par leur numéro exact).
     """
     texte = normaliser(saisie).lstrip("#").strip()
-    edition = (
-        select(Edition.id)
-        .where(Edition.guild_id == guild_id)
-        .order_by(col(Edition.debut).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    courante = col(Action.axe_id).in_(select(Axe.id).where(col(Axe.edition_id) == edition))
+    courante = _sur_les_axes(session, guild_id, id_edition_courante(session, guild_id=guild_id))
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     pertinence: list[Any] = []
     if texte.isdigit() and len(texte) <= 9:
+        par_mots = col(Action.recherche).contains(texte, autoescape=True)
         conditions.append(
-            (col(Action.numero) == int(texte))
-            | (col(Action.recherche).contains(texte, autoescape=True) & courante)
+            (col(Action.numero) == int(texte)) | (par_mots if courante is None else par_mots & courante)
         )
         pertinence.append(case((col(Action.numero) == int(texte), 0), else_=1))
-    else:
+    elif courante is not None:
         conditions.append(courante)
     if texte and not (texte.isdigit() and len(texte) <= 9):
         for mot in texte.split()[:5]:
