@@ -41,6 +41,7 @@ from metier.rapport.donnees import (
     en_bonne_voie,
     part_attendue,
 )
+from metier.reunions.comptes_rendus import decisions_de, lister_comptes_rendus, presents_nommes
 from metier.reunions.horloges import HeureVille, ecart_en_mots, heures_des_villes
 from metier.reunions.registre import annulees_par_reunion, lister_reunions
 from metier.reunions.series import decrire_recurrence, occurrences
@@ -55,6 +56,7 @@ PROCHAINES_SEANCES: Final = 5
 JOURS_A_VENIR: Final = 92
 JOURS_PASSES: Final = 366
 MAX_SEANCES_LISTEES: Final = 40
+MAX_COMPTES_RENDUS: Final = 10  # les plus récents ; /reunion comptes-rendus les liste tous
 MAX_FAITS_RECENTS: Final = 10
 NOM_INCONNU: Final = "(nom pas encore relevé)"
 MAX_SEANCES_COMPTEES: Final = 2000  # une série hebdomadaire en compte 157 sur les trois ans du protocole
@@ -533,6 +535,47 @@ class SerieAffichee:
 
 
 @dataclass(frozen=True)
+class CompteRenduAffiche:
+    """Un compte rendu sur la page : sa séance dans chaque horloge, ses trois parties, les présents."""
+
+    seance: Seance
+    points: str
+    decisions: tuple[str, ...]
+    suites: str
+    presents: tuple[tuple[str, str], ...]  # (ville, « Alice, Bob ») ; en mode public : (ville, « 2 »)
+
+
+def _comptes_rendus(
+    session: Session, guild_id: int, configuration: Configuration, publique: bool
+) -> tuple[tuple[CompteRenduAffiche, ...], int]:
+    """Les derniers comptes rendus ; en mode public, les présents comptés par ville, jamais nommés."""
+    lignes, total = lister_comptes_rendus(session, guild_id=guild_id, numero=None, limite=MAX_COMPTES_RENDUS)
+    noms_villes = {v.code: v.nom for v in configuration.villes}
+    affiches = []
+    for reunion, compte_rendu in lignes:
+        par_ville: dict[str, list[str]] = {}
+        for p in presents_nommes(session, compte_rendu):
+            ville = noms_villes.get(p.ville or "", "Ville non précisée")
+            par_ville.setdefault(ville, []).append(p.nom or "membre sans nom connu")
+        debut = en_utc(compte_rendu.debut)
+        affiches.append(
+            CompteRenduAffiche(
+                seance=_seance(
+                    reunion, debut, debut + timedelta(minutes=reunion.duree_minutes), configuration
+                ),
+                points=compte_rendu.points,
+                decisions=tuple(decisions_de(compte_rendu.decisions)),
+                suites=compte_rendu.suites,
+                presents=tuple(
+                    (ville, str(len(noms)) if publique else ", ".join(noms))
+                    for ville, noms in par_ville.items()
+                ),
+            )
+        )
+    return tuple(affiches), total
+
+
+@dataclass(frozen=True)
 class PageReunions:
     """Les réunions : les séries, les séances à venir et passées dans l'horloge de chaque ville."""
 
@@ -544,6 +587,8 @@ class PageReunions:
     nb_passees: int
     jours_a_venir: int
     jours_passes: int
+    comptes_rendus: tuple[CompteRenduAffiche, ...] = ()
+    nb_comptes_rendus: int = 0
 
 
 def page_reunions(session: Session, *, acces: AccesPage, maintenant: datetime) -> PageReunions:
@@ -574,6 +619,7 @@ def page_reunions(session: Session, *, acces: AccesPage, maintenant: datetime) -
     a_venir.sort(key=lambda s: (s.debut, s.numero))
     passees.sort(key=lambda s: (s.debut, s.numero), reverse=True)
     villes = {v.code: v for v in configuration.villes}
+    comptes_rendus, nb_comptes_rendus = _comptes_rendus(session, guild_id, configuration, acces.publique)
     series = tuple(
         SerieAffichee(
             numero=r.numero,
@@ -595,6 +641,8 @@ def page_reunions(session: Session, *, acces: AccesPage, maintenant: datetime) -
         nb_passees=len(passees),
         jours_a_venir=JOURS_A_VENIR,
         jours_passes=JOURS_PASSES,
+        comptes_rendus=comptes_rendus,
+        nb_comptes_rendus=nb_comptes_rendus,
     )
 
 

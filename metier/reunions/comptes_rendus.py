@@ -446,7 +446,8 @@ def actions_bougees(session: Session, *, guild_id: int, du: datetime, au: dateti
     return sorted(dernieres.values(), key=lambda a: a.numero)
 
 
-def _presents_nommes(session: Session, compte_rendu: CompteRendu) -> list[Present]:
+def presents_nommes(session: Session, compte_rendu: CompteRendu) -> list[Present]:
+    """Les présents d'un compte rendu, nommés, avec leur ville (dite, sinon celle de leur rôle)."""
     ids = ids_presents(compte_rendu.presents)
     fiches = fiches_des_membres(session, compte_rendu.guild_id, ids)
     villes = dict(
@@ -479,7 +480,7 @@ def contenu_compte_rendu(session: Session, *, guild_id: int, compte_rendu_id: in
         actions_bougees=actions_bougees(
             session, guild_id=guild_id, du=tenue.seance.debut, au=tenue.seance.fin + APRES_SEANCE
         ),
-        presents=_presents_nommes(session, compte_rendu),
+        presents=presents_nommes(session, compte_rendu),
         actions_nees=dict(nees),
     )
 

@@ -125,6 +125,12 @@ async def test_les_reunions_dans_les_deux_horloges_avec_les_semaines_a_5_h(suivi
     assert "mardi 14 avril 2026" in texte
     assert "Séance annulée" in texte
     assert "Le deuxième mardi du mois" in texte
+    # Le compte rendu de la séance du 10 mars : ses trois parties et les présents nommés par ville.
+    assert "<h2 id=\"comptes-rendus\">Comptes rendus</h2>" in texte
+    assert "Bilan du premier trimestre" in texte
+    assert "<li>Lancer l&#39;appel à projets jeunesse</li>" in texte
+    assert "Relancer l&#39;UQTR sur les mobilités" in texte
+    assert "<li><strong>Terrebonne</strong> : Alice Tremblay</li>" in texte
 
 
 async def test_un_titre_avec_du_html_est_echappe(suivi: Suivi) -> None:
@@ -223,6 +229,10 @@ def test_le_seau_se_remplit_et_sa_memoire_est_bornee() -> None:
 async def test_le_mode_public_ne_nomme_personne(suivi_public: Suivi) -> None:
     axe = await _texte(suivi_public, suivi_public.racine + "axes/1")
     assert "Alice Tremblay" not in axe
+    reunions = await _texte(suivi_public, suivi_public.racine + "reunions")
+    assert "Bilan du premier trimestre" in reunions
+    assert "Alice" not in reunions
+    assert "<li><strong>Terrebonne</strong> : 1</li>" in reunions  # les présents comptés, jamais nommés
     assert "Les responsables des actions y sont désignés par leur ville" in axe
 
     reponse = await suivi_public.client.get(suivi_public.racine + "rapports/actions-2026.csv")
