@@ -33,8 +33,10 @@ from metier.actions.export import sans_les_personnes
 from metier.erreurs import ErreurMetier
 from metier.graphiques import Donnees, donnees_axes, donnees_indicateurs
 from metier.page import AccesPage, acces_par_jeton, agenda_par_jeton
+from metier.rapport.bilan import Bilan, rassembler_bilan
 from metier.rapport.donnees import Dossier, Rapport, rassembler
 from metier.reunions.calendrier import calendrier_ics, derniere_modification, series_de_l_agenda
+from rendu.bilan import produire_pdf_bilan
 from rendu.graphiques import dessiner_svg
 from rendu.rapport import produire_pdf
 from web import donnees
@@ -163,6 +165,13 @@ def _dossier(session: Session, *, acces: AccesPage, maintenant: datetime, annee:
     return rassembler(session, guild_id=acces.guild_id, annee=annee, maintenant=maintenant)
 
 
+def _bilan(session: Session, *, acces: AccesPage, maintenant: datetime, edition: str) -> Bilan:
+    try:
+        return rassembler_bilan(session, guild_id=acces.guild_id, maintenant=maintenant, edition=edition)
+    except ErreurMetier as erreur:  # une édition inconnue : la même 404 qu'une adresse inconnue
+        raise PageIntrouvable from erreur
+
+
 def _agenda(session: Session, jeton: str) -> tuple[list[Any], datetime]:
     guild_id = agenda_par_jeton(session, jeton)
     if guild_id is None:
@@ -214,6 +223,7 @@ class Site:
         app.router.add_get(f"/p/{jeton}/reunions", self.reunions)
         app.router.add_get(f"/p/{jeton}/rapports", self.rapports)
         app.router.add_get(f"/p/{jeton}/rapports/rapport-{{annee:[0-9]{{4}}}}.pdf", self.rapport_pdf)
+        app.router.add_get(f"/p/{jeton}/rapports/bilan-{{edition:[0-9]{{4}}-[0-9]{{4}}}}.pdf", self.bilan_pdf)
         app.router.add_get(
             f"/p/{jeton}/rapports/{{quoi:actions|mesures-indicateurs}}-{{annee:[0-9]{{4}}}}.csv",
             self.rapport_csv,
@@ -414,6 +424,17 @@ class Site:
             body=document,
             content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{nom}"'},
+        )
+
+    async def bilan_pdf(self, requete: web.Request) -> web.Response:
+        """Le bilan final d'une édition en PDF (il ne nomme personne : mêmes données en mode public)."""
+        _, bilan = await self._lire(requete, _bilan, edition=requete.match_info["edition"])
+        async with self._verrou_rapports:  # un document à la fois : l'atelier n'a qu'un processus
+            document = await self.services.atelier.executer(produire_pdf_bilan, bilan)
+        return web.Response(
+            body=document,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="bilan-{bilan.nom}.pdf"'},
         )
 
     async def rapport_csv(self, requete: web.Request) -> web.Response:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
 from metier.actions.registre import Filtres, echeance_en_mots, lister_actions, lister_axes, lister_objectifs
-from metier.editions import edition_courante, jours_restants
+from metier.editions import edition_courante, jours_restants, lister_editions, nom_edition
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     AvancementAxe,
@@ -656,6 +656,7 @@ class PageRapports:
     entete: Entete
     annees: tuple[int, ...]
     annee_courante: int
+    editions: tuple[str, ...] = ()  # « 2024-2026 » : les éditions dont le bilan final se télécharge
 
 
 def page_rapports(session: Session, *, acces: AccesPage, maintenant: datetime) -> PageRapports:
@@ -667,6 +668,7 @@ def page_rapports(session: Session, *, acces: AccesPage, maintenant: datetime) -
         entete=_entete(session, acces, configuration, jour),
         annees=tuple(range(courante, PREMIERE_ANNEE - 1, -1)),
         annee_courante=courante,
+        editions=tuple(nom_edition(e) for e in lister_editions(session, guild_id=acces.guild_id)),
     )
 
 

@@ -126,7 +126,7 @@ async def test_les_reunions_dans_les_deux_horloges_avec_les_semaines_a_5_h(suivi
     assert "Séance annulée" in texte
     assert "Le deuxième mardi du mois" in texte
     # Le compte rendu de la séance du 10 mars : ses trois parties et les présents nommés par ville.
-    assert "<h2 id=\"comptes-rendus\">Comptes rendus</h2>" in texte
+    assert '<h2 id="comptes-rendus">Comptes rendus</h2>' in texte
     assert "Bilan du premier trimestre" in texte
     assert "<li>Lancer l&#39;appel à projets jeunesse</li>" in texte
     assert "Relancer l&#39;UQTR sur les mobilités" in texte
@@ -251,6 +251,19 @@ async def test_le_mode_public_ne_nomme_personne(suivi_public: Suivi) -> None:
     texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Plantation de 500 arbres" in texte
     assert "Alice" not in texte
+
+
+@pytest.mark.parametrize("url_base", ["sqlite"], indirect=True)
+async def test_le_bilan_final_de_l_edition_se_telecharge(suivi: Suivi) -> None:
+    page = await _texte(suivi, suivi.racine + "rapports")
+    assert 'href="' + suivi.racine + 'rapports/bilan-2024-2026.pdf"' in page
+    reponse = await suivi.client.get(suivi.racine + "rapports/bilan-2024-2026.pdf")
+    assert reponse.status == 200
+    assert reponse.content_type == "application/pdf"
+    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(await reponse.read())).pages)
+    assert "2024-2026" in texte
+    introuvable = await suivi.client.get(suivi.racine + "rapports/bilan-1999-2000.pdf")
+    assert introuvable.status == 404
 
 
 @pytest.mark.parametrize("url_base", ["sqlite"], indirect=True)
