@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
@@ -37,7 +37,7 @@ from metier.actions.registre import lire_numero
 from metier.erreurs import ErreurMetier
 from metier.formats import pluriel, tronquer
 from metier.page import abonner_agenda
-from metier.reunions.calendrier import calendrier_ics, lire_serie, series_a_exporter
+from metier.reunions.calendrier import Serie, calendrier_ics, lire_serie, series_a_exporter
 from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
 from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
 from metier.reunions.evenements import avertir_une_fois
@@ -275,10 +275,14 @@ class Reunions(
             for r in trouvees
         ]
 
-    async def completer_occurrence(
-        self, interaction: discord.Interaction[Passerelle], saisie: str
+    async def _choix_de_seances(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        saisie: str,
+        seances: Callable[[Serie, datetime], Iterable[Occurrence]],
     ) -> list[app_commands.Choice[str]]:
-        """Propose les prochaines séances de la réunion choisie, dans l'horloge de chaque ville."""
+        """Les séances (`seances`) de la réunion choisie qui correspondent à la saisie, dans l'horloge
+        de chaque ville ; aucune sans réunion valide (une autocomplétion n'a pas de canal d'erreur)."""
         guild_id, configuration, _ = await contexte(interaction)
         choisie = getattr(interaction.namespace, "reunion", None)
         try:
@@ -288,18 +292,29 @@ class Reunions(
                 )
             )
         except ErreurMetier:
-            # Une autocomplétion n'a pas de canal d'erreur : sans réunion valide, pas de proposition.
             return []
         ancre = ville_d_ancrage(configuration, serie.reunion)
         cle = normaliser(saisie)
         choix = []
-        for occurrence in occurrences(
-            serie.reunion, self.bot.maintenant(), limite=LIMITE_CHOIX, annulees=serie.annulees
-        ):
+        for occurrence in seances(serie, self.bot.maintenant()):
             nom = tronquer(horloges(occurrence.debut, configuration.villes, ancre), 100)
             if cle in normaliser(nom) or cle in occurrence.cle.lower():
                 choix.append(app_commands.Choice(name=nom, value=occurrence.cle))
+                if len(choix) >= LIMITE_CHOIX:
+                    break
         return choix
+
+    async def completer_occurrence(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Propose les prochaines séances de la réunion choisie, dans l'horloge de chaque ville."""
+        return await self._choix_de_seances(
+            interaction,
+            saisie,
+            lambda serie, maintenant: occurrences(
+                serie.reunion, maintenant, limite=LIMITE_CHOIX, annulees=serie.annulees
+            ),
+        )
 
     # --- Commandes --------------------------------------------------------------------------------
 
@@ -609,27 +624,13 @@ class Reunions(
         self, interaction: discord.Interaction[Passerelle], saisie: str
     ) -> list[app_commands.Choice[str]]:
         """Propose les séances déjà commencées de la réunion choisie, la plus récente d'abord."""
-        guild_id, configuration, _ = await contexte(interaction)
-        choisie = getattr(interaction.namespace, "reunion", None)
-        try:
-            serie = await self.bot.base.lire(
-                partial(
-                    lire_serie, guild_id=guild_id, numero=lire_numero(str(choisie or ""), quoi="de réunion")
-                )
-            )
-        except ErreurMetier:
-            return []
-        ancre = ville_d_ancrage(configuration, serie.reunion)
-        cle = normaliser(saisie)
-        choix = []
-        passees = seances_passees(serie.reunion, self.bot.maintenant(), set(serie.annulees))
-        for occurrence in reversed(passees):
-            nom = tronquer(horloges(occurrence.debut, configuration.villes, ancre), 100)
-            if cle in normaliser(nom) or cle in occurrence.cle.lower():
-                choix.append(app_commands.Choice(name=nom, value=occurrence.cle))
-            if len(choix) >= LIMITE_CHOIX:
-                break
-        return choix
+        return await self._choix_de_seances(
+            interaction,
+            saisie,
+            lambda serie, maintenant: reversed(
+                seances_passees(serie.reunion, maintenant, set(serie.annulees))
+            ),
+        )
 
     @app_commands.command(
         name="compte-rendu",

@@ -215,3 +215,20 @@ def _feuilles(composant: dict) -> list[dict]:
     if "component" in composant:
         return _feuilles(composant["component"])
     return [composant] if "custom_id" in composant else []
+
+
+async def test_la_seance_du_compte_rendu_se_choisit_parmi_les_seances_commencees(
+    simcord_env, serveur, horloge
+) -> None:
+    await _seance_tenue(simcord_env, serveur, horloge)  # le 16 mars 2027 a eu lieu ; le 23 est à venir
+    choix = await serveur["bob"].autocomplete(
+        serveur["salon"], "reunion compte-rendu", "seance", "", reunion="1"
+    )
+    assert [c["value"] for c in choix] == ["20270316T1400Z"]
+    assert choix[0]["name"].startswith("mardi 16 mars 2027 · Terrebonne 10")
+    assert (
+        await serveur["bob"].autocomplete(
+            serveur["salon"], "reunion compte-rendu", "seance", "", reunion="pas une réunion"
+        )
+        == []
+    )
