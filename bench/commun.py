@@ -280,10 +280,11 @@ async def bot_peuple(
     from bot.reglages import Reglages
 
     horloge = horloge_systeme if fige_a is None else (lambda: fige_a)
-    if fige_a is not None:
-        from bot.planificateur import suivre_heure_murale
+    from bot.planificateur import suivre_heure_murale
 
-        suivre_heure_murale(horloge)  # l'ordonnanceur juge les échéances à l'heure du bot
+    # L'ordonnanceur juge les échéances à l'heure de ce bot ; à chaque bot, car les mesures d'un même
+    # processus se suivent, l'une à l'heure figée, la suivante à l'heure réelle.
+    suivre_heure_murale(horloge)
     bot = Passerelle(Reglages(_env_file=None, database_url=url), horloge=horloge)  # type: ignore[call-arg]
     async with simcord.run(bot) as env:
         guild = env.create_guild("Jumelage")
