@@ -7,6 +7,7 @@ reste sur ses actions et dans les rapports, il n'est simplement plus proposé.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -216,20 +217,16 @@ def voir_protocole(session: Session, *, guild_id: int, edition: str | None = Non
     courante = edition_courante(session, guild_id=guild_id)
     axes = axes_de_l_edition(session, edition_id=ident(choisie))
     ids = [ident(a) for a in axes]
-    par_objectif = dict(
-        session.exec(
-            select(Action.objectif_id, func.count())
-            .where(col(Action.axe_id).in_(ids), col(Action.archivee).is_(False))
-            .group_by(col(Action.objectif_id))
-        ).all()
-    )
-    par_axe = dict(
-        session.exec(
-            select(Action.axe_id, func.count())
-            .where(col(Action.axe_id).in_(ids), col(Action.archivee).is_(False))
-            .group_by(col(Action.axe_id))
-        ).all()
-    )
+    # Une seule lecture des actions, comptées par (axe, objectif) : les deux comptes s'en déduisent.
+    par_axe: Counter[int] = Counter()
+    par_objectif: Counter[int | None] = Counter()
+    for axe_id, objectif_id, nombre in session.exec(
+        select(Action.axe_id, Action.objectif_id, func.count())
+        .where(col(Action.axe_id).in_(ids), col(Action.archivee).is_(False))
+        .group_by(col(Action.axe_id), col(Action.objectif_id))
+    ).all():
+        par_axe[axe_id] += nombre
+        par_objectif[objectif_id] += nombre
     indicateurs = dict(
         session.exec(
             select(Indicateur.axe_id, func.count())
