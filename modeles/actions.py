@@ -33,7 +33,9 @@ class Action(SQLModel, table=True):
     __tablename__ = "action"
     __table_args__ = (
         UniqueConstraint("guild_id", "numero"),
-        Index("ix_action_liste", "guild_id", "archivee", "statut"),
+        # Les comptes de /action liste (par statut et échéance, sur les axes d'une édition) se lisent dans
+        # cet index seul, sans toucher aux lignes.
+        Index("ix_action_liste", "guild_id", "archivee", "statut", "echeance", "axe_id"),
         Index("ix_action_echeance", "guild_id", "echeance", "numero"),
     )
 

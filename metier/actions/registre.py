@@ -1106,14 +1106,8 @@ def lister_actions(
     if filtres.en_retard:
         segments = segments[:1]
     comptes = [func.count(case((condition, 1))) for condition, _ in segments]
-    tailles = tuple(
-        session.execute(
-            select(*comptes)
-            .select_from(Action)
-            .join(Axe, col(Axe.id) == col(Action.axe_id))
-            .where(*conditions)
-        ).one()
-    )
+    # Les conditions ne portent que sur l'action : le compte se lit dans l'index ix_action_liste.
+    tailles = tuple(session.execute(select(*comptes).select_from(Action).where(*conditions)).one())
     total = sum(tailles)
     pages = max(1, math.ceil(total / par_page))
     page = min(max(page, 0), pages - 1)
