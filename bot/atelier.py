@@ -47,8 +47,10 @@ log = logging.getLogger(__name__)
 INACTIVITE = 600.0  # secondes sans travail avant l'arrêt du processus
 # Modules chargés une fois par le serveur « forkserver » : chaque processus de l'atelier en hérite
 # déjà importés (copie à l'écriture), le premier dessin après un arrêt ne paie plus l'import de
-# matplotlib ni celui des règles dont les données dépendent (≈ 40 Mo en propre au forkserver).
-PRECHARGES = ["__main__", "rendu.graphiques", "rendu.rapport", *MODULES_DU_DESSIN]
+# matplotlib ni celui des règles dont les données dépendent (≈ 40 Mo en propre au forkserver) ;
+# `rendu.echauffement`, en dernier, y dessine une fois : ni les polices ni les données du français
+# ne sont à charger au premier graphique d'un processus né après un arrêt pour inactivité.
+PRECHARGES = ["__main__", "rendu.graphiques", "rendu.rapport", *MODULES_DU_DESSIN, "rendu.echauffement"]
 
 _deja_gele = False
 

@@ -46,6 +46,31 @@ async def test_arrete_apres_un_temps_sans_travail_puis_relance() -> None:
     assert not atelier.actif
 
 
+def _deja_charge() -> tuple[bool, bool, int]:
+    """Dans le processus de l'atelier : matplotlib importé ? langue française chargée ? pid."""
+    from babel import localedata
+
+    from metier.temps import LOCALE
+
+    return "matplotlib.figure" in sys.modules, LOCALE in localedata._cache, os.getpid()
+
+
+async def test_le_processus_ne_apres_un_arret_est_deja_echauffe() -> None:
+    """Le forkserver a dessiné une fois (rendu.echauffement) : un processus né après un arrêt pour
+    inactivité a déjà matplotlib et les données du français, son premier graphique ne les paie pas."""
+    atelier = Atelier(inactivite=0.1)
+    try:
+        premier = await atelier.executer(_pid)
+        await asyncio.sleep(0.4)
+        assert not atelier.actif
+        matplotlib_charge, francais_charge, pid = await atelier.executer(_deja_charge)
+        assert pid != premier
+        assert matplotlib_charge
+        assert francais_charge
+    finally:
+        await atelier.fermer_et_attendre()
+
+
 def test_graphiques_apres_arret_de_l_atelier_et_redemarrage_du_bot_finissent(tmp_path, modele_sqlite) -> None:
     # Un autre processus enfant vivant, l'atelier arrêté pour inactivité puis relancé, le bot
     # redémarré dans le même interpréteur : chaque graphique arrive (la boucle ne tourne pas à vide).
