@@ -7,12 +7,13 @@ from typing import Any
 from sqlmodel import Session
 
 from modeles import EntreeJournal
+from modeles.journal import LONGUEUR_VALEUR_JOURNAL
 
 
 def _texte(valeur: Any) -> str | None:
     if valeur is None:
         return None
-    return str(valeur)[:2000]
+    return str(valeur)[:LONGUEUR_VALEUR_JOURNAL]
 
 
 def journaliser(

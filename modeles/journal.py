@@ -6,6 +6,11 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from modeles.base import champ_snowflake, maintenant_utc
+from modeles.comptes_rendus import LONGUEUR_CHAMP_COMPTE_RENDU
+
+# Le plus long texte qu'un membre saisit (un champ de compte rendu, la limite d'une fenêtre modale) :
+# l'ancienne valeur d'un champ modifié se relit en entier dans le journal.
+LONGUEUR_VALEUR_JOURNAL = LONGUEUR_CHAMP_COMPTE_RENDU
 
 
 class EntreeJournal(SQLModel, table=True):
@@ -21,5 +26,5 @@ class EntreeJournal(SQLModel, table=True):
     entite: str = Field(max_length=40)
     entite_id: str = Field(max_length=40)
     champ: str = Field(max_length=60)
-    ancien: str | None = Field(default=None, max_length=2000)
-    nouveau: str | None = Field(default=None, max_length=2000)
+    ancien: str | None = Field(default=None, max_length=LONGUEUR_VALEUR_JOURNAL)
+    nouveau: str | None = Field(default=None, max_length=LONGUEUR_VALEUR_JOURNAL)

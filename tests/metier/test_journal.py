@@ -65,8 +65,26 @@ def test_un_champ_inchange_n_est_pas_journalise(base: BaseDonnees) -> None:
     ]
 
 
+def test_un_champ_de_compte_rendu_entier_se_relit_en_entier(base: BaseDonnees) -> None:
+    """4 000 caractères (un champ de fenêtre modale plein) : rien de perdu de l'ancienne valeur."""
+    points = "é" * 3999 + "🌳"
+    base.transaction(
+        partial(
+            journaliser,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            entite="compte_rendu",
+            entite_id=1,
+            changements={"points": (points, "Courte")},
+            quand=QUAND,
+        )
+    )
+    (entree,) = base.lecture(_entrees)
+    assert (entree.ancien, entree.nouveau) == (points, "Courte")
+
+
 def test_une_valeur_trop_longue_est_coupee_a_la_taille_de_la_colonne(base: BaseDonnees) -> None:
-    description = "é" * 2500  # PostgreSQL refuserait plus de 2 000 caractères
+    description = "é" * 4500  # PostgreSQL refuserait plus de 4 000 caractères
     base.transaction(
         partial(
             journaliser,
@@ -79,4 +97,4 @@ def test_une_valeur_trop_longue_est_coupee_a_la_taille_de_la_colonne(base: BaseD
         )
     )
     (entree,) = base.lecture(_entrees)
-    assert (entree.ancien, entree.nouveau) == ("é" * 2000, "Courte")
+    assert (entree.ancien, entree.nouveau) == ("é" * 4000, "Courte")
