@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -38,18 +38,24 @@ from metier.importation.colonnes import Sorte, correspondance, reconnaitre
 from metier.importation.lecture import Tableau, lire_fichier
 from metier.partenaires import valider_partenaires
 from metier.protocole import CHIFFRES_ROMAINS, chiffre_romain, code_objectif
+from metier.reunions.comptes_rendus import verifier_champ
+from metier.reunions.registre import annulees_par_reunion
+from metier.reunions.saisie import analyser_duree
+from metier.reunions.tenues import SeancePassee, seance_enregistree, verifier_seance_passee
 from metier.serveurs import Configuration, lire_configuration
 from metier.statuts import LIBELLES_STATUT
 from metier.stockage import lire_lignes
 from metier.temps import (
     Ville,
+    analyser_date,
+    analyser_heure,
     aujourd_hui,
     citer,
     dater_releve,
     en_utc,
     normaliser,
 )
-from modeles import Action, Axe, Indicateur, Membre, Mesure, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, Indicateur, Membre, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 from modeles.actions import LONGUEUR_DESCRIPTION, LONGUEUR_NOTE
 
 _ROMAINS: Final = {romain.lower(): numero for numero, romain in CHIFFRES_ROMAINS.items()}
@@ -61,6 +67,7 @@ _OUI: Final = frozenset({"oui", "o", "vrai", "true", "1", "x"})
 _NON: Final = frozenset({"non", "n", "faux", "false", "0", ""})
 _HEURE_FINALE = re.compile(r"^(.*?\d)[ T]+\d{1,2}[:h]\d{2}(:\d{2})?$")
 _IDENTIFIANT = re.compile(r"^(?:ID\s*|<@!?)?(\d{15,20})>?$", re.IGNORECASE)
+DUREE_PAR_DEFAUT: Final = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,19 @@ class MesurePrevue:
 
 
 @dataclass(frozen=True)
+class ReunionPrevue:
+    """Une réunion tenue à consigner, ses présents reconnus et les noms gardés en texte."""
+
+    tableau: str
+    ligne: int
+    seance: SeancePassee
+    presents: tuple[int, ...]
+    inconnus: tuple[str, ...]
+    points: str
+    decisions: str
+
+
+@dataclass(frozen=True)
 class Apercu:
     """Le plan en comptes et en signalements : ce que montrent la commande et la ligne de commande."""
 
@@ -122,11 +142,13 @@ class Apercu:
     mesures_inchangees: int
     erreurs: tuple[Signalement, ...]
     avertissements: tuple[Signalement, ...]
+    reunions: int = 0
+    reunions_inchangees: int = 0
 
     @property
     def vide(self) -> bool:
         """Vrai si l'import n'écrirait rien."""
-        return not (self.creations or self.modifications or self.mesures)
+        return not (self.creations or self.modifications or self.mesures or self.reunions)
 
     def en_mots(self, *, applique: bool = False) -> str:
         """« 300 actions à créer, 0 à modifier, 2 inchangées ; 2000 faits datés ; 150 mesures » (ou faits)."""
@@ -135,11 +157,16 @@ class Apercu:
             if applique
             else ("à créer", "à modifier", "à consigner", "à enregistrer")
         )
-        return (
+        texte = (
             f"{self.creations} action(s) {creer}, {self.modifications} {modifier}, {self.inchangees} "
             f"inchangée(s) ; {self.faits} fait(s) daté(s) {consigner} ({self.faits_inchanges} déjà là) ; "
             f"{self.mesures} mesure(s) {enregistrer} ({self.mesures_inchangees} déjà là)"
         )
+        if self.reunions or self.reunions_inchangees:
+            texte += (
+                f" ; {self.reunions} réunion(s) tenue(s) {enregistrer} ({self.reunions_inchangees} déjà là)"
+            )
+        return texte
 
 
 @dataclass
@@ -153,6 +180,8 @@ class Plan:
     faits_inchanges: int = 0
     mesures: list[MesurePrevue] = field(default_factory=list)
     mesures_inchangees: int = 0
+    reunions: list[ReunionPrevue] = field(default_factory=list)
+    reunions_inchangees: int = 0
     erreurs: list[Signalement] = field(default_factory=list)
     avertissements: list[Signalement] = field(default_factory=list)
 
@@ -164,7 +193,7 @@ class Plan:
     @property
     def vide(self) -> bool:
         """Vrai si l'import n'écrirait rien."""
-        return not (self.creations or self.modifications or self.mesures)
+        return not (self.creations or self.modifications or self.mesures or self.reunions)
 
     def apercu(self) -> Apercu:
         """Le plan résumé (léger, transmissible d'un processus à l'autre)."""
@@ -179,6 +208,8 @@ class Plan:
             self.mesures_inchangees,
             tuple(premiers(self.erreurs, len(self.erreurs))),
             tuple(premiers(self.avertissements, len(self.avertissements))),
+            len(self.reunions),
+            self.reunions_inchangees,
         )
 
 
@@ -200,6 +231,8 @@ class _Contexte:
     noms: dict[str, list[int]]
     indicateurs: dict[int, Indicateur]
     mesures: set[tuple[int, date, float]]
+    reunions: dict[str, list[Reunion]]  # titre normalisé → réunions non annulées de ce titre
+    annulees: dict[int, set[datetime]]  # séances annulées, par réunion
 
     @property
     def reference(self) -> Ville:
@@ -248,6 +281,12 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
             ),
         )
     }
+    reunions: dict[str, list[Reunion]] = defaultdict(list)
+    for reunion in session.exec(
+        select(Reunion).where(Reunion.guild_id == guild_id, col(Reunion.annulee).is_(False))
+    ):
+        reunions[normaliser(reunion.titre)].append(reunion)
+    annulees = annulees_par_reunion(session, [r.id or 0 for liste in reunions.values() for r in liste])
     return _Contexte(
         configuration,
         maintenant,
@@ -259,6 +298,8 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
         noms,
         indicateurs,
         mesures,
+        reunions,
+        annulees,
     )
 
 
@@ -285,6 +326,7 @@ def planifier(
     _planifier_historique(plan, contexte, prevues, tableaux[Sorte.HISTORIQUE])
     _juger_faits(session, plan, contexte, prevues)
     _planifier_mesures(plan, contexte, tableaux[Sorte.MESURES])
+    _planifier_reunions(plan, contexte, tableaux[Sorte.REUNIONS])
     return plan
 
 
@@ -376,12 +418,17 @@ def _avancement(texte: str) -> int:
     return int(valeur)
 
 
-def _jour_du_fait(texte: str, contexte: _Contexte, quoi: str) -> date:
-    """Un jour de relevé : du début du protocole à aujourd'hui (`temps.dater_releve`), heure ôtée."""
+def _jour_du_fait(texte: str, contexte: _Contexte, quoi: str, *, releve: bool = True) -> date:
+    """Un jour de relevé : du début du protocole à aujourd'hui (`temps.dater_releve`), heure ôtée.
+
+    Sans `releve`, le jour seulement lu : la règle qui l'emploie en juge les bornes.
+    """
     if not texte:
         raise _Refus(f"{quoi} est vide : écrivez une date, par exemple 2025-06-12 ou 12/06/2025.")
     if trouve := _HEURE_FINALE.match(texte.strip()):
         texte = trouve.group(1)  # « 2026-11-26 07:00 » (export) : le jour suffit
+    if not releve:
+        return _metier(analyser_date, texte, contexte.aujourd, passee=True)  # type: ignore[no-any-return]
     return _metier(dater_releve, texte, contexte.aujourd)  # type: ignore[no-any-return]
 
 
@@ -750,6 +797,100 @@ def _planifier_mesures(
                 continue
             vues.add(cle)
             plan.mesures.append(MesurePrevue(tableau.nom, ligne.numero, numero, jour, texte, note))
+
+
+# --- Réunions tenues ------------------------------------------------------------------------------
+
+
+def _planifier_reunions(
+    plan: Plan, contexte: _Contexte, tableaux: list[tuple[Tableau, dict[str, str]]]
+) -> None:
+    """Classe chaque réunion tenue : à consigner, ou déjà là (même titre, même début)."""
+    vues: dict[tuple[str, datetime], tuple[str, int]] = {}
+    for tableau, colonnes in tableaux:
+        for ligne in tableau.lignes:
+            try:
+                prevue = _reunion(ligne.cellules, colonnes, contexte, tableau.nom, ligne.numero)
+            except _Refus as refus:
+                plan.erreurs.append(Signalement(tableau.nom, ligne.numero, str(refus)))
+                continue
+            cle = (normaliser(prevue.seance.titre), prevue.seance.debut)
+            if cle in vues:
+                ailleurs, premiere = vues[cle]
+                plan.erreurs.append(
+                    Signalement(
+                        tableau.nom,
+                        ligne.numero,
+                        f"cette réunion figure déjà à la ligne {premiere}"
+                        + (f" de {ailleurs}" if ailleurs != tableau.nom else "")
+                        + " (même titre, même date et même heure) : supprimez l'une des deux lignes.",
+                    )
+                )
+                continue
+            vues[cle] = (tableau.nom, ligne.numero)
+            if any(
+                seance_enregistree(reunion, prevue.seance.debut, contexte.annulees.get(reunion.id or 0, ()))
+                for reunion in contexte.reunions.get(cle[0], ())
+            ):
+                plan.reunions_inchangees += 1
+                continue
+            for nom in prevue.inconnus:
+                plan.avertissements.append(
+                    Signalement(
+                        tableau.nom,
+                        ligne.numero,
+                        f"aucun membre connu ne s'appelle {citer(nom)} : le nom est gardé en texte dans le "
+                        "compte rendu de la séance, sans compter dans les présences par ville.",
+                    )
+                )
+            plan.reunions.append(prevue)
+
+
+def _reunion(
+    cellules: dict[str, str], colonnes: dict[str, str], contexte: _Contexte, tableau: str, numero_ligne: int
+) -> ReunionPrevue:
+    def lire(champ: str) -> str:
+        return _texte(cellules, colonnes, champ) or ""
+
+    # Les bornes (protocole, pas dans le futur) sont celles d'une séance tenue : `verifier_seance_passee`.
+    jour = _jour_du_fait(lire("date"), contexte, "La date", releve=False)
+    heure = _metier(analyser_heure, lire("heure"))
+    ville = _metier(contexte.configuration.ville, lire("ville")) if lire("ville") else None
+    if ville is None:
+        noms = " ou ".join(v.nom for v in contexte.configuration.villes)
+        raise _Refus(f"la ville de l'heure est vide : écrivez {noms} (l'horloge dans laquelle lire l'heure).")
+    duree = _metier(analyser_duree, lire("duree")) if lire("duree") else DUREE_PAR_DEFAUT
+    seance = _metier(
+        verifier_seance_passee,
+        titre=lire("titre"),
+        jour=jour,
+        heure=heure,
+        ville=ville,
+        duree=duree,
+        maintenant=contexte.maintenant,
+    )
+    presents, inconnus = _presents(lire("presents"), contexte)
+    points = _metier(verifier_champ, "points", lire("points"))
+    decisions = _metier(verifier_champ, "decisions", lire("decisions"))
+    return ReunionPrevue(tableau, numero_ligne, seance, presents, inconnus, points, decisions)
+
+
+def _presents(texte: str, contexte: _Contexte) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(membres reconnus, noms gardés en texte) d'une liste « Alice Tremblay ; Bob Lemaire »."""
+    reconnus: list[int] = []
+    inconnus: list[str] = []
+    for nom in (n.strip() for n in re.split(r"[,;\n]", texte)):
+        if not nom:
+            continue
+        if trouve := _IDENTIFIANT.match(nom):
+            reconnus.append(int(trouve.group(1)))
+            continue
+        candidats = contexte.noms.get(normaliser(nom.lstrip("@")), [])
+        if len(candidats) == 1:
+            reconnus.append(candidats[0])
+        else:
+            inconnus.append(nom[:100])
+    return tuple(dict.fromkeys(reconnus)), tuple(dict.fromkeys(inconnus))
 
 
 def premiers(signalements: Iterable[Signalement], nombre: int) -> list[Signalement]:
