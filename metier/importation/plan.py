@@ -29,6 +29,7 @@ from metier.actions.registre import (
     admettre_faits,
     instant_du_jour,
     valider_echeance,
+    valider_reference,
     valider_texte,
     valider_titre,
     valider_ville,
@@ -96,6 +97,7 @@ class ActionPrevue:
     archiver: bool = False
     etat_voulu: tuple[StatutAction | None, int | None] = (None, None)  # statut, avancement de la ligne
     tableau_faits: str | None = None  # la feuille d'historique, pour situer un fait refusé
+    reference: str | None = None  # la référence externe de la ligne (colonne « Référence »)
 
     @property
     def a_ecrire(self) -> bool:
@@ -228,6 +230,7 @@ class _Contexte:
     objectif_de: dict[int, str]  # identifiant d'objectif → « 1.2 »
     actions: dict[int, Action]
     par_titre: dict[str, list[int]]
+    par_reference: dict[str, int]  # référence normalisée → numéro de l'action qui la porte
     noms: dict[str, list[int]]
     indicateurs: dict[int, Indicateur]
     mesures: set[tuple[int, date, float]]
@@ -261,6 +264,7 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
     par_titre: dict[str, list[int]] = defaultdict(list)
     for action in actions.values():
         par_titre[normaliser(action.titre)].append(action.numero)
+    par_reference = {normaliser(a.reference): a.numero for a in actions.values() if a.reference}
     noms: dict[str, list[int]] = defaultdict(list)
     for ligne in lire_lignes(
         session, sa.select(col(Membre.membre_id), col(Membre.nom)).where(col(Membre.guild_id) == guild_id)
@@ -295,6 +299,7 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
         objectif_de,
         actions,
         par_titre,
+        par_reference,
         noms,
         indicateurs,
         mesures,
@@ -463,6 +468,7 @@ def _planifier_actions(
 ) -> dict[int, ActionPrevue]:
     """Classe chaque ligne d'actions ; rend les actions prévues par numéro (pour l'historique)."""
     vus: dict[int, tuple[str, int]] = {}
+    vues_references: dict[str, tuple[str, int]] = {}
     prevues: dict[int, ActionPrevue] = {}
     for tableau, colonnes in tableaux:
         for ligne in tableau.lignes:
@@ -476,6 +482,17 @@ def _planifier_actions(
             except _Refus as refus:
                 signaler(str(refus))
                 continue
+            if prevue.reference is not None:
+                cle = normaliser(prevue.reference)
+                if cle in vues_references:
+                    ailleurs, premiere = vues_references[cle]
+                    signaler(
+                        f"la référence {citer(prevue.reference)} figure déjà à la ligne {premiere}"
+                        + (f" de {ailleurs}" if ailleurs != tableau.nom else "")
+                        + " : chaque référence ne désigne qu'une action. Corrigez l'une des deux."
+                    )
+                    continue
+                vues_references[cle] = (tableau.nom, ligne.numero)
             if prevue.numero is not None:
                 if prevue.numero in vus:
                     ailleurs, premiere = vus[prevue.numero]
@@ -505,18 +522,12 @@ def _action(
 
     numero = _numero(texte) if (texte := lire("numero")) else None
     titre = str(_metier(valider_titre, lire("titre") or ""))
-    if numero is not None:
-        existante = contexte.actions.get(numero)
-    else:
-        memes = contexte.par_titre.get(normaliser(titre), [])
-        if len(memes) > 1:
-            raise _Refus(
-                f"sans N°, le titre « {titre[:60]} » désigne plusieurs actions "
-                f"({', '.join(map(str, memes))}) : indiquez le N° de celle à mettre à jour."
-            )
-        existante = contexte.actions[memes[0]] if memes else None
+    reference = _metier(valider_reference, lire("reference"))
+    existante = _existante(numero, reference, titre, contexte)
     axe = _axe(lire("axe") or "", contexte)
     valeurs: dict[str, Any] = {"titre": titre, "axe_numero": axe.numero}
+    if reference is not None:  # une cellule vide ne retire pas la référence : elle la laisse
+        valeurs["reference"] = reference
     if (objectif := lire("objectif")) is not None:
         valeurs["objectif"] = _objectif(objectif, axe, contexte) if objectif else None
     if (ville := lire("ville")) is not None:
@@ -541,7 +552,9 @@ def _action(
     if texte_archivee is not None and normaliser(texte_archivee) not in _OUI | _NON:
         raise _Refus(f"« Archivée » vaut {citer(texte_archivee)} : écrivez oui ou non.")
     archivee = None if texte_archivee is None else normaliser(texte_archivee) in _OUI
-    prevue = ActionPrevue(tableau, numero_ligne, numero, existante, etat_voulu=(statut, avancement))
+    prevue = ActionPrevue(
+        tableau, numero_ligne, numero, existante, etat_voulu=(statut, avancement), reference=reference
+    )
     if existante is None:
         debut = lire("debut")
         prevue.champs |= valeurs
@@ -559,6 +572,34 @@ def _action(
         return prevue
     _comparer(prevue, contexte, valeurs, responsable_id, nom_inconnu, archivee, signaler)
     return prevue
+
+
+def _existante(numero: int | None, reference: str | None, titre: str, contexte: _Contexte) -> Action | None:
+    """L'action du serveur que désigne la ligne : par son N°, sinon sa référence, sinon son titre.
+
+    Une action qui porte une autre référence n'est pas celle de la ligne, même de même titre.
+    """
+    porteuse = contexte.par_reference.get(normaliser(reference)) if reference else None
+    if numero is not None:
+        if porteuse is not None and porteuse != numero:
+            raise _Refus(
+                f"la référence {citer(reference or '')} est déjà celle de l'action #{porteuse} : "
+                f"elle ne peut pas aussi désigner l'action N° {numero}. Corrigez le N° ou la référence."
+            )
+        return contexte.actions.get(numero)
+    if porteuse is not None:
+        return contexte.actions[porteuse]
+    memes = [
+        n
+        for n in contexte.par_titre.get(normaliser(titre), [])
+        if not (reference and contexte.actions[n].reference)
+    ]
+    if len(memes) > 1:
+        raise _Refus(
+            f"sans N°, le titre « {titre[:60]} » désigne plusieurs actions "
+            f"({', '.join(map(str, memes))}) : indiquez le N° de celle à mettre à jour."
+        )
+    return contexte.actions[memes[0]] if memes else None
 
 
 def _avec_responsable(description: str | None, nom: str) -> str:
@@ -587,6 +628,7 @@ def _comparer(
         "partenaires": existante.partenaires,
         "echeance": existante.echeance,
         "description": existante.description,
+        "reference": existante.reference,
     }
     for champ, valeur in valeurs.items():
         if valeur == actuels[champ]:
