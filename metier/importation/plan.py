@@ -876,6 +876,8 @@ def _planifier_reunions(
             ):
                 plan.reunions_inchangees += 1
                 continue
+            if prevue.seance.message:
+                plan.avertissements.append(Signalement(tableau.nom, ligne.numero, prevue.seance.message))
             for nom in prevue.inconnus:
                 plan.avertissements.append(
                     Signalement(

@@ -48,6 +48,7 @@ class SeancePassee:
     duree: timedelta
     debut: datetime
     pli: int
+    message: str | None = None  # comment une heure ambiguë (retour à l'heure normale) a été lue
 
 
 def verifier_seance_passee(
@@ -68,7 +69,9 @@ def verifier_seance_passee(
             "n'a pas encore eu lieu : seules les réunions tenues s'importent. Planifiez-la avec "
             "/reunion planifier."
         )
-    return SeancePassee(titre, jour, heure, ville, duree, resolution.instant, resolution.pli)
+    return SeancePassee(
+        titre, jour, heure, ville, duree, resolution.instant, resolution.pli, resolution.message
+    )
 
 
 def seance_enregistree(reunion: Reunion, debut: datetime, annulees: Iterable[datetime] = ()) -> bool:

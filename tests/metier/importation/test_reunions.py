@@ -297,3 +297,11 @@ def test_une_feuille_reunions_d_un_classeur_avec_cellules_date_et_heure(base_amo
     assert _erreurs(plan) == []
     [prevue] = plan.reunions
     assert (prevue.seance.debut, prevue.presents) == (datetime(2026, 3, 17, 14, tzinfo=UTC), (BOB,))
+
+
+def test_une_heure_ambigue_est_lue_la_premiere_et_dite(base_amorcee: BaseDonnees) -> None:
+    plan = _plan(base_amorcee, _csv(("2025-11-02", "01:30", "Terrebonne", "Veille", "30", "")))
+    [prevue] = plan.reunions
+    assert prevue.seance.debut == datetime(2025, 11, 2, 5, 30, tzinfo=UTC)  # 01 h 30 à l'heure avancée
+    [avertissement] = [str(a) for a in plan.avertissements]
+    assert avertissement.startswith("reunions.csv, ligne 2 : 01\u00a0h\u00a030 survient deux fois")
