@@ -95,15 +95,16 @@ def lire_arguments(argv: list[str]) -> argparse.Namespace:
     importer = sous_commandes.add_parser(
         "importer",
         help="importer un registre existant (CSV ou .xlsx) : essai à blanc, puis --appliquer",
-        description="Importe des actions, leur historique daté et des mesures d'indicateurs dans un "
-        "serveur ; sans --appliquer, montre seulement ce qui serait fait. Lit DATABASE_URL comme le bot.",
+        description="Importe des actions, leur historique daté, des mesures d'indicateurs et des réunions "
+        "tenues dans un serveur ; sans --appliquer, montre seulement ce qui serait fait. "
+        "Lit DATABASE_URL comme le bot.",
     )
     importer.add_argument(
         "fichiers",
         type=Path,
         nargs="+",
         metavar="FICHIER",
-        help="CSV ou classeur .xlsx (actions, historique, mesures ; reconnus à leurs en-têtes)",
+        help="CSV ou classeur .xlsx (actions, historique, mesures, réunions ; reconnus à leurs en-têtes)",
     )
     importer.add_argument(
         "--serveur", type=_identifiant, required=True, help="identifiant Discord du serveur"

@@ -107,6 +107,12 @@ def embed_apercu(apercu: Apercu, *, applique: bool = False) -> discord.Embed:
     ajouter_champ(
         embed, "Mesures", f"{apercu.mesures} (déjà là : {apercu.mesures_inchangees})", en_ligne=True
     )
+    ajouter_champ(
+        embed,
+        "Réunions tenues",
+        f"{apercu.reunions} (déjà là : {apercu.reunions_inchangees})",
+        en_ligne=True,
+    )
     if apercu.avertissements:
         avertissements = _lignes(apercu.avertissements, LIMITE_VALEUR_CHAMP)
         ajouter_champ(embed, f"Avertissements ({len(apercu.avertissements)})", avertissements)

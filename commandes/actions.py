@@ -645,6 +645,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         fichier="Actions (colonnes de /action exporter), ou classeur .xlsx avec ses feuilles ; 8 Mo au plus",
         historique="Historique daté (N°, Date, Avancement (%), Statut, Note), en CSV ou .xlsx",
         mesures="Mesures d'indicateurs (N° indicateur, Date, Valeur, Note), en CSV ou .xlsx",
+        reunions="Réunions tenues (Date, Heure, Ville de l'heure, Titre, Durée (min), Présents), CSV, .xlsx",
     )
     async def importer(
         self,
@@ -652,11 +653,12 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         fichier: discord.Attachment,
         historique: discord.Attachment | None = None,
         mesures: discord.Attachment | None = None,
+        reunions: discord.Attachment | None = None,
     ) -> None:
         """Montre ce que l'import ferait, avec « Importer » / « Annuler » pour qui l'a lancé."""
         guild_id, configuration, _ = await contexte(interaction)
         exiger_coordination(interaction, configuration.config.role_coordination_id)
-        pieces = [piece for piece in (fichier, historique, mesures) if piece is not None]
+        pieces = [piece for piece in (fichier, historique, mesures, reunions) if piece is not None]
         for piece in pieces:
             verifier_taille(piece.filename, piece.size)  # avant de télécharger quoi que ce soit
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -12,6 +12,7 @@ LONGUEUR_TITRE = 200
 LONGUEUR_DESCRIPTION = 1000
 LONGUEUR_NOTE = 1000
 LONGUEUR_PARTENAIRES = 300
+LONGUEUR_REFERENCE = 100
 
 
 class StatutAction(StrEnum):
@@ -37,6 +38,8 @@ class Action(SQLModel, table=True):
         # cet index seul, sans toucher aux lignes.
         Index("ix_action_liste", "guild_id", "archivee", "statut", "echeance", "axe_id"),
         Index("ix_action_echeance", "guild_id", "echeance", "numero"),
+        # Une référence externe (registre importé) ne désigne qu'une action du serveur.
+        Index("ix_action_reference", "guild_id", "reference", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +65,9 @@ class Action(SQLModel, table=True):
     # L'édition (edition.id) d'où l'action a été reprise lors d'un renouvellement (« reprise de l'édition
     # 2024-2026 »). Sans clé étrangère : SQLite ne saurait l'ajouter ni l'ôter sans recréer `action`.
     reprise_de_id: int | None = None
+    # La référence de l'action dans un registre importé sans N° (« T-2024-07 ») : l'import la
+    # reconnaît par elle, et l'export la ressort.
+    reference: str | None = Field(default=None, max_length=LONGUEUR_REFERENCE)
 
 
 class MiseAJour(SQLModel, table=True):

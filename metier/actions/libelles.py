@@ -26,8 +26,9 @@ LIBELLES_CHAMPS: Final = {
     "partenaires": "partenaires",
     "avancement": "avancement",
     "statut": "statut",
+    "reference": "référence",
 }
-SAISIS: Final = frozenset({"titre", "partenaires"})
+SAISIS: Final = frozenset({"titre", "partenaires", "reference"})
 """Les champs dont la valeur est un texte saisi par un membre : cité, à neutraliser à l'affichage."""
 LONGUEUR_CITEE: Final = 80
 

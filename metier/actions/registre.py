@@ -39,6 +39,7 @@ from modeles import Action, Axe, Edition, MiseAJour, Objectif, StatutAction
 from modeles.actions import (
     LONGUEUR_DESCRIPTION,
     LONGUEUR_NOTE,
+    LONGUEUR_REFERENCE,
     LONGUEUR_TITRE,
     VILLE_TOUTES,
 )
@@ -66,6 +67,12 @@ def valider_titre(titre: str) -> str:
     propre = valider_texte(titre, quoi="Le titre", limite=LONGUEUR_TITRE, obligatoire=True)
     assert propre is not None
     return propre
+
+
+def valider_reference(texte: str | None) -> str | None:
+    """La référence externe d'une action (registre importé), espaces resserrés ; None si vide."""
+    propre = " ".join((texte or "").split())
+    return valider_texte(propre, quoi="La référence", limite=LONGUEUR_REFERENCE)
 
 
 def valider_echeance(texte: str | None, configuration: Configuration, maintenant: datetime) -> date | None:
@@ -274,6 +281,7 @@ class NouvelleAction:
     partenaires: str | None = None
     debut: str | None = None
     numero: int | None = None  # le numéro qu'elle portait déjà (registre importé), libre sur ce serveur
+    reference: str | None = None  # sa référence dans le registre importé (`Action.reference`)
     faits: tuple[Fait, ...] = ()  # son historique daté (`consigner_faits`)
 
 
@@ -318,6 +326,7 @@ def _preparer_action(
         echeance=valider_echeance(nouvelle.echeance, configuration, maintenant),
         cree_le=instant_du_fait(nouvelle.debut, configuration.reference, maintenant),
         modifie_le=maintenant,
+        reference=valider_reference(nouvelle.reference),
     )
 
 
@@ -337,6 +346,8 @@ def _ligne_de_creation(action: Action, maintenant: datetime) -> MiseAJour:
 
 def _journaliser_creation(session: Session, action: Action, maintenant: datetime) -> None:
     debut = {"debut": (None, action.cree_le.date().isoformat())} if action.cree_le != maintenant else {}
+    if action.reference:
+        debut["reference"] = (None, action.reference)
     journaliser(
         session,
         guild_id=action.guild_id,
@@ -942,8 +953,9 @@ def modifier_action(
     echeance: str | None = None,
     description: str | None = None,
     partenaires: str | None = None,
+    reference: str | None = None,
 ) -> ResultatMiseAJour:
-    """Modifie les champs donnés (les autres restent tels quels)."""
+    """Modifie les champs donnés (les autres restent tels quels) ; `reference` : d'un registre importé."""
     configuration = configuration_amorcee(session, guild_id)
     action = lire_action(session, guild_id=guild_id, numero=numero, pour_modifier=True)
     _exiger_gestion(action, auteur_id, est_coordination, "la modifier")
@@ -972,6 +984,8 @@ def modifier_action(
     if partenaires is not None:
         associes = resoudre_partenaires(session, guild_id=guild_id, texte=partenaires, maintenant=maintenant)
         nouveaux["partenaires"] = noms_des_partenaires(associes)
+    if reference is not None:
+        nouveaux["reference"] = valider_reference(reference)
     if not nouveaux:
         raise ErreurMetier("Indiquez au moins un champ à modifier (titre, axe, échéance, responsable…).")
     changements = {

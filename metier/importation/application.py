@@ -2,9 +2,9 @@
 
 Le plan est recalculé dans cette transaction (la base a pu changer depuis l'essai à blanc) ; s'il a
 des erreurs, rien n'est écrit. Chaque action passe par les règles ordinaires (`creer_action`,
-`modifier_action`, `archiver_action`, `consigner_faits`, `mesurer`) : mêmes vérifications, même
-historique, même cumul de l'évolution qu'une saisie dans Discord. Le journal garde en plus une
-entrée pour l'import entier : ses fichiers et ses comptes.
+`modifier_action`, `archiver_action`, `consigner_faits`, `mesurer`, `consigner_seance_passee`) :
+mêmes vérifications, même historique, même cumul de l'évolution qu'une saisie dans Discord. Le
+journal garde en plus une entrée pour l'import entier : ses fichiers et ses comptes.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from metier.erreurs import ErreurMetier
 from metier.formats import tronquer
 from metier.importation.plan import ActionPrevue, Apercu, Plan, planifier, premiers
 from metier.journal import journaliser
+from metier.reunions.tenues import consigner_seance_passee
 from metier.serveurs import ville_de_reference
 
 T = TypeVar("T")
@@ -94,6 +95,19 @@ def importer(
             )
         except ErreurMetier as erreur:
             raise _situee(mesure.tableau, mesure.ligne, erreur) from None
+    for reunion in plan.reunions:
+        try:
+            consigner_seance_passee(
+                session,
+                **communs,
+                seance=reunion.seance,
+                presents=reunion.presents,
+                presents_inconnus=reunion.inconnus,
+                points=reunion.points,
+                decisions=reunion.decisions,
+            )
+        except ErreurMetier as erreur:
+            raise _situee(reunion.tableau, reunion.ligne, erreur) from None
     bilan = plan.apercu()
     journaliser(
         session,

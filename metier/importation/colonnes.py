@@ -22,6 +22,7 @@ class Sorte(StrEnum):
     ACTIONS = "actions"
     HISTORIQUE = "historique"
     MESURES = "mesures"
+    REUNIONS = "reunions"
 
 
 def cle_entete(entete: str) -> str:
@@ -45,6 +46,7 @@ _EXPORT: Final = dict(
             "echeance",
             "description",
             "archivee",
+            "reference",
             "debut",
             "modifiee",
             "responsable_id",
@@ -69,6 +71,7 @@ CHAMPS_ACTIONS: Final = {
     "echeance": (_EXPORT["echeance"],),
     "description": (_EXPORT["description"],),
     "archivee": (_EXPORT["archivee"],),
+    "reference": (_EXPORT["reference"], "Réf.", "Réf", "Référence externe"),
     "debut": (_EXPORT["debut"], "Début", "Date de début"),
     "modifiee": (_EXPORT["modifiee"],),
     "responsable_id": (_EXPORT["responsable_id"],),
@@ -90,6 +93,16 @@ CHAMPS_MESURES: Final = {
     "valeur": (COLONNES_MESURES[7],),
     "note": (COLONNES_MESURES[8],),
 }
+CHAMPS_REUNIONS: Final = {
+    "date": ("Date",),
+    "heure": ("Heure",),
+    "ville": ("Ville de l'heure", "Ville"),
+    "titre": ("Titre",),
+    "duree": ("Durée (min)", "Durée"),
+    "presents": ("Présents", "Présences", "Participants"),
+    "points": ("Points", "Points abordés"),
+    "decisions": ("Décisions",),
+}
 IGNOREES_MESURES: Final = frozenset(cle_entete(c) for c in COLONNES_MESURES[1:6] + COLONNES_MESURES[9:])
 """Colonnes de l'export des mesures qui décrivent l'indicateur ou l'auteur : relues sans rien changer."""
 
@@ -97,12 +110,14 @@ OBLIGATOIRES: Final = {
     Sorte.ACTIONS: ("titre", "axe"),
     Sorte.HISTORIQUE: ("numero", "date"),
     Sorte.MESURES: ("indicateur", "date", "valeur"),
+    Sorte.REUNIONS: ("date", "heure", "ville", "titre"),
 }
 IGNOREES: Final = {Sorte.ACTIONS: IGNOREES_ACTIONS, Sorte.MESURES: IGNOREES_MESURES}
 CHAMPS: Final = {
     Sorte.ACTIONS: CHAMPS_ACTIONS,
     Sorte.HISTORIQUE: CHAMPS_HISTORIQUE,
     Sorte.MESURES: CHAMPS_MESURES,
+    Sorte.REUNIONS: CHAMPS_REUNIONS,
 }
 
 
@@ -114,10 +129,13 @@ _INDEX: Final = {sorte: _index(champs) for sorte, champs in CHAMPS.items()}
 
 
 def reconnaitre(nom: str, entetes: Iterable[str]) -> Sorte:
-    """La sorte d'une feuille d'après ses en-têtes : actions (« Titre »), mesures, ou historique."""
+    """La sorte d'une feuille d'après ses en-têtes : actions (« Titre »), mesures, réunions (« Heure »,
+    sans « Axe »), ou historique."""
     cles = {cle_entete(e) for e in entetes}
     if cle_entete(CHAMPS_MESURES["indicateur"][0]) in cles or "numero indicateur" in cles:
         return Sorte.MESURES
+    if "heure" in cles and "axe" not in cles:
+        return Sorte.REUNIONS
     if "titre" in cles:
         return Sorte.ACTIONS
     if "date" in cles:
@@ -125,7 +143,8 @@ def reconnaitre(nom: str, entetes: Iterable[str]) -> Sorte:
     raise ErreurMetier(
         f"« {nom[:80]} » n'est pas reconnu : il faut les colonnes « Titre » et « Axe » (actions, comme "
         "/action exporter), « N° », « Date » et « Avancement (%) » ou « Statut » (historique), ou "
-        "« N° indicateur », « Date » et « Valeur » (mesures). Rien n'a été importé."
+        "« N° indicateur », « Date » et « Valeur » (mesures), ou « Date », « Heure », « Ville de l'heure » "
+        "et « Titre » (réunions tenues). Rien n'a été importé."
     )
 
 

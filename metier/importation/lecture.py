@@ -165,6 +165,8 @@ def _texte_cellule(valeur: object) -> str:
         return valeur.date().isoformat() if valeur.time() == time() else f"{valeur:%Y-%m-%d %H:%M}"
     if isinstance(valeur, date):
         return valeur.isoformat()
+    if isinstance(valeur, time):
+        return f"{valeur:%H:%M}"  # une cellule au format « heure » : « 14:30 »
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, float) and valeur.is_integer():

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from metier.actions.registre import (
     admettre_faits,
     instant_du_jour,
     valider_echeance,
+    valider_reference,
     valider_texte,
     valider_titre,
     valider_ville,
@@ -38,18 +39,24 @@ from metier.importation.colonnes import Sorte, correspondance, reconnaitre
 from metier.importation.lecture import Tableau, lire_fichier
 from metier.partenaires import valider_partenaires
 from metier.protocole import CHIFFRES_ROMAINS, chiffre_romain, code_objectif
+from metier.reunions.comptes_rendus import verifier_champ
+from metier.reunions.registre import annulees_par_reunion
+from metier.reunions.saisie import analyser_duree
+from metier.reunions.tenues import SeancePassee, seance_enregistree, verifier_seance_passee
 from metier.serveurs import Configuration, lire_configuration
 from metier.statuts import LIBELLES_STATUT
 from metier.stockage import lire_lignes
 from metier.temps import (
     Ville,
+    analyser_date,
+    analyser_heure,
     aujourd_hui,
     citer,
     dater_releve,
     en_utc,
     normaliser,
 )
-from modeles import Action, Axe, Indicateur, Membre, Mesure, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, Indicateur, Membre, Mesure, MiseAJour, Objectif, Reunion, StatutAction
 from modeles.actions import LONGUEUR_DESCRIPTION, LONGUEUR_NOTE
 
 _ROMAINS: Final = {romain.lower(): numero for numero, romain in CHIFFRES_ROMAINS.items()}
@@ -61,6 +68,7 @@ _OUI: Final = frozenset({"oui", "o", "vrai", "true", "1", "x"})
 _NON: Final = frozenset({"non", "n", "faux", "false", "0", ""})
 _HEURE_FINALE = re.compile(r"^(.*?\d)[ T]+\d{1,2}[:h]\d{2}(:\d{2})?$")
 _IDENTIFIANT = re.compile(r"^(?:ID\s*|<@!?)?(\d{15,20})>?$", re.IGNORECASE)
+DUREE_PAR_DEFAUT: Final = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ class ActionPrevue:
     archiver: bool = False
     etat_voulu: tuple[StatutAction | None, int | None] = (None, None)  # statut, avancement de la ligne
     tableau_faits: str | None = None  # la feuille d'historique, pour situer un fait refusé
+    reference: str | None = None  # la référence externe de la ligne (colonne « Référence »)
 
     @property
     def a_ecrire(self) -> bool:
@@ -109,6 +118,19 @@ class MesurePrevue:
 
 
 @dataclass(frozen=True)
+class ReunionPrevue:
+    """Une réunion tenue à consigner, ses présents reconnus et les noms gardés en texte."""
+
+    tableau: str
+    ligne: int
+    seance: SeancePassee
+    presents: tuple[int, ...]
+    inconnus: tuple[str, ...]
+    points: str
+    decisions: str
+
+
+@dataclass(frozen=True)
 class Apercu:
     """Le plan en comptes et en signalements : ce que montrent la commande et la ligne de commande."""
 
@@ -122,11 +144,13 @@ class Apercu:
     mesures_inchangees: int
     erreurs: tuple[Signalement, ...]
     avertissements: tuple[Signalement, ...]
+    reunions: int = 0
+    reunions_inchangees: int = 0
 
     @property
     def vide(self) -> bool:
         """Vrai si l'import n'écrirait rien."""
-        return not (self.creations or self.modifications or self.mesures)
+        return not (self.creations or self.modifications or self.mesures or self.reunions)
 
     def en_mots(self, *, applique: bool = False) -> str:
         """« 300 actions à créer, 0 à modifier, 2 inchangées ; 2000 faits datés ; 150 mesures » (ou faits)."""
@@ -135,11 +159,16 @@ class Apercu:
             if applique
             else ("à créer", "à modifier", "à consigner", "à enregistrer")
         )
-        return (
+        texte = (
             f"{self.creations} action(s) {creer}, {self.modifications} {modifier}, {self.inchangees} "
             f"inchangée(s) ; {self.faits} fait(s) daté(s) {consigner} ({self.faits_inchanges} déjà là) ; "
             f"{self.mesures} mesure(s) {enregistrer} ({self.mesures_inchangees} déjà là)"
         )
+        if self.reunions or self.reunions_inchangees:
+            texte += (
+                f" ; {self.reunions} réunion(s) tenue(s) {enregistrer} ({self.reunions_inchangees} déjà là)"
+            )
+        return texte
 
 
 @dataclass
@@ -153,6 +182,8 @@ class Plan:
     faits_inchanges: int = 0
     mesures: list[MesurePrevue] = field(default_factory=list)
     mesures_inchangees: int = 0
+    reunions: list[ReunionPrevue] = field(default_factory=list)
+    reunions_inchangees: int = 0
     erreurs: list[Signalement] = field(default_factory=list)
     avertissements: list[Signalement] = field(default_factory=list)
 
@@ -164,7 +195,7 @@ class Plan:
     @property
     def vide(self) -> bool:
         """Vrai si l'import n'écrirait rien."""
-        return not (self.creations or self.modifications or self.mesures)
+        return not (self.creations or self.modifications or self.mesures or self.reunions)
 
     def apercu(self) -> Apercu:
         """Le plan résumé (léger, transmissible d'un processus à l'autre)."""
@@ -179,6 +210,8 @@ class Plan:
             self.mesures_inchangees,
             tuple(premiers(self.erreurs, len(self.erreurs))),
             tuple(premiers(self.avertissements, len(self.avertissements))),
+            len(self.reunions),
+            self.reunions_inchangees,
         )
 
 
@@ -197,9 +230,12 @@ class _Contexte:
     objectif_de: dict[int, str]  # identifiant d'objectif → « 1.2 »
     actions: dict[int, Action]
     par_titre: dict[str, list[int]]
+    par_reference: dict[str, int]  # référence normalisée → numéro de l'action qui la porte
     noms: dict[str, list[int]]
     indicateurs: dict[int, Indicateur]
     mesures: set[tuple[int, date, float]]
+    reunions: dict[str, list[Reunion]]  # titre normalisé → réunions non annulées de ce titre
+    annulees: dict[int, set[datetime]]  # séances annulées, par réunion
 
     @property
     def reference(self) -> Ville:
@@ -228,6 +264,7 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
     par_titre: dict[str, list[int]] = defaultdict(list)
     for action in actions.values():
         par_titre[normaliser(action.titre)].append(action.numero)
+    par_reference = {normaliser(a.reference): a.numero for a in actions.values() if a.reference}
     noms: dict[str, list[int]] = defaultdict(list)
     for ligne in lire_lignes(
         session, sa.select(col(Membre.membre_id), col(Membre.nom)).where(col(Membre.guild_id) == guild_id)
@@ -248,6 +285,12 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
             ),
         )
     }
+    reunions: dict[str, list[Reunion]] = defaultdict(list)
+    for reunion in session.exec(
+        select(Reunion).where(Reunion.guild_id == guild_id, col(Reunion.annulee).is_(False))
+    ):
+        reunions[normaliser(reunion.titre)].append(reunion)
+    annulees = annulees_par_reunion(session, [r.id or 0 for liste in reunions.values() for r in liste])
     return _Contexte(
         configuration,
         maintenant,
@@ -256,9 +299,12 @@ def _lire_contexte(session: Session, guild_id: int, maintenant: datetime) -> _Co
         objectif_de,
         actions,
         par_titre,
+        par_reference,
         noms,
         indicateurs,
         mesures,
+        reunions,
+        annulees,
     )
 
 
@@ -285,6 +331,7 @@ def planifier(
     _planifier_historique(plan, contexte, prevues, tableaux[Sorte.HISTORIQUE])
     _juger_faits(session, plan, contexte, prevues)
     _planifier_mesures(plan, contexte, tableaux[Sorte.MESURES])
+    _planifier_reunions(plan, contexte, tableaux[Sorte.REUNIONS])
     return plan
 
 
@@ -376,12 +423,17 @@ def _avancement(texte: str) -> int:
     return int(valeur)
 
 
-def _jour_du_fait(texte: str, contexte: _Contexte, quoi: str) -> date:
-    """Un jour de relevé : du début du protocole à aujourd'hui (`temps.dater_releve`), heure ôtée."""
+def _jour_du_fait(texte: str, contexte: _Contexte, quoi: str, *, releve: bool = True) -> date:
+    """Un jour de relevé : du début du protocole à aujourd'hui (`temps.dater_releve`), heure ôtée.
+
+    Sans `releve`, le jour seulement lu : la règle qui l'emploie en juge les bornes.
+    """
     if not texte:
         raise _Refus(f"{quoi} est vide : écrivez une date, par exemple 2025-06-12 ou 12/06/2025.")
     if trouve := _HEURE_FINALE.match(texte.strip()):
         texte = trouve.group(1)  # « 2026-11-26 07:00 » (export) : le jour suffit
+    if not releve:
+        return _metier(analyser_date, texte, contexte.aujourd, passee=True)  # type: ignore[no-any-return]
     return _metier(dater_releve, texte, contexte.aujourd)  # type: ignore[no-any-return]
 
 
@@ -416,6 +468,7 @@ def _planifier_actions(
 ) -> dict[int, ActionPrevue]:
     """Classe chaque ligne d'actions ; rend les actions prévues par numéro (pour l'historique)."""
     vus: dict[int, tuple[str, int]] = {}
+    vues_references: dict[str, tuple[str, int]] = {}
     prevues: dict[int, ActionPrevue] = {}
     for tableau, colonnes in tableaux:
         for ligne in tableau.lignes:
@@ -429,6 +482,17 @@ def _planifier_actions(
             except _Refus as refus:
                 signaler(str(refus))
                 continue
+            if prevue.reference is not None:
+                cle = normaliser(prevue.reference)
+                if cle in vues_references:
+                    ailleurs, premiere = vues_references[cle]
+                    signaler(
+                        f"la référence {citer(prevue.reference)} figure déjà à la ligne {premiere}"
+                        + (f" de {ailleurs}" if ailleurs != tableau.nom else "")
+                        + " : chaque référence ne désigne qu'une action. Corrigez l'une des deux."
+                    )
+                    continue
+                vues_references[cle] = (tableau.nom, ligne.numero)
             if prevue.numero is not None:
                 if prevue.numero in vus:
                     ailleurs, premiere = vus[prevue.numero]
@@ -458,18 +522,12 @@ def _action(
 
     numero = _numero(texte) if (texte := lire("numero")) else None
     titre = str(_metier(valider_titre, lire("titre") or ""))
-    if numero is not None:
-        existante = contexte.actions.get(numero)
-    else:
-        memes = contexte.par_titre.get(normaliser(titre), [])
-        if len(memes) > 1:
-            raise _Refus(
-                f"sans N°, le titre « {titre[:60]} » désigne plusieurs actions "
-                f"({', '.join(map(str, memes))}) : indiquez le N° de celle à mettre à jour."
-            )
-        existante = contexte.actions[memes[0]] if memes else None
+    reference = _metier(valider_reference, lire("reference"))
+    existante = _existante(numero, reference, titre, contexte)
     axe = _axe(lire("axe") or "", contexte)
     valeurs: dict[str, Any] = {"titre": titre, "axe_numero": axe.numero}
+    if reference is not None:  # une cellule vide ne retire pas la référence : elle la laisse
+        valeurs["reference"] = reference
     if (objectif := lire("objectif")) is not None:
         valeurs["objectif"] = _objectif(objectif, axe, contexte) if objectif else None
     if (ville := lire("ville")) is not None:
@@ -494,7 +552,9 @@ def _action(
     if texte_archivee is not None and normaliser(texte_archivee) not in _OUI | _NON:
         raise _Refus(f"« Archivée » vaut {citer(texte_archivee)} : écrivez oui ou non.")
     archivee = None if texte_archivee is None else normaliser(texte_archivee) in _OUI
-    prevue = ActionPrevue(tableau, numero_ligne, numero, existante, etat_voulu=(statut, avancement))
+    prevue = ActionPrevue(
+        tableau, numero_ligne, numero, existante, etat_voulu=(statut, avancement), reference=reference
+    )
     if existante is None:
         debut = lire("debut")
         prevue.champs |= valeurs
@@ -512,6 +572,34 @@ def _action(
         return prevue
     _comparer(prevue, contexte, valeurs, responsable_id, nom_inconnu, archivee, signaler)
     return prevue
+
+
+def _existante(numero: int | None, reference: str | None, titre: str, contexte: _Contexte) -> Action | None:
+    """L'action du serveur que désigne la ligne : par son N°, sinon sa référence, sinon son titre.
+
+    Une action qui porte une autre référence n'est pas celle de la ligne, même de même titre.
+    """
+    porteuse = contexte.par_reference.get(normaliser(reference)) if reference else None
+    if numero is not None:
+        if porteuse is not None and porteuse != numero:
+            raise _Refus(
+                f"la référence {citer(reference or '')} est déjà celle de l'action #{porteuse} : "
+                f"elle ne peut pas aussi désigner l'action N° {numero}. Corrigez le N° ou la référence."
+            )
+        return contexte.actions.get(numero)
+    if porteuse is not None:
+        return contexte.actions[porteuse]
+    memes = [
+        n
+        for n in contexte.par_titre.get(normaliser(titre), [])
+        if not (reference and contexte.actions[n].reference)
+    ]
+    if len(memes) > 1:
+        raise _Refus(
+            f"sans N°, le titre « {titre[:60]} » désigne plusieurs actions "
+            f"({', '.join(map(str, memes))}) : indiquez le N° de celle à mettre à jour."
+        )
+    return contexte.actions[memes[0]] if memes else None
 
 
 def _avec_responsable(description: str | None, nom: str) -> str:
@@ -540,6 +628,7 @@ def _comparer(
         "partenaires": existante.partenaires,
         "echeance": existante.echeance,
         "description": existante.description,
+        "reference": existante.reference,
     }
     for champ, valeur in valeurs.items():
         if valeur == actuels[champ]:
@@ -750,6 +839,102 @@ def _planifier_mesures(
                 continue
             vues.add(cle)
             plan.mesures.append(MesurePrevue(tableau.nom, ligne.numero, numero, jour, texte, note))
+
+
+# --- Réunions tenues ------------------------------------------------------------------------------
+
+
+def _planifier_reunions(
+    plan: Plan, contexte: _Contexte, tableaux: list[tuple[Tableau, dict[str, str]]]
+) -> None:
+    """Classe chaque réunion tenue : à consigner, ou déjà là (même titre, même début)."""
+    vues: dict[tuple[str, datetime], tuple[str, int]] = {}
+    for tableau, colonnes in tableaux:
+        for ligne in tableau.lignes:
+            try:
+                prevue = _reunion(ligne.cellules, colonnes, contexte, tableau.nom, ligne.numero)
+            except _Refus as refus:
+                plan.erreurs.append(Signalement(tableau.nom, ligne.numero, str(refus)))
+                continue
+            cle = (normaliser(prevue.seance.titre), prevue.seance.debut)
+            if cle in vues:
+                ailleurs, premiere = vues[cle]
+                plan.erreurs.append(
+                    Signalement(
+                        tableau.nom,
+                        ligne.numero,
+                        f"cette réunion figure déjà à la ligne {premiere}"
+                        + (f" de {ailleurs}" if ailleurs != tableau.nom else "")
+                        + " (même titre, même date et même heure) : supprimez l'une des deux lignes.",
+                    )
+                )
+                continue
+            vues[cle] = (tableau.nom, ligne.numero)
+            if any(
+                seance_enregistree(reunion, prevue.seance.debut, contexte.annulees.get(reunion.id or 0, ()))
+                for reunion in contexte.reunions.get(cle[0], ())
+            ):
+                plan.reunions_inchangees += 1
+                continue
+            if prevue.seance.message:
+                plan.avertissements.append(Signalement(tableau.nom, ligne.numero, prevue.seance.message))
+            for nom in prevue.inconnus:
+                plan.avertissements.append(
+                    Signalement(
+                        tableau.nom,
+                        ligne.numero,
+                        f"aucun membre connu ne s'appelle {citer(nom)} : le nom est gardé en texte dans le "
+                        "compte rendu de la séance, sans compter dans les présences par ville.",
+                    )
+                )
+            plan.reunions.append(prevue)
+
+
+def _reunion(
+    cellules: dict[str, str], colonnes: dict[str, str], contexte: _Contexte, tableau: str, numero_ligne: int
+) -> ReunionPrevue:
+    def lire(champ: str) -> str:
+        return _texte(cellules, colonnes, champ) or ""
+
+    # Les bornes (protocole, pas dans le futur) sont celles d'une séance tenue : `verifier_seance_passee`.
+    jour = _jour_du_fait(lire("date"), contexte, "La date", releve=False)
+    heure = _metier(analyser_heure, lire("heure"))
+    ville = _metier(contexte.configuration.ville, lire("ville")) if lire("ville") else None
+    if ville is None:
+        noms = " ou ".join(v.nom for v in contexte.configuration.villes)
+        raise _Refus(f"la ville de l'heure est vide : écrivez {noms} (l'horloge dans laquelle lire l'heure).")
+    duree = _metier(analyser_duree, lire("duree")) if lire("duree") else DUREE_PAR_DEFAUT
+    seance = _metier(
+        verifier_seance_passee,
+        titre=lire("titre"),
+        jour=jour,
+        heure=heure,
+        ville=ville,
+        duree=duree,
+        maintenant=contexte.maintenant,
+    )
+    presents, inconnus = _presents(lire("presents"), contexte)
+    points = _metier(verifier_champ, "points", lire("points"))
+    decisions = _metier(verifier_champ, "decisions", lire("decisions"))
+    return ReunionPrevue(tableau, numero_ligne, seance, presents, inconnus, points, decisions)
+
+
+def _presents(texte: str, contexte: _Contexte) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(membres reconnus, noms gardés en texte) d'une liste « Alice Tremblay ; Bob Lemaire »."""
+    reconnus: list[int] = []
+    inconnus: list[str] = []
+    for nom in (n.strip() for n in re.split(r"[,;\n]", texte)):
+        if not nom:
+            continue
+        if trouve := _IDENTIFIANT.match(nom):
+            reconnus.append(int(trouve.group(1)))
+            continue
+        candidats = contexte.noms.get(normaliser(nom.lstrip("@")), [])
+        if len(candidats) == 1:
+            reconnus.append(candidats[0])
+        else:
+            inconnus.append(nom[:100])
+    return tuple(dict.fromkeys(reconnus)), tuple(dict.fromkeys(inconnus))
 
 
 def premiers(signalements: Iterable[Signalement], nombre: int) -> list[Signalement]:

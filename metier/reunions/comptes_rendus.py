@@ -102,7 +102,8 @@ def ids_presents(texte: str) -> list[int]:
     return [int(morceau) for morceau in texte.split(",") if morceau.strip().isdigit()]
 
 
-def _verifier_champ(nom: str, texte: str | None) -> str:
+def verifier_champ(nom: str, texte: str | None) -> str:
+    """Un champ du compte rendu (« points », « decisions », « suites »), sans blancs ; refuse trop long."""
     propre = (texte or "").strip()
     if len(propre) > LONGUEUR_CHAMP_COMPTE_RENDU:
         raise ErreurMetier(
@@ -224,9 +225,9 @@ def enregistrer_compte_rendu(
 ) -> CompteRendu:
     """Crée ou modifie le compte rendu d'une séance ; chaque champ changé est consigné au journal."""
     textes = {
-        "points": _verifier_champ("points", points),
-        "decisions": _verifier_champ("decisions", decisions),
-        "suites": _verifier_champ("suites", suites),
+        "points": verifier_champ("points", points),
+        "decisions": verifier_champ("decisions", decisions),
+        "suites": verifier_champ("suites", suites),
     }
     if not any(textes.values()):
         raise ErreurMetier(

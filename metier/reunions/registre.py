@@ -53,7 +53,8 @@ class Annulation:
     occurrence: Occurrence | None
 
 
-def _verifier_titre(titre: str) -> str:
+def verifier_titre(titre: str) -> str:
+    """Le titre d'une réunion, espaces resserrés ; refuse un titre vide ou trop long."""
     propre = " ".join(titre.split())
     if not propre:
         raise ErreurMetier("Donnez un titre à la réunion, par exemple « Comité de suivi du protocole ».")
@@ -88,7 +89,7 @@ def seances_annulees(session: Session, reunion_id: int) -> set[datetime]:
     return annulees_par_reunion(session, [reunion_id])[reunion_id]
 
 
-def _journaliser_creation(session: Session, reunion: Reunion) -> None:
+def journaliser_creation(session: Session, reunion: Reunion) -> None:
     """Consigne au journal la réunion créée, champ par champ."""
     journaliser(
         session,
@@ -131,7 +132,7 @@ def planifier_reunion(
     role_notifier_id: int | None = None,
 ) -> ReunionPlanifiee:
     """Enregistre une réunion (ou une série) à l'heure murale d'une ville partenaire."""
-    titre = _verifier_titre(titre)
+    titre = verifier_titre(titre)
     recurrence = Recurrence(recurrence)
     verifier_duree(duree, f"« {format_rappel(duree)} »")
     verifier_rappels(rappels)
@@ -165,7 +166,7 @@ def planifier_reunion(
     )
     session.add(reunion)
     session.flush()
-    _journaliser_creation(session, reunion)
+    journaliser_creation(session, reunion)
     prochaines = occurrences(reunion, maintenant, limite=PROCHAINES)
     return ReunionPlanifiee(reunion=reunion, message=resolution.message, prochaines=prochaines)
 

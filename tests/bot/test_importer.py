@@ -159,3 +159,21 @@ def test_tue_en_plein_import_rien_n_est_ecrit_a_moitie(url_base: str, dossier: P
     fait = _lancer(url_base, dossier, *FICHIERS, "--serveur", str(SERVEUR), "--appliquer", "--auteur", "42")
     assert fait.returncode == 0, fait.stderr
     assert _comptes(url_base)[:2] == (300, 3300)
+
+
+def test_un_fichier_de_reunions_tenues(url_base: str, dossier: Path) -> None:
+    (dossier / "reunions.csv").write_text(
+        "Date;Heure;Ville de l'heure;Titre;Durée (min);Présents\r\n"
+        "2025-03-11;10h;Terrebonne;Comité de suivi;90;Hélène Absente\r\n",
+        encoding="utf-8",
+    )
+    arguments = ("reunions.csv", "--serveur", str(SERVEUR))
+    essai = _lancer(url_base, dossier, *arguments)
+    assert essai.returncode == 0, essai.stderr
+    assert "1 réunion(s) tenue(s) à enregistrer (0 déjà là)" in essai.stdout
+    assert "reunions.csv, ligne 2 : aucun membre connu ne s'appelle « Hélène Absente »" in essai.stdout
+    fait = _lancer(url_base, dossier, *arguments, "--appliquer", "--auteur", str(ALICE))
+    assert fait.returncode == 0, fait.stderr
+    assert "1 réunion(s) tenue(s) enregistrée(s)" in fait.stdout
+    encore = _lancer(url_base, dossier, *arguments)
+    assert "0 réunion(s) tenue(s) à enregistrer (1 déjà là)" in encore.stdout

@@ -11,7 +11,7 @@ from bot.client import Passerelle
 from bot.limites import LIMITE_TOTAL
 from commandes._importation import DELAI_CONFIRMATION
 from metier.actions.export import ecrire_csv
-from modeles import Action, EntreeJournal, MiseAJour, StatutAction
+from modeles import Action, CompteRendu, EntreeJournal, Livraison, MiseAJour, Reunion, StatutAction
 from tests.outils import redemarrer
 
 ACTIONS = ecrire_csv(
@@ -164,3 +164,64 @@ async def test_importer_par_un_autre_membre_est_refuse(simcord_env, serveur) -> 
     # La proposition reste valable pour la personne qui l'a lancée.
     await serveur["coord"].click(essai.response, label="Importer")
     assert len(_ecrit(simcord_env.bot)[0]) == 2
+
+
+REUNIONS = ecrire_csv(
+    ("Date", "Heure", "Ville de l'heure (Terrebonne/Namur)", "Titre", "Durée (min)", "Présents", "Décisions"),
+    [
+        (
+            "2025-03-11",
+            "10h",
+            "Terrebonne",
+            "Comité de suivi",
+            "90",
+            "coord ; Hélène Absente",
+            "Lancer l'appel",
+        ),
+        ("2025-06-12", "15:30", "Namur", "Forum économique", "", "coord", ""),
+    ],
+)
+
+
+async def test_les_reunions_tenues_s_importent_sans_rien_publier(simcord_env, serveur) -> None:
+    essai = await _importer(serveur, reunions=("reunions.csv", REUNIONS))
+    champs = _champs(essai.response)
+    assert champs["Réunions tenues"] == "2 (déjà là : 0)"
+    assert "aucun membre connu ne s'appelle « Hélène Absente »" in champs["Avertissements (1)"]
+    await serveur["coord"].click(essai.response, label="Importer")
+    assert _champs(essai.response)["Réunions tenues"] == "2 (déjà là : 0)"
+
+    def lire(session):
+        reunions = list(session.exec(select(Reunion).order_by(Reunion.numero)))
+        return reunions, list(session.exec(select(CompteRendu))), list(session.exec(select(Livraison)))
+
+    reunions, [compte_rendu], livraisons = simcord_env.bot.base.lecture(lire)
+    assert [(r.titre, r.rappels, r.salon_id) for r in reunions] == [
+        ("Comité de suivi", "aucun", None),
+        ("Forum économique", "aucun", None),
+    ]
+    assert compte_rendu.presents == str(serveur["coord"].id)
+    assert "Présents non reconnus à l'import : Hélène Absente" in compte_rendu.points
+    assert [x for x in livraisons if x.reunion_id is not None] == []  # le résumé hebdomadaire seul
+    await simcord_env.advance_time(3600)
+    assert list(serveur["salon"].history()) == []  # ni rappel ni avis : l'essai était privé
+    assert not simcord_env.backend.get_guild(serveur["guild"].id).scheduled_events  # aucun événement
+
+    encore = await _importer(serveur, reunions=("reunions.csv", REUNIONS))
+    assert _champs(encore.response)["Réunions tenues"] == "0 (déjà là : 2)"
+    assert encore.response.components == []
+
+
+async def test_une_reunion_future_est_refusee_avec_sa_ligne(simcord_env, serveur) -> None:
+    future = ecrire_csv(
+        ("Date", "Heure", "Ville de l'heure", "Titre"), [("2026-11-26", "18:00", "Namur", "Plus tard")]
+    )
+    essai = await _importer(serveur, reunions=("reunions.csv", future))
+    erreurs = essai.response.embeds[0].description
+    assert (
+        "reunions.csv, ligne 2 : La réunion du jeudi 26 novembre 2026 à 18\u00a0h\u00a000 (heure de Namur)"
+        in erreurs
+    )
+    assert "n'a pas encore eu lieu" in erreurs
+    assert essai.response.components == []
+    assert simcord_env.bot.base.lecture(lambda s: s.exec(select(Reunion)).all()) == []

@@ -169,7 +169,7 @@ def test_les_en_tetes_sont_en_francais_et_disent_la_ville_des_heures(base: BaseD
     assert _premiere_ligne(base.lecture(partial(exporter_actions, guild_id=SERVEUR))) == (
         "N°;Titre;Axe;Objectif;Ville porteuse;Responsable;Ville du responsable;Partenaires;Statut;"
         "Avancement (%);Échéance;"
-        "Description;Archivée;Créée le (heure de Terrebonne);Modifiée le (heure de Terrebonne);"
+        "Description;Archivée;Référence;Créée le (heure de Terrebonne);Modifiée le (heure de Terrebonne);"
         "Identifiant du responsable"
     )
     assert _premiere_ligne(base.lecture(partial(exporter_mesures, guild_id=SERVEUR))) == (
