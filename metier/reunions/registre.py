@@ -53,7 +53,7 @@ class Annulation:
     occurrence: Occurrence | None
 
 
-def _verifier_titre(titre: str) -> str:
+def verifier_titre(titre: str) -> str:
     propre = " ".join(titre.split())
     if not propre:
         raise ErreurMetier("Donnez un titre à la réunion, par exemple « Comité de suivi du protocole ».")
@@ -131,7 +131,7 @@ def planifier_reunion(
     role_notifier_id: int | None = None,
 ) -> ReunionPlanifiee:
     """Enregistre une réunion (ou une série) à l'heure murale d'une ville partenaire."""
-    titre = _verifier_titre(titre)
+    titre = verifier_titre(titre)
     recurrence = Recurrence(recurrence)
     verifier_duree(duree, f"« {format_rappel(duree)} »")
     verifier_rappels(rappels)
