@@ -130,12 +130,17 @@ def _valeurs(reunion: Reunion) -> dict[str, Any]:
 def _changer_horaire(
     session: Session, reunion: Reunion, jour: date | None, heure: time | None, maintenant: datetime
 ) -> str | None:
-    """Nouvelle date de début et heure murale, lues dans l'horloge de la ville d'ancrage."""
+    """Nouvelle date de début et heure murale, lues dans l'horloge de la ville d'ancrage.
+
+    Une nouvelle date de début doit être à venir (comme pour /reunion planifier) : une série ne
+    s'invente pas de séances passées. Une nouvelle heure seule vaut pour toute la série.
+    """
     ville = ville_d_ancrage(configuration_amorcee(session, reunion.guild_id), reunion)
+    date_donnee = jour is not None
     jour = jour or reunion.date_debut
     heure = (heure or reunion.heure_locale).replace(tzinfo=None, fold=0)
     resolution = resoudre_heure_locale(jour, heure, ville)
-    if reunion.regle is None and resolution.instant <= maintenant:
+    if (date_donnee or reunion.regle is None) and resolution.instant <= maintenant:
         raise ErreurMetier(
             f"Le {format_date_longue(jour)} à {format_heure(heure)} (heure de {ville.nom}) est déjà passé : "
             "choisissez une date et une heure à venir. Rien n'a été modifié."

@@ -192,6 +192,8 @@ async def test_semaine_a_5_h_date_duree_lien_et_role(simcord_env, serveur) -> No
         ("autrice", {"duree": "13h"}, "trop longue"),
         ("autrice", {"lien": "ftp://x"}, "Lien refusé"),
         ("autrice", {"date": "2027-03-14", "heure": "02:30"}, "n'existe pas"),
+        ("autrice", {"date": "2027-02-23"}, "est déjà passé"),
+        ("autrice", {"date": "31/02/2027"}, "février 2027 compte 28 jours"),
         ("autrice", {}, "Dites ce qui change"),
         ("membre", {"heure": "11:00"}, "Seule la personne qui a planifié la réunion #1"),
         ("autrice", {"reunion": "7", "heure": "11:00"}, "La réunion #7 n'existe pas sur ce serveur"),

@@ -216,3 +216,23 @@ async def test_refus_en_francais(simcord_env, serveur, horloge) -> None:
     assert refus.ephemeral
     assert "Cette réunion est annulée" in refus.response.content
     assert simcord_env.bot.base.lecture(lambda s: s.exec(select(RappelPrive)).all()) == []
+
+
+async def test_le_message_prive_suit_la_reunion_modifiee(simcord_env, serveur, horloge) -> None:
+    await _inscrire_bob(simcord_env, serveur, horloge)
+    modifiee = await serveur["alice"].slash(serveur["salon"], "reunion modifier", reunion="1", heure="11:00")
+    assert not modifiee.ephemeral, modifiee.response.content
+    # La séance du jour passe de 14 h à 15 h UTC : son rappel d'une heure avant, pas encore parti, part
+    # à 14 h, en privé aussi.
+    await _jusqu_a(simcord_env, horloge, PREMIER_RAPPEL + timedelta(hours=1))
+    [prive] = _prives(serveur)
+    assert f"mardi 16 mars 2027 · Terrebonne 11{NB}h{NB}00 · Namur 16{NB}h{NB}00" in prive.content
+    # À l'ancienne heure du rappel suivant, rien ; une heure plus tard, un seul message.
+    await _jusqu_a(simcord_env, horloge, DEUXIEME_RAPPEL)
+    assert len(_prives(serveur)) == 1
+    await _jusqu_a(simcord_env, horloge, DEUXIEME_RAPPEL + timedelta(hours=1))
+    prives = _prives(serveur)
+    assert len(prives) == 2
+    assert f"mardi 23 mars 2027 · Terrebonne 11{NB}h{NB}00 · Namur 16{NB}h{NB}00" in prives[-1].content
+    en_attente = [p for p in _livraisons_privees(simcord_env.bot) if p.statut == StatutLivraison.PREVUE]
+    assert len({(p.occurrence, p.membre_id) for p in en_attente}) == len(en_attente)  # aucun doublon
