@@ -179,9 +179,7 @@ class BoutonPrive(BoutonPersistant, template=r"prive:(?P<reunion>\d+):(?P<seance
             )
         )
         configuration = await bot.configuration(interaction.guild_id)
-        await repondre(
-            interaction, texte_inscription(inscription, configuration.villes, configuration), ephemere=True
-        )
+        await repondre(interaction, texte_inscription(inscription, configuration), ephemere=True)
 
 
 class BoutonArretPrive(BoutonPersistant, template=r"prive-stop:(?P<reunion>\d+)"):
@@ -219,7 +217,7 @@ class BoutonArretPrive(BoutonPersistant, template=r"prive-stop:(?P<reunion>\d+)"
         )
 
 
-def texte_inscription(inscription: Inscription, villes: Sequence[Ville], configuration: Configuration) -> str:
+def texte_inscription(inscription: Inscription, configuration: Configuration) -> str:
     """Ce qui va se passer après le clic : quand le prochain message privé partira, et pour quelle séance."""
     titre = texte_saisi(inscription.reunion.titre, 200)
     if not inscription.inscrit:
@@ -233,7 +231,7 @@ def texte_inscription(inscription: Inscription, villes: Sequence[Ville], configu
         ancre = ville_d_ancrage(configuration, inscription.reunion)
         lignes.append(
             f"Prochain message : {horodatage(envoi)} ({horodatage(envoi, 'R')}), pour la séance du "
-            f"{horloges(debut, villes, ancre)}."
+            f"{horloges(debut, configuration.villes, ancre)}."
         )
     else:
         lignes.append("Le prochain rappel de cette réunion n'est pas encore planifié : il vous sera envoyé.")
