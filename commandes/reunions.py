@@ -39,6 +39,7 @@ from metier.formats import pluriel, tronquer
 from metier.page import abonner_agenda
 from metier.reunions.calendrier import Serie, calendrier_ics, lire_serie, series_a_exporter
 from metier.reunions.comptes_rendus import (
+    RECUL_SEANCES,
     decisions_de,
     derniere_seance_commencee,
     ids_presents,
@@ -88,6 +89,8 @@ from web import liens
 log = logging.getLogger(__name__)
 
 CRENEAUX_AFFICHES = 15  # jours montrés
+# Séances commencées proposées sans réunion choisie : d'abord les six dernières semaines.
+RECUL_AUTOCOMPLETION = timedelta(weeks=6)
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
     app_commands.Choice(name="hebdomadaire (chaque semaine)", value=Recurrence.HEBDOMADAIRE.value),
@@ -793,20 +796,28 @@ class Reunions(
     async def _seances_du_serveur(
         self, interaction: discord.Interaction[Passerelle], saisie: str
     ) -> list[app_commands.Choice[str]]:
-        """Les séances commencées de toutes les réunions, la plus récente d'abord ; valeur « numéro:clé »."""
+        """Les séances commencées de toutes les réunions, la plus récente d'abord ; valeur « numéro:clé ».
+
+        Les six dernières semaines d'abord (le cas courant, vite servi), toute l'année si la saisie
+        n'y trouve pas assez de séances.
+        """
         guild_id, configuration, _ = await contexte(interaction)
-        seances = await self.bot.base.lire(
-            partial(seances_commencees, guild_id=guild_id, maintenant=self.bot.maintenant())
-        )
         cle = normaliser(saisie)
-        choix = []
-        for reunion, occurrence in seances:
-            quand = horloges(occurrence.debut, configuration.villes, ville_d_ancrage(configuration, reunion))
-            nom = tronquer(f"#{reunion.numero} {reunion.titre} — {quand}", 100)
-            if cle in normaliser(nom) or cle in occurrence.cle.lower():
-                choix.append(app_commands.Choice(name=nom, value=f"{reunion.numero}:{occurrence.cle}"))
-                if len(choix) >= LIMITE_CHOIX:
-                    break
+        choix: list[app_commands.Choice[str]] = []
+        for recul in (RECUL_AUTOCOMPLETION, RECUL_SEANCES):
+            seances = await self.bot.base.lire(
+                partial(seances_commencees, guild_id=guild_id, maintenant=self.bot.maintenant(), recul=recul)
+            )
+            choix = []
+            for reunion, occurrence in seances:
+                quand = horloges(
+                    occurrence.debut, configuration.villes, ville_d_ancrage(configuration, reunion)
+                )
+                nom = tronquer(f"#{reunion.numero} {reunion.titre} — {quand}", 100)
+                if cle in normaliser(nom) or cle in occurrence.cle.lower():
+                    choix.append(app_commands.Choice(name=nom, value=f"{reunion.numero}:{occurrence.cle}"))
+                    if len(choix) >= LIMITE_CHOIX:
+                        return choix
         return choix
 
     @app_commands.command(

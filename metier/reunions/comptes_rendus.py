@@ -116,15 +116,18 @@ def _verifier_champ(nom: str, texte: str | None) -> str:
 # --- Séance visée et droits ----------------------------------------------------------------------
 
 
-def seances_passees(reunion: Reunion, maintenant: datetime, annulees: set[datetime]) -> list[Occurrence]:
+def seances_passees(
+    reunion: Reunion, maintenant: datetime, annulees: set[datetime], recul: timedelta = RECUL_SEANCES
+) -> list[Occurrence]:
     """Les séances commencées d'une série (sur un peu plus d'un an), la plus récente en dernier."""
-    return occurrences(reunion, maintenant - RECUL_SEANCES, maintenant, limite=500, annulees=annulees)
+    return occurrences(reunion, maintenant - recul, maintenant, limite=500, annulees=annulees)
 
 
 def seances_commencees(
-    session: Session, *, guild_id: int, maintenant: datetime
+    session: Session, *, guild_id: int, maintenant: datetime, recul: timedelta = RECUL_SEANCES
 ) -> list[tuple[Reunion, Occurrence]]:
-    """Les séances commencées de toutes les réunions (non annulées) du serveur, la plus récente d'abord."""
+    """Les séances commencées depuis `recul` de toutes les réunions (non annulées) du serveur, la plus
+    récente d'abord."""
     maintenant = exiger_utc(maintenant)
     reunions = session.exec(
         select(Reunion).where(
@@ -137,7 +140,7 @@ def seances_commencees(
     seances = [
         (reunion, seance)
         for reunion in reunions
-        for seance in seances_passees(reunion, maintenant, annulees[ident(reunion)])
+        for seance in seances_passees(reunion, maintenant, annulees[ident(reunion)], recul)
     ]
     return sorted(seances, key=lambda paire: (paire[1].debut, paire[0].numero), reverse=True)
 

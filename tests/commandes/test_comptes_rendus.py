@@ -276,6 +276,14 @@ async def test_sans_reunion_les_seances_commencees_de_tout_le_serveur(simcord_en
     assert refus.ephemeral
     assert refus.modal is None
 
+    # Sept semaines plus tard, l'atelier (plus de six semaines) se retrouve encore en le cherchant.
+    horloge.instant = datetime(2027, 5, 10, 12, tzinfo=UTC)
+    ancien = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "atelier")
+    assert [c["value"] for c in ancien] == ["2:20270322T0800Z"]
+    tous = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "")
+    assert tous[0]["value"] == "1:20270504T1400Z"  # la plus récente d'abord : le comité du 4 mai
+    assert len(tous) == 9  # huit comités (16 mars → 4 mai) et l'atelier
+
 
 @pytest.mark.parametrize(
     ("options", "extrait"),
