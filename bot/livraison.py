@@ -207,7 +207,21 @@ class Livreur:
             log.info("Livraison %s (%s) sautée : %s", livraison.cle, livraison.guild_id, raison)
             return
         try:
-            message = await self._publier(salon_id, publication)
+            if livraison.membre_id is not None:
+                message = await self._ecrire_en_prive(livraison.membre_id, publication)
+            else:
+                message = await self._publier(salon_id, publication)
+        except discord.Forbidden as erreur:
+            if livraison.membre_id is None:
+                await self._echec(livraison, salon_id, erreur)
+                return
+            # Messages privés fermés (50007) ou membre parti : le choix du membre, pas une panne.
+            raison = "messages privés refusés par le membre"
+            await self.bot.base.ecrire(
+                partial(consigner_saut, livraison_id=livraison_id, maintenant=maintenant, raison=raison)
+            )
+            log.info("Livraison %s (%s) sautée : %s", livraison.cle, livraison.guild_id, raison)
+            return
         except (discord.HTTPException, PublicationImpossible) as erreur:
             await self._echec(livraison, salon_id, erreur)
             return
@@ -235,8 +249,19 @@ class Livreur:
             raise PublicationImpossible(f"le salon <#{salon_id}> ne reçoit pas de messages")
         return salon
 
+    async def _ecrire_en_prive(self, membre_id: int, publication: Publication) -> discord.Message:
+        utilisateur = self.bot.get_user(membre_id)
+        if utilisateur is None:
+            try:
+                utilisateur = await self.bot.fetch_user(membre_id)
+            except discord.NotFound:
+                raise PublicationImpossible(f"le membre {membre_id} n'existe plus") from None
+        return await self._envoyer(utilisateur, publication)
+
     async def _publier(self, salon_id: int | None, publication: Publication) -> discord.Message:
-        salon = await self._salon(salon_id)
+        return await self._envoyer(await self._salon(salon_id), publication)
+
+    async def _envoyer(self, salon: discord.abc.Messageable, publication: Publication) -> discord.Message:
         options: dict[str, Any] = {"allowed_mentions": publication.mentions}
         if publication.embed is not None:
             options["embed"] = publication.embed
@@ -257,7 +282,8 @@ class Livreur:
             )
         )
         log.warning("Échec de la livraison %s (essai %d) : %s", livraison.cle, livraison.tentatives, texte)
-        if definitif:
+        # Un message privé qui n'a pas pu partir ne concerne que son destinataire : journalisé seulement.
+        if definitif and livraison.membre_id is None:
             await self.signaler(livraison, salon_id, texte)
 
     async def signaler(self, livraison: Livraison, salon_id: int | None, texte: str) -> None:

@@ -12,31 +12,40 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.arbre import BoutonPersistant
+from bot.arbre import BoutonPersistant, repondre
 from bot.client import Passerelle
-from bot.limites import LIMITE_VALEUR_CHAMP
+from bot.limites import LIMITE_MESSAGE, LIMITE_VALEUR_CHAMP
 from bot.livraison import Publication
 from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
 from commandes._seances import ligne_seance, noms_par_ville, ville_du_membre
-from metier.formats import pluriel
+from metier.formats import pluriel, tronquer
 from metier.publications.livraisons import TypeLivraison
 from metier.publications.ordre_du_jour import PointAction
+from metier.publications.prives import (
+    Inscription,
+    basculer_rappel_prive,
+    contexte_prive,
+    retirer_rappel_prive,
+)
 from metier.publications.rappels import (
     REPONSES,
     contexte_avis_ecart,
     contexte_rappel,
     presences_nommees,
     repondre_presence,
-    seance_a_venir,
 )
 from metier.reunions.comptes_rendus import Present
+from metier.reunions.horloges import horloges
 from metier.reunions.registre import ville_d_ancrage
 from metier.reunions.saisie import format_rappel
 from metier.reunions.series import lire_cle_occurrence
+from metier.serveurs import Configuration
 from metier.temps import Ville, format_date_courte, format_date_longue, format_duree, format_heure
 from modeles import Livraison
 
 NOM_PRESENCES = "Présences"
+LIBELLE_PRIVE = "✉️ Me le rappeler en privé"
+LIBELLE_ARRET_PRIVE = "Ne plus me le rappeler en privé"
 LIBELLES = {"present": "✅ Présent", "absent": "❌ Absent", "peut_etre": "❔ Peut-être"}
 
 
@@ -136,13 +145,13 @@ class BoutonPresence(
 
 
 class BoutonPrive(BoutonPersistant, template=r"prive:(?P<reunion>\d+):(?P<seance>\d{8}T\d{4}Z)"):
-    """« Me le rappeler en privé » : le rappel de la séance, envoyé en message privé à qui clique."""
+    """« Me le rappeler en privé » : inscrit aux rappels suivants en message privé, ou retire."""
 
     def __init__(self, reunion_id: int, seance: str) -> None:
         self.reunion_id, self.seance = reunion_id, seance
         super().__init__(
             discord.ui.Button(
-                label="✉️ Me le rappeler en privé",
+                label=LIBELLE_PRIVE,
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"prive:{reunion_id}:{seance}",
                 row=1,
@@ -157,40 +166,80 @@ class BoutonPrive(BoutonPersistant, template=r"prive:(?P<reunion>\d+):(?P<seance
         return cls(int(match["reunion"]), match["seance"])
 
     async def agir(self, interaction: discord.Interaction[Any]) -> None:
-        """Envoie la séance en privé ; des messages privés fermés se disent sans bruit."""
+        """Inscrit (ou retire) le membre ; lui dit, en privé, ce qui va se passer."""
         bot: Passerelle = interaction.client
         assert interaction.guild_id is not None
-        seance = await bot.base.lire(
+        inscription = await bot.base.ecrire(
             partial(
-                seance_a_venir,
+                basculer_rappel_prive,
                 guild_id=interaction.guild_id,
                 reunion_id=self.reunion_id,
-                debut=lire_cle_occurrence(self.seance),
+                membre_id=interaction.user.id,
                 maintenant=bot.maintenant(),
             )
         )
         configuration = await bot.configuration(interaction.guild_id)
-        ancre = ville_d_ancrage(configuration, seance.reunion)
-        lignes = [
-            f"🔔 **{texte_saisi(seance.reunion.titre, 200)}** — {horodatage(seance.seance.debut)} "
-            f"({horodatage(seance.seance.debut, 'R')})",
-            ligne_seance(seance.seance, configuration.villes, ancre),
-        ]
-        if seance.reunion.lien:
-            lignes.append(f"Lien : {texte_saisi(seance.reunion.lien, 500)}")
-        if interaction.guild is not None:
-            lignes.append(f"Serveur : {texte_saisi(interaction.guild.name, 100)}")
-        try:
-            await interaction.user.send("\n".join(lignes), allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException:
-            # Messages privés fermés (ou bloqués) : on le dit à la personne, sans erreur au journal.
-            await interaction.response.send_message(
-                "Je ne peux pas vous écrire en privé : vos messages privés sont fermés pour les membres de "
-                "ce serveur (Paramètres de confidentialité du serveur). Le rappel reste ici.",
-                ephemeral=True,
+        await repondre(interaction, texte_inscription(inscription, configuration), ephemere=True)
+
+
+class BoutonArretPrive(BoutonPersistant, template=r"prive-stop:(?P<reunion>\d+)"):
+    """Sous un rappel en message privé : ne plus recevoir ceux de cette réunion."""
+
+    def __init__(self, reunion_id: int) -> None:
+        self.reunion_id = reunion_id
+        super().__init__(
+            discord.ui.Button(
+                label=LIBELLE_ARRET_PRIVE,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"prive-stop:{reunion_id}",
             )
-            return
-        await interaction.response.send_message("Rappel envoyé en message privé.", ephemeral=True)
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> BoutonArretPrive:
+        """Recrée le bouton à partir de son identifiant."""
+        return cls(int(match["reunion"]))
+
+    async def agir(self, interaction: discord.Interaction[Any]) -> None:
+        """Retire l'inscription ; le message privé n'a pas de serveur, la réunion le donne."""
+        bot: Passerelle = interaction.client
+        inscription = await bot.base.ecrire(
+            partial(retirer_rappel_prive, reunion_id=self.reunion_id, membre_id=interaction.user.id)
+        )
+        await repondre(
+            interaction,
+            f"C'est noté : vous ne recevrez plus en privé les rappels de « "
+            f"{texte_saisi(inscription.reunion.titre, 200)} ». Le bouton « {LIBELLE_PRIVE} » sous un "
+            "rappel du serveur vous réinscrit.",
+            ephemere=True,
+        )
+
+
+def texte_inscription(inscription: Inscription, configuration: Configuration) -> str:
+    """Ce qui va se passer après le clic : quand le prochain message privé partira, et pour quelle séance."""
+    titre = texte_saisi(inscription.reunion.titre, 200)
+    if not inscription.inscrit:
+        return (
+            f"C'est noté : vous ne recevrez plus en privé les rappels de « {titre} ». "
+            "Cliquez de nouveau sur ce bouton pour vous réinscrire."
+        )
+    lignes = [f"C'est noté : je vous écrirai en privé à chaque rappel de « {titre} »."]
+    if inscription.prochain is not None:
+        envoi, debut = inscription.prochain
+        ancre = ville_d_ancrage(configuration, inscription.reunion)
+        lignes.append(
+            f"Prochain message : {horodatage(envoi)} ({horodatage(envoi, 'R')}), pour la séance du "
+            f"{horloges(debut, configuration.villes, ancre)}."
+        )
+    else:
+        lignes.append("Le prochain rappel de cette réunion n'est pas encore planifié : il vous sera envoyé.")
+    lignes.append(
+        "Gardez vos messages privés ouverts aux membres de ce serveur. Pour arrêter : cliquez de nouveau sur "
+        f"ce bouton, ou sur « {LIBELLE_ARRET_PRIVE} » dans le message privé."
+    )
+    return "\n".join(lignes)
 
 
 def vue_presences(reunion_id: int, seance: str) -> discord.ui.View:
@@ -209,6 +258,7 @@ class Rappels(commands.Cog):
         self.bot = bot
         bot.livreur.enregistrer(TypeLivraison.RAPPEL, self.publication_rappel)
         bot.livreur.enregistrer(TypeLivraison.ECART, self.publication_avis_ecart)
+        bot.livreur.enregistrer(TypeLivraison.PRIVE, self.publication_privee)
 
     async def publication_rappel(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """Le rappel d'une séance : heure dans chaque ville, lien, ordre du jour, boutons de présence."""
@@ -267,6 +317,28 @@ class Rappels(commands.Cog):
         )
         return Publication(contenu=f"<@&{role}>", embed=embed, vue=vue, mentions=mentions)
 
+    async def publication_privee(self, livraison: Livraison, en_retard: bool) -> Publication | None:
+        """Le rappel en message privé : la séance dans l'horloge de chaque ville, le lien, le serveur."""
+        contexte = await self.bot.base.lire(partial(contexte_prive, livraison_id=livraison.id or 0))
+        if contexte is None:
+            return None
+        reunion, seance = contexte.reunion, contexte.seance
+        ancre = ville_d_ancrage(contexte.configuration, reunion)
+        lignes = [
+            f"🔔 Rappel : **{texte_saisi(reunion.titre, 200)}** — {horodatage(seance.debut)} "
+            f"({horodatage(seance.debut, 'R')})",
+            ligne_seance(seance, contexte.configuration.villes, ancre),
+        ]
+        if en_retard:
+            lignes.insert(0, MENTION_RETARD)
+        if reunion.lien:
+            lignes.append(f"Lien : {texte_saisi(reunion.lien, 500)}")
+        if (guild := self.bot.get_guild(reunion.guild_id)) is not None:
+            lignes.append(f"Serveur : {texte_saisi(guild.name, 100)} · réunion #{reunion.numero}")
+        vue = discord.ui.View(timeout=None)
+        vue.add_item(BoutonArretPrive(reunion.id or 0))
+        return Publication(contenu=tronquer("\n".join(lignes), LIMITE_MESSAGE), vue=vue)
+
     async def publication_avis_ecart(self, livraison: Livraison, en_retard: bool) -> Publication | None:
         """L'avis, une semaine avant, que l'écart entre villes change, et les séances qui bougent."""
         contexte = await self.bot.base.lire(partial(contexte_avis_ecart, livraison_id=livraison.id or 0))
@@ -304,5 +376,5 @@ class Rappels(commands.Cog):
 
 async def setup(bot: Passerelle) -> None:
     """Charge le cog et ses boutons persistants."""
-    bot.add_dynamic_items(BoutonPresence, BoutonPrive)
+    bot.add_dynamic_items(BoutonPresence, BoutonPrive, BoutonArretPrive)
     await bot.add_cog(Rappels(bot))

@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 import discord
@@ -38,11 +38,20 @@ from metier.erreurs import ErreurMetier
 from metier.formats import pluriel, tronquer
 from metier.page import abonner_agenda
 from metier.reunions.calendrier import Serie, calendrier_ics, lire_serie, series_a_exporter
-from metier.reunions.comptes_rendus import decisions_de, ids_presents, lister_comptes_rendus, seances_passees
+from metier.reunions.comptes_rendus import (
+    RECUL_SEANCES,
+    decisions_de,
+    derniere_seance_commencee,
+    ids_presents,
+    lister_comptes_rendus,
+    seances_commencees,
+    seances_passees,
+)
 from metier.reunions.creneaux import Creneau, creneaux_communs, feries_de_la_periode, par_jour
 from metier.reunions.evenements import avertir_une_fois
 from metier.reunions.feries import deja_charges as feries_charges
-from metier.reunions.horloges import horloges
+from metier.reunions.horloges import ecart_du_moment, horloges
+from metier.reunions.modification import Modification, modifier_reunion
 from metier.reunions.registre import (
     PROCHAINES,
     annuler_reunion,
@@ -80,6 +89,8 @@ from web import liens
 log = logging.getLogger(__name__)
 
 CRENEAUX_AFFICHES = 15  # jours montrés
+# Séances commencées proposées sans réunion choisie : d'abord les six dernières semaines.
+RECUL_AUTOCOMPLETION = timedelta(weeks=6)
 CHOIX_RECURRENCE = [
     app_commands.Choice(name="aucune (une seule fois)", value=Recurrence.AUCUNE.value),
     app_commands.Choice(name="hebdomadaire (chaque semaine)", value=Recurrence.HEBDOMADAIRE.value),
@@ -200,6 +211,71 @@ def annonce_annulation(
             f"(par {membre.mention})."
         )
     return tronquer(texte, LIMITE_MESSAGE)
+
+
+LIBELLES_MODIFICATION = {
+    "titre": "Titre",
+    "date_debut": "Date de début",
+    "heure_locale": "Heure",
+    "duree_minutes": "Durée",
+    "lien": "Lien",
+    "role_notifier_id": "Rôle notifié",
+}
+
+
+def _valeur_modifiee(champ: str, valeur: object) -> str:
+    if valeur is None:
+        return "aucun"
+    if champ == "date_debut":
+        return format_date_longue(date.fromisoformat(str(valeur)))
+    if champ == "heure_locale":
+        return format_heure(time.fromisoformat(str(valeur)))
+    if champ == "duree_minutes":
+        return format_duree(timedelta(minutes=int(str(valeur))))
+    if champ == "role_notifier_id":
+        return f"<@&{valeur}>"
+    return f"« {texte_saisi(str(valeur), 100)} »"
+
+
+def texte_modification(modification: Modification, configuration: Configuration, ancre: Ville) -> list[str]:
+    """Ce qui a changé (ancien → nouveau), et la prochaine séance avant et après dans chaque horloge."""
+    lignes = [
+        f"• {libelle} : {_valeur_modifiee(champ, ancien)} → **{_valeur_modifiee(champ, nouveau)}**"
+        + (f" (heure de {ancre.nom})" if champ == "heure_locale" else "")
+        for champ, libelle in LIBELLES_MODIFICATION.items()
+        if champ in modification.changements
+        for ancien, nouveau in [modification.changements[champ]]
+    ]
+    avant, apres = modification.avant, modification.prochaines[0]
+    villes = configuration.villes
+    if avant is not None and avant.debut != apres.debut:
+        lignes.append(f"Prochaine séance, avant : ~~{horloges(avant.debut, villes, ancre)}~~")
+    lignes.append(
+        f"Prochaine séance : **{horloges(apres.debut, villes, ancre)}** — {horodatage(apres.debut)}"
+        + (f" · {ecart_du_moment(apres.debut, villes)}" if len(villes) > 1 else "")
+    )
+    return lignes
+
+
+def lire_seance_visee(reunion: str | None, seance: str | None) -> tuple[int | None, str | None]:
+    """La réunion et la séance d'un compte rendu : la séance proposée sans réunion porte son numéro
+    (« 12:20270316T1400Z ») ; (None, None) pour « la dernière séance commencée du serveur »."""
+    numero = lire_numero(reunion, quoi="de réunion") if reunion else None
+    cle = seance.strip() if seance else None
+    if cle is not None and ":" in cle:
+        prefixe, cle = cle.split(":", 1)
+        de_la_seance = lire_numero(prefixe, quoi="de réunion")
+        if numero is not None and numero != de_la_seance:
+            raise ErreurMetier(
+                f"Cette séance est celle de la réunion #{de_la_seance}, pas de la réunion #{numero} : "
+                "choisissez la séance dans la liste proposée."
+            )
+        numero = de_la_seance
+    elif cle is not None and numero is None:
+        raise ErreurMetier(
+            "Choisissez la séance dans la liste proposée, ou indiquez aussi sa réunion (option « reunion »)."
+        )
+    return numero, cle
 
 
 def ligne_jour(jour: date, plages: Sequence[Creneau], villes: Sequence[Ville]) -> str:
@@ -500,6 +576,86 @@ class Reunions(
         )
         await repondre(interaction, f"{quoi}. {publiee}", ephemere=True)
 
+    @app_commands.command(
+        name="modifier",
+        description="Modifie une réunion : heure, date, durée, lien, titre ou rôle notifié (toute la série)",
+    )
+    @app_commands.describe(
+        reunion="Numéro ou titre de la réunion",
+        titre="Nouveau titre (200 caractères au plus)",
+        jour="Nouvelle date de la (première) séance, lue dans l'horloge de la ville de la réunion",
+        heure="Nouvelle heure de début dans l'horloge de la ville de la réunion : 10:00, 10h, 14h30",
+        duree="Nouvelle durée : 1h, 90min, 1 h 30 ou 45 (minutes)",
+        lien="Nouveau lien de visioconférence https://…, ou « aucun » pour le retirer",
+        notifier="Rôle que les rappels mentionnent désormais",
+    )
+    @app_commands.rename(jour="date")
+    @app_commands.autocomplete(reunion=completer_reunion)
+    async def modifier(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        reunion: str,
+        titre: app_commands.Range[str, 1, 200] | None = None,
+        jour: app_commands.Range[str, 1, 40] | None = None,
+        heure: app_commands.Range[str, 1, 20] | None = None,
+        duree: app_commands.Range[str, 1, 30] | None = None,
+        lien: app_commands.Range[str, 1, 500] | None = None,
+        notifier: discord.Role | None = None,
+    ) -> None:
+        """Modifie une réunion (l'auteur ou la coordination) ; ses rappels et événements suivent."""
+        guild_id, configuration, coordination = await contexte(interaction)
+        assert interaction.guild is not None
+        numero = lire_numero(reunion, quoi="de réunion")
+        maintenant = self.bot.maintenant()
+        serie = await self.bot.base.lire(partial(lire_serie, guild_id=guild_id, numero=numero))
+        ancre = ville_d_ancrage(configuration, serie.reunion)
+        if notifier is not None:
+            salon_id = salon_des_rappels(configuration.config.salon_rappels_id, serie.reunion)
+            rappels_ici = interaction.guild.get_channel(salon_id) if salon_id else None
+            verifier_role_notifiable(
+                notifier, rappels_ici if isinstance(rappels_ici, discord.TextChannel) else None
+            )
+        modification = await self.bot.base.ecrire(
+            partial(
+                modifier_reunion,
+                guild_id=guild_id,
+                numero=numero,
+                auteur_id=interaction.user.id,
+                est_coordination=coordination,
+                maintenant=maintenant,
+                titre=titre,
+                jour=analyser_date(jour, aujourd_hui(maintenant, ancre)) if jour is not None else None,
+                heure=analyser_heure(heure) if heure is not None else None,
+                duree=analyser_duree(duree) if duree is not None else None,
+                lien=lien,
+                role_notifier_id=notifier.id if notifier is not None else None,
+            )
+        )
+        if not modification.changements:
+            await repondre(
+                interaction, f"La réunion #{numero} est déjà ainsi : rien n'a changé.", ephemere=True
+            )
+            return
+        self.bot.dispatch(Evenement.REUNIONS_MODIFIEES, guild_id)
+        lignes = texte_modification(modification, configuration, ancre)
+        message = " ".join(filter(None, [heure_comprise(heure) if heure else None, modification.message]))
+        embed = embed_reunion(
+            modification.reunion,
+            modification.prochaines,
+            configuration,
+            maintenant,
+            message=message or None,
+            annulees=len(serie.annulees),
+        )
+        await repondre(
+            interaction,
+            tronquer(
+                f"Réunion **#{numero}** modifiée par {interaction.user.mention}.\n" + "\n".join(lignes),
+                LIMITE_MESSAGE,
+            ),
+            embed=embed,
+        )
+
     async def _annoncer(self, guild: discord.Guild, salon_id: int | None, texte: str) -> str:
         """Publie l'annonce (mentions désactivées par le client) ; rend ce qu'il faut en dire."""
         salon = guild.get_channel(salon_id) if salon_id else None
@@ -623,7 +779,12 @@ class Reunions(
     async def completer_seance_passee(
         self, interaction: discord.Interaction[Passerelle], saisie: str
     ) -> list[app_commands.Choice[str]]:
-        """Propose les séances déjà commencées de la réunion choisie, la plus récente d'abord."""
+        """Propose les séances déjà commencées de la réunion choisie, la plus récente d'abord.
+
+        Sans réunion choisie : celles de toutes les réunions du serveur, nommées par leur réunion.
+        """
+        if not getattr(interaction.namespace, "reunion", None):
+            return await self._seances_du_serveur(interaction, saisie)
         return await self._choix_de_seances(
             interaction,
             saisie,
@@ -632,24 +793,60 @@ class Reunions(
             ),
         )
 
+    async def _seances_du_serveur(
+        self, interaction: discord.Interaction[Passerelle], saisie: str
+    ) -> list[app_commands.Choice[str]]:
+        """Les séances commencées de toutes les réunions, la plus récente d'abord ; valeur « numéro:clé ».
+
+        Les six dernières semaines d'abord (le cas courant, vite servi), toute l'année si la saisie
+        n'y trouve pas assez de séances.
+        """
+        guild_id, configuration, _ = await contexte(interaction)
+        cle = normaliser(saisie)
+        choix: list[app_commands.Choice[str]] = []
+        for recul in (RECUL_AUTOCOMPLETION, RECUL_SEANCES):
+            seances = await self.bot.base.lire(
+                partial(seances_commencees, guild_id=guild_id, maintenant=self.bot.maintenant(), recul=recul)
+            )
+            choix = []
+            for reunion, occurrence in seances:
+                quand = horloges(
+                    occurrence.debut, configuration.villes, ville_d_ancrage(configuration, reunion)
+                )
+                nom = tronquer(f"#{reunion.numero} {reunion.titre} — {quand}", 100)
+                if cle in normaliser(nom) or cle in occurrence.cle.lower():
+                    choix.append(app_commands.Choice(name=nom, value=f"{reunion.numero}:{occurrence.cle}"))
+                    if len(choix) >= LIMITE_CHOIX:
+                        return choix
+        return choix
+
     @app_commands.command(
         name="compte-rendu",
         description="Rédige ou modifie le compte rendu d'une séance (points, décisions, prochaines étapes)",
     )
     @app_commands.describe(
-        reunion="Numéro ou titre de la réunion",
-        seance="Séance (par défaut : la dernière commencée)",
+        reunion="Numéro ou titre de la réunion (par défaut : celle de la séance choisie)",
+        seance="Séance (par défaut : la dernière commencée, de cette réunion ou du serveur)",
     )
     @app_commands.autocomplete(reunion=completer_reunion, seance=completer_seance_passee)
     async def compte_rendu(
         self,
         interaction: discord.Interaction[Passerelle],
-        reunion: str,
+        reunion: str | None = None,
         seance: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Ouvre la fenêtre du compte rendu : l'auteur de la réunion, la coordination ou un présent."""
-        numero = lire_numero(reunion, quoi="de réunion")
-        await ouvrir_compte_rendu(interaction, numero, seance.strip() if seance else None)
+        assert interaction.guild_id is not None
+        numero, cle = lire_seance_visee(reunion, seance)
+        if numero is None:
+            derniere = await self.bot.base.lire(
+                partial(
+                    derniere_seance_commencee, guild_id=interaction.guild_id, maintenant=self.bot.maintenant()
+                )
+            )
+            await ouvrir_compte_rendu(interaction, *derniere)
+            return
+        await ouvrir_compte_rendu(interaction, numero, cle)
 
     @app_commands.command(name="comptes-rendus", description="Liste les comptes rendus des séances")
     @app_commands.describe(reunion="Seulement cette réunion (par défaut : toutes celles du serveur)")

@@ -116,3 +116,18 @@ class Livraison(SQLModel, table=True):
     en_retard: bool = False
     message_id: int | None = champ_snowflake(nullable=True)
     erreur: str | None = Field(default=None, max_length=500)
+    # Un rappel en message privé (type « prive ») : le membre à qui l'écrire.
+    membre_id: int | None = champ_snowflake(nullable=True)
+
+
+class RappelPrive(SQLModel, table=True):
+    """Un membre qui veut recevoir en message privé les rappels suivants d'une réunion."""
+
+    __tablename__ = "rappel_prive"
+    __table_args__ = (UniqueConstraint("reunion_id", "membre_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = champ_snowflake()
+    reunion_id: int = Field(foreign_key="reunion.id", index=True)
+    membre_id: int = champ_snowflake()
+    cree_le: datetime = Field(default_factory=maintenant_utc)

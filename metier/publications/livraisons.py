@@ -22,7 +22,7 @@ from metier.reunions.series import occurrences
 from metier.serveurs import configuration_amorcee
 from metier.stockage import ident
 from metier.temps import changements_ecart, instant_local
-from modeles import Livraison, Reunion, StatutLivraison
+from modeles import Livraison, RappelPrive, Reunion, StatutLivraison
 
 HORIZON = timedelta(days=35)
 # Une publication partie plus d'une minute après son échéance est dite « en retard ».
@@ -31,6 +31,11 @@ TOLERANCE_RETARD = timedelta(minutes=1)
 BAIL = timedelta(minutes=5)
 ATTENTES = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
 PREAVIS_ECART = timedelta(days=7)
+# Motif des rappels retirés par /reunion modifier : ceux que le nouvel horaire redemande reprennent.
+MOTIF_MODIFICATION = "réunion modifiée"
+# Motif des rappels privés retirés par le membre : ils reprennent s'il se réinscrit.
+MOTIF_DESINSCRIPTION = "rappel en privé retiré par le membre"
+MOTIFS_REPRISE = (MOTIF_MODIFICATION, MOTIF_DESINSCRIPTION)
 
 
 class TypeLivraison(StrEnum):
@@ -39,6 +44,7 @@ class TypeLivraison(StrEnum):
     RAPPEL = "rappel"
     ECART = "ecart"
     RESUME = "resume"
+    PRIVE = "prive"  # un rappel en message privé, à un membre inscrit
 
     @property
     def designation(self) -> str:
@@ -50,8 +56,14 @@ class TypeLivraison(StrEnum):
                 return "l'avis de changement d'écart"
             case TypeLivraison.RESUME:
                 return "le résumé hebdomadaire"
+            case TypeLivraison.PRIVE:
+                return "le rappel en message privé"
             case _:
                 assert_never(self)
+
+
+# Les rappels d'une séance : dans le salon, et en message privé à chaque inscrit.
+RAPPELS = (TypeLivraison.RAPPEL, TypeLivraison.PRIVE)
 
 
 @dataclass(frozen=True)
@@ -65,11 +77,22 @@ class Decision:
 
 
 def _ajouter(session: Session, livraison: Livraison) -> bool:
-    """Ajoute la livraison si sa clé est nouvelle pour ce serveur ; rend vrai si elle l'était."""
+    """Ajoute la livraison si sa clé est nouvelle pour ce serveur ; rend vrai si elle l'était.
+
+    Un rappel retiré par une modification de la réunion que le nouvel horaire redemande (même
+    séance, même délai), ou un rappel privé retiré puis redemandé par le membre, reprend : sa clé
+    est la même, il ne peut pas être recréé.
+    """
     existe = session.exec(
-        select(Livraison.id).where(Livraison.guild_id == livraison.guild_id, Livraison.cle == livraison.cle)
+        select(Livraison).where(Livraison.guild_id == livraison.guild_id, Livraison.cle == livraison.cle)
     ).first()
     if existe is not None:
+        if existe.statut == StatutLivraison.ANNULEE and existe.erreur in MOTIFS_REPRISE:
+            existe.statut, existe.erreur, existe.envoyee_le = StatutLivraison.PREVUE, None, None
+            existe.echeance, existe.limite = livraison.echeance, livraison.limite
+            session.add(existe)
+            session.flush()
+            return True
         return False
     try:
         with session.begin_nested():
@@ -122,6 +145,40 @@ def planifier_rappels(
                         occurrence=seance.debut,
                     ),
                 )
+    return creees + planifier_prives(session, guild_id=guild_id, maintenant=maintenant)
+
+
+def planifier_prives(session: Session, *, guild_id: int, maintenant: datetime) -> int:
+    """Double chaque rappel à venir d'un message privé à chaque membre inscrit ; rend le nombre créé.
+
+    Le message privé est une livraison à part (même échéance, même limite) : réservée, reprise
+    et consignée comme les autres, il part une fois même si le rappel du salon échoue.
+    """
+    paires = session.exec(
+        select(Livraison, RappelPrive.membre_id)
+        .join(RappelPrive, col(RappelPrive.reunion_id) == col(Livraison.reunion_id))
+        .where(
+            Livraison.guild_id == guild_id,
+            Livraison.type == TypeLivraison.RAPPEL,
+            Livraison.statut == StatutLivraison.PREVUE,
+            Livraison.echeance > maintenant,
+        )
+    ).all()
+    creees = 0
+    for rappel, membre_id in paires:
+        creees += _ajouter(
+            session,
+            Livraison(
+                guild_id=guild_id,
+                type=TypeLivraison.PRIVE,
+                cle=f"prive:{membre_id}:{rappel.cle.removeprefix('rappel:')}",
+                echeance=rappel.echeance,
+                limite=rappel.limite,
+                reunion_id=rappel.reunion_id,
+                occurrence=rappel.occurrence,
+                membre_id=membre_id,
+            ),
+        )
     return creees
 
 
@@ -132,7 +189,7 @@ def annuler_rappels_caducs(session: Session, *, guild_id: int, maintenant: datet
         .join(Reunion, col(Reunion.id) == col(Livraison.reunion_id))
         .where(
             Livraison.guild_id == guild_id,
-            Livraison.type == TypeLivraison.RAPPEL,
+            col(Livraison.type).in_(RAPPELS),
             Livraison.statut == StatutLivraison.PREVUE,
         )
     ).all()
@@ -283,7 +340,7 @@ def decider(session: Session, *, livraison: Livraison, maintenant: datetime) -> 
             publier=False, en_retard=True, raison="remplacé par un rappel plus proche de la séance"
         )
     salon_id = salon_de_livraison(session, livraison_id=ident(livraison))
-    if salon_id is None and livraison.type != TypeLivraison.RAPPEL:
+    if salon_id is None and livraison.type not in RAPPELS:
         # Aucun salon choisi pour ce type de publication : la fonction est désactivée, pas en panne.
         return Decision(publier=False, en_retard=False, raison="aucun salon choisi")
     en_retard = maintenant - livraison.echeance > TOLERANCE_RETARD
@@ -296,14 +353,15 @@ def supplantee(session: Session, livraison: Livraison, maintenant: datetime) -> 
     Après un arrêt, le rappel « 24 h avant » et le rappel « 1 h avant » peuvent être dus ensemble ;
     un seul message, le plus récent, est utile.
     """
-    if livraison.type != TypeLivraison.RAPPEL or livraison.reunion_id is None:
+    if livraison.type not in RAPPELS or livraison.reunion_id is None:
         return False
     plus_recent = session.exec(
         select(Livraison.id).where(
             Livraison.guild_id == livraison.guild_id,
             Livraison.reunion_id == livraison.reunion_id,
             Livraison.occurrence == livraison.occurrence,
-            Livraison.type == TypeLivraison.RAPPEL,
+            Livraison.type == livraison.type,
+            Livraison.membre_id == livraison.membre_id,
             col(Livraison.statut).in_([StatutLivraison.PREVUE, StatutLivraison.ENVOYEE]),
             Livraison.echeance > livraison.echeance,
             Livraison.echeance <= maintenant,
@@ -385,5 +443,7 @@ def salon_de_livraison(session: Session, *, livraison_id: int) -> int | None:
             return salon_des_rappels(config.salon_rappels_id, reunion) if reunion else config.salon_rappels_id
         case TypeLivraison.ECART:
             return config.salon_rappels_id
+        case TypeLivraison.PRIVE:
+            return None  # la conversation privée du membre, ouverte au moment d'écrire
         case _:
             assert_never(genre)

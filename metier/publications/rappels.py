@@ -122,30 +122,6 @@ def contexte_rappel(session: Session, *, livraison_id: int, maintenant: datetime
     )
 
 
-@dataclass(frozen=True)
-class SeanceAVenir:
-    """Une séance pas encore commencée, et sa réunion."""
-
-    reunion: Reunion
-    seance: Occurrence
-
-
-def seance_a_venir(
-    session: Session, *, guild_id: int, reunion_id: int, debut: datetime, maintenant: datetime
-) -> SeanceAVenir:
-    """La séance (non annulée, pas encore commencée) pour un rappel en privé."""
-    reunion = session.get(Reunion, reunion_id)
-    if reunion is None or reunion.guild_id != guild_id:
-        raise ErreurMetier("Cette réunion n'existe plus.")
-    annulees = seances_annulees(session, reunion_id)
-    trouvees = occurrences(reunion, debut - timedelta(seconds=1), debut + timedelta(seconds=1), limite=1)
-    if reunion.annulee or not trouvees or debut in annulees:
-        raise ErreurMetier("Cette séance a été annulée : il n'y a rien à rappeler.")
-    if debut <= maintenant:
-        raise ErreurMetier("Cette séance a déjà commencé.")
-    return SeanceAVenir(reunion, trouvees[0])
-
-
 def repondre_presence(
     session: Session,
     *,

@@ -15,7 +15,7 @@ from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_nombre, tronquer
 from metier.journal import journaliser
 from metier.membres import FicheMembre, fiches_des_membres
-from metier.reunions.registre import lire_reunion, seances_annulees
+from metier.reunions.registre import annulees_par_reunion, lire_reunion, seances_annulees
 from metier.reunions.series import Occurrence, exiger_utc, lire_cle_occurrence, occurrences
 from metier.serveurs import Configuration, configuration_amorcee
 from metier.stockage import ident
@@ -117,9 +117,45 @@ def verifier_champ(nom: str, texte: str | None) -> str:
 # --- Séance visée et droits ----------------------------------------------------------------------
 
 
-def seances_passees(reunion: Reunion, maintenant: datetime, annulees: set[datetime]) -> list[Occurrence]:
+def seances_passees(
+    reunion: Reunion, maintenant: datetime, annulees: set[datetime], recul: timedelta = RECUL_SEANCES
+) -> list[Occurrence]:
     """Les séances commencées d'une série (sur un peu plus d'un an), la plus récente en dernier."""
-    return occurrences(reunion, maintenant - RECUL_SEANCES, maintenant, limite=500, annulees=annulees)
+    return occurrences(reunion, maintenant - recul, maintenant, limite=500, annulees=annulees)
+
+
+def seances_commencees(
+    session: Session, *, guild_id: int, maintenant: datetime, recul: timedelta = RECUL_SEANCES
+) -> list[tuple[Reunion, Occurrence]]:
+    """Les séances commencées depuis `recul` de toutes les réunions (non annulées) du serveur, la plus
+    récente d'abord."""
+    maintenant = exiger_utc(maintenant)
+    reunions = session.exec(
+        select(Reunion).where(
+            Reunion.guild_id == guild_id,
+            col(Reunion.annulee).is_(False),
+            col(Reunion.date_debut) <= (maintenant + timedelta(days=1)).date(),
+        )
+    ).all()
+    annulees = annulees_par_reunion(session, [ident(r) for r in reunions])
+    seances = [
+        (reunion, seance)
+        for reunion in reunions
+        for seance in seances_passees(reunion, maintenant, annulees[ident(reunion)], recul)
+    ]
+    return sorted(seances, key=lambda paire: (paire[1].debut, paire[0].numero), reverse=True)
+
+
+def derniere_seance_commencee(session: Session, *, guild_id: int, maintenant: datetime) -> tuple[int, str]:
+    """Le numéro de réunion et la clé de la dernière séance commencée sur le serveur."""
+    seances = seances_commencees(session, guild_id=guild_id, maintenant=maintenant)
+    if not seances:
+        raise ErreurMetier(
+            "Aucune réunion de ce serveur n'a encore eu de séance : le compte rendu se rédige une fois "
+            "la séance commencée."
+        )
+    reunion, seance = seances[0]
+    return reunion.numero, seance.cle
 
 
 def trouver_seance(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from metier.reunions.series import ecart_habituel, ecart_inhabituel
-from metier.temps import Ville, format_date_courte, format_date_longue, format_duree, format_heure
+from metier.temps import Ville, ecart, format_date_courte, format_date_longue, format_duree, format_heure
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,17 @@ def ecart_en_mots(instant: datetime, villes: Sequence[Ville]) -> str | None:
             f"semaine à {format_duree(abs(inhabituel))}{entre} (au lieu de {format_duree(abs(habituel))})"
         )
     return " ; ".join(signaux) if signaux else None
+
+
+def ecart_du_moment(instant: datetime, villes: Sequence[Ville]) -> str:
+    """« écart de 5 h entre Terrebonne et Namur (semaine à 5 h au lieu de 6 h) », ou « de 6 h » sans plus."""
+    reference = villes[0]
+    morceaux = []
+    for autre in villes[1:]:
+        actuel = abs(ecart(reference, autre, instant))
+        texte = f"écart de {format_duree(actuel)} entre {reference.nom} et {autre.nom}"
+        if ecart_inhabituel(instant, reference, autre) is not None:
+            habituel = ecart_habituel(reference, autre, reference.heure_locale(instant).year)
+            texte += f" (semaine à {format_duree(actuel)} au lieu de {format_duree(abs(habituel))})"
+        morceaux.append(texte)
+    return " ; ".join(morceaux)

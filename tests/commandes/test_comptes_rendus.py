@@ -232,3 +232,78 @@ async def test_la_seance_du_compte_rendu_se_choisit_parmi_les_seances_commencees
         )
         == []
     )
+
+
+async def test_sans_reunion_les_seances_commencees_de_tout_le_serveur(simcord_env, serveur, horloge) -> None:
+    # Une seconde réunion, lundi 22 mars à 9 h à Namur (08 h UTC, semaine à 5 h) : après le mardi 16.
+    await serveur["autrice"].slash(
+        serveur["salon"],
+        "reunion planifier",
+        titre="Atelier mobilité",
+        date="2027-03-22",
+        heure="09:00",
+        ville="namur",
+        rappels="aucun",
+    )
+    await _seance_tenue(simcord_env, serveur, horloge)
+    await _jusqu_a(simcord_env, horloge, datetime(2027, 3, 22, 9, 0, tzinfo=UTC))
+    choix = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "")
+    # Les plus récentes d'abord, nommées par leur réunion, dans chaque horloge ; jamais une séance à venir.
+    assert [c["value"] for c in choix] == ["2:20270322T0800Z", "1:20270316T1400Z"]
+    assert choix[0]["name"] == (
+        f"#2 Atelier mobilité — lundi 22 mars 2027 · Terrebonne 04{NB}h{NB}00 · Namur 09{NB}h{NB}00"
+    )
+    assert choix[1]["name"].startswith(f"#1 Comité de suivi — mardi 16 mars 2027 · Terrebonne 10{NB}h")
+    filtre = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "comite")
+    assert [c["value"] for c in filtre] == ["1:20270316T1400Z"]
+    # La réunion donnée : l'autocomplétion d'avant, sa seule séance.
+    de_la_1 = await serveur["bob"].autocomplete(
+        serveur["salon"], "reunion compte-rendu", "seance", "", reunion="1"
+    )
+    assert [c["value"] for c in de_la_1] == ["20270316T1400Z"]
+
+    # La séance choisie sans réunion ouvre la fenêtre de cette séance-là (Bob y était présent).
+    fenetre = await serveur["bob"].slash(serveur["salon"], "reunion compte-rendu", seance="1:20270316T1400Z")
+    assert fenetre.modal is not None, fenetre.response.content if fenetre.response else None
+    assert fenetre.modal["title"] == "Compte rendu #1 du 16 mars 2027"
+
+    # Sans aucune option : la dernière séance commencée du serveur (l'atelier, dont l'autrice est l'auteur).
+    derniere = await serveur["autrice"].slash(serveur["salon"], "reunion compte-rendu")
+    assert derniere.modal is not None, derniere.response.content if derniere.response else None
+    assert derniere.modal["title"] == "Compte rendu #2 du 22 mars 2027"
+    # Bob n'était pas à l'atelier (ni auteur, ni présent) : refusé, comme avec la réunion donnée.
+    refus = await serveur["bob"].slash(serveur["salon"], "reunion compte-rendu")
+    assert refus.ephemeral
+    assert refus.modal is None
+
+    # Sept semaines plus tard, l'atelier (plus de six semaines) se retrouve encore en le cherchant.
+    horloge.instant = datetime(2027, 5, 10, 12, tzinfo=UTC)
+    ancien = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "atelier")
+    assert [c["value"] for c in ancien] == ["2:20270322T0800Z"]
+    tous = await serveur["bob"].autocomplete(serveur["salon"], "reunion compte-rendu", "seance", "")
+    assert tous[0]["value"] == "1:20270504T1400Z"  # la plus récente d'abord : le comité du 4 mai
+    assert len(tous) == 9  # huit comités (16 mars → 4 mai) et l'atelier
+
+
+@pytest.mark.parametrize(
+    ("options", "extrait"),
+    [
+        ({"seance": "20270316T1400Z"}, "Choisissez la séance dans la liste proposée, ou indiquez aussi"),
+        ({"seance": "x:20270316T1400Z"}, "n'est pas un numéro de réunion"),
+        ({"seance": "1:pas-une-date"}, "Occurrence non reconnue"),
+        ({"reunion": "2", "seance": "1:20270316T1400Z"}, "est celle de la réunion #1, pas de la réunion #2"),
+        ({"seance": "9:20270316T1400Z"}, "La réunion #9 n'existe pas"),
+    ],
+)
+async def test_seance_sans_reunion_mal_formee(simcord_env, serveur, horloge, options, extrait) -> None:
+    await _seance_tenue(simcord_env, serveur, horloge)
+    refus = await serveur["autrice"].slash(serveur["salon"], "reunion compte-rendu", **options)
+    assert refus.ephemeral
+    assert extrait in refus.response.content
+    assert simcord_env.bot.base.lecture(lambda s: s.exec(select(CompteRendu)).all()) == []
+
+
+async def test_sans_option_aucune_seance_commencee_sur_le_serveur(simcord_env, serveur) -> None:
+    refus = await serveur["autrice"].slash(serveur["salon"], "reunion compte-rendu")
+    assert refus.ephemeral
+    assert "Aucune réunion de ce serveur n'a encore eu de séance" in refus.response.content

@@ -79,17 +79,12 @@ async def test_comite_hebdomadaire_publie_met_a_jour_et_annule_ses_evenements(si
     assert len(seize.description) <= 1000
     ids = [e.id for e in evenements]
 
-    # L'heure change : les mêmes événements sont mis à jour (même identifiant, nouvelle heure).
-    def onze_heures(session):
-        reunion = session.exec(select(Reunion)).one()
-        reunion.heure_locale = reunion.heure_locale.replace(hour=11)
-        session.add(reunion)
-
-    # Aucune commande ne change encore l'heure d'une série : on change la réunion en base, puis on fait
-    # ce que fait le bot quand une réunion change (écouteur de `reunions_modifiees`).
-    simcord_env.bot.base.transaction(onze_heures)
-    cog = simcord_env.bot.get_cog("Reunions")
-    await cog.evenements.synchroniser(simcord_env.bot.get_guild(serveur["guild"].id))
+    # L'heure change (/reunion modifier) : les mêmes événements sont mis à jour (même identifiant,
+    # nouvelle heure).
+    modifiee = await serveur["autrice"].slash(
+        serveur["salon"], "reunion modifier", reunion="1", heure="11:00"
+    )
+    assert not modifiee.ephemeral, modifiee.response.content
     await simcord_env.settle()
     evenements = _actifs(simcord_env, serveur)
     assert [e.id for e in evenements] == ids

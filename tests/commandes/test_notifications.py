@@ -1,4 +1,6 @@
-"""Rappels qui notifient : un rôle choisi, et lui seul ; refus des rôles qui ne conviennent pas ; en privé."""
+"""Rappels qui notifient : un rôle choisi, et lui seul ; refus des rôles qui ne conviennent pas.
+
+Le rappel en privé : tests/commandes/test_rappels_prives.py."""
 
 from datetime import UTC, datetime
 
@@ -126,22 +128,3 @@ async def test_roles_refuses_sans_rien_enregistrer(simcord_env, serveur, role, e
     config = await serveur["alice"].slash(serveur["salon"], "config role-rappels", role=choisi)
     assert config.ephemeral
     assert extrait in config.response.content
-
-
-async def test_me_le_rappeler_en_prive(simcord_env, serveur, horloge) -> None:
-    await _planifier(serveur, lien="https://visio.exemple.org/comite")
-    await _jusqu_au_rappel(simcord_env, horloge)
-    message, _ = _rappel(simcord_env, serveur)
-
-    reponse = await serveur["bob"].click(message, label="✉️ Me le rappeler en privé")
-    assert reponse.ephemeral
-    assert reponse.response.content == "Rappel envoyé en message privé."
-    [prive] = serveur["bob"].user.dm_channel.history()
-    assert "Terrebonne 10\u00a0h\u00a000 · Namur 15\u00a0h\u00a000" in prive.content
-    assert "https://visio.exemple.org/comite" in prive.content
-
-    # Messages privés fermés : Discord refuse (50007) ; la personne le sait, rien ne casse.
-    simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send")
-    refus = await serveur["alice"].click(message, label="✉️ Me le rappeler en privé")
-    assert refus.ephemeral
-    assert "Je ne peux pas vous écrire en privé" in refus.response.content
