@@ -33,7 +33,7 @@ from metier.protocole import (
 )
 from metier.stockage import ident
 from metier.temps import format_jour, normaliser
-from modeles import Action, Axe, BureauSuivi, Edition, Indicateur, Objectif
+from modeles import Action, Axe, BureauSuivi, Edition, Indicateur, Mesure, Objectif
 from modeles.protocole import LONGUEUR_OBJECTIF, LONGUEUR_TITRE_AXE, LONGUEUR_TITRE_COURT
 
 # --- Amorçage ------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def indicateurs_de_l_edition(
 
     Au renouvellement, un indicateur suit son axe dans l'édition suivante avec toutes ses mesures
     (`renouvellement.renouveler`) : il appartient donc à chaque édition qu'il a traversée, de celle
-    où il est né (créé avant sa fin, la borne des années du rapport annuel) jusqu'à celle de son axe.
+    où il existait (`indicateur_existait`, la règle du rapport annuel) jusqu'à celle de son axe.
     Une édition passée le montre tel qu'à sa fin (mesures jusqu'à son dernier jour) ; l'édition en
     vigueur, tel qu'aujourd'hui. Condition None quand le serveur n'a qu'une édition : tous en sont.
     """
@@ -127,8 +127,18 @@ def indicateurs_de_l_edition(
     condition = col(Indicateur.axe_id).in_(sa.select(col(Axe.id)).where(col(Axe.edition_id).in_(suivantes)))
     if edition.id == editions[0].id:
         return condition, None
-    fin = datetime.combine(edition.fin + timedelta(days=1), time(), tzinfo=UTC)
-    return condition & (col(Indicateur.cree_le) < fin), edition.fin
+    return condition & indicateur_existait(edition.fin), edition.fin
+
+
+def indicateur_existait(jour: date) -> sa.ColumnElement[bool]:
+    """« L'indicateur existait au soir de ce jour » : créé avant (UTC, comme les années du rapport), ou
+    mesuré à une date qui n'est pas postérieure (une mesure rattrapée, un registre importé, rangés à
+    leur date). La règle du rapport annuel, du bilan et de la liste d'une édition passée."""
+    fin = datetime.combine(jour + timedelta(days=1), time(), tzinfo=UTC)
+    mesure = sa.select(col(Mesure.id)).where(
+        col(Mesure.indicateur_id) == col(Indicateur.id), col(Mesure.date) <= jour
+    )
+    return sa.or_(col(Indicateur.cree_le) < fin, mesure.exists())
 
 
 def lister_editions(session: Session, *, guild_id: int) -> list[Edition]:
