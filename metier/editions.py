@@ -95,18 +95,24 @@ def id_edition_courante(session: Session, *, guild_id: int) -> int | None:
 
 
 def actions_de_l_edition(
-    session: Session, *, guild_id: int, edition_id: int | None, numero: int | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    edition_id: int | None,
+    numero: int | None = None,
+    toujours: bool = False,
 ) -> sa.ColumnElement[bool] | None:
     """« L'action est sur un axe de cette édition (de ce numéro) », par la liste de ces axes ; None
     quand la condition les prend tous (une seule édition, pas de numéro) : la requête garde alors
-    l'index de son tri au lieu de passer par les axes.
+    l'index de son tri au lieu de passer par les axes. `toujours` : la liste même alors, pour une
+    requête groupée par axe, que SQLite lit mieux par l'index des axes (résumé : 3 ms au lieu de 7).
 
     La seule règle qui dit quelles actions montrent une édition : liste et autocomplétion des
     actions, graphiques, résumé hebdomadaire. Une action reprise appartient à sa nouvelle édition.
     """
     axes = session.exec(select(Axe.id, Axe.edition_id, Axe.numero).where(Axe.guild_id == guild_id)).all()
     voulus = [i for i, e, n in axes if e == edition_id and (numero is None or n == numero)]
-    return None if len(voulus) == len(axes) else col(Action.axe_id).in_(voulus)
+    return None if len(voulus) == len(axes) and not toujours else col(Action.axe_id).in_(voulus)
 
 
 def indicateurs_de_l_edition(

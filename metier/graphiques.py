@@ -313,9 +313,11 @@ def _selection(session: Session, guild_id: int, axe: int | None, edition: Editio
             raise ErreurMetier(f"Il n'y a pas d'axe {axe} sur ce serveur{dans}. Axes existants : {numeros}.")
     conditions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
     # La règle commune : celles d'une édition close restent à son bilan (et à l'option `edition`).
-    if (
-        sur_les_axes := actions_de_l_edition(session, guild_id=guild_id, edition_id=edition_id, numero=axe)
-    ) is not None:
+    # Toujours la liste des axes : les graphiques groupent par axe.
+    sur_les_axes = actions_de_l_edition(
+        session, guild_id=guild_id, edition_id=edition_id, numero=axe, toujours=True
+    )
+    if sur_les_axes is not None:
         conditions.append(sur_les_axes)
     if choisie is None:  # serveur pas encore amorcé : aucune édition, aucun axe
         choisie = Edition(guild_id=guild_id, titre="", debut=DEBUT_PROTOCOLE, fin=FIN_PROTOCOLE)

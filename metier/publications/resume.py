@@ -409,9 +409,11 @@ def construire_resume(
     choisie = lire_edition(session, guild_id=guild_id, saisie=edition)
     axes = axes_de_l_edition(session, edition_id=ident(choisie))
     actives: tuple[Any, ...] = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
-    if (sur_les_axes := actions_de_l_edition(session, guild_id=guild_id, edition_id=choisie.id)) is not None:
+    if (
+        sur_les_axes := actions_de_l_edition(session, guild_id=guild_id, edition_id=choisie.id, toujours=True)
+    ) is not None:
         actives = (*actives, sur_les_axes)
-    passee = choisie.id != id_edition_courante(session, guild_id=guild_id)
+    passee = edition is not None and choisie.id != id_edition_courante(session, guild_id=guild_id)
 
     # Les moyennes d'après la table, corrigées par l'historique des actions qui ont bougé depuis le
     # début de la semaine : une semaine d'activité est rejouée, pas tout le registre.
