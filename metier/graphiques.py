@@ -27,12 +27,13 @@ from metier import temps
 from metier.actions.etat import (
     COLONNES_TRAJECTOIRE,
     RESOLUTION,
+    borne_de_maintenant,
     contribution,
     etat_a,
     lire_historiques,
     trajectoire_de_ligne,
 )
-from metier.actions.evolution import sommes_mensuelles
+from metier.actions.evolution import calculer_apports, sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
 from metier.editions import actions_de_l_edition, id_edition_courante, lire_edition, nom_edition
@@ -569,7 +570,13 @@ def donnees_evolution(
     bornes = _bornes(maintenant, mois)
     # Ce que chaque mois a apporté, par axe (metier.actions.evolution) ; les mois d'avant la fenêtre
     # comptent dans la première période. Les périodes se terminent au début des mois `limites`.
-    apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=(ident(a) for a in axes))
+    axe_ids = [ident(a) for a in axes]
+    if selection.courante:
+        apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=axe_ids)
+    else:
+        # Une édition passée : ses actions seules, rejouées (celles reprises dans la suivante n'y sont
+        # plus, comme dans les autres graphiques) ; le cumul, lui, les compterait jusqu'à leur reprise.
+        apports = calculer_apports(session, guild_id, avant=borne_de_maintenant(maintenant), axe_ids=axe_ids)
     n = len(bornes)
     limites = [b.date() for b in bornes[:-1]]
     index_axes = {a.id: i for i, a in enumerate(axes)}

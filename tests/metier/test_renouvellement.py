@@ -449,6 +449,16 @@ def test_graphiques_et_resume_d_une_edition_passee(serveur: BaseDonnees) -> None
     assert [(a.nb_actions, a.nb_terminees) for a in axes.axes] == [(0, 0), (1, 1), (0, 0)]
     evolution = lire("evolution", edition="2024-2026")
     assert evolution.titre.startswith("Évolution de l'avancement — édition 2024-2026 — de décembre 2025")
+    # Ses actions seules, à chaque fin de mois : Plantation, reprise, n'y compte à aucune date.
+    assert set(evolution.series[0].nombres) == {0}
+    assert (evolution.series[1].nombres[-1], evolution.series[1].moyennes[-1]) == (1, 100.0)
+    # Une fois l'édition finie, sa courbe s'arrête à son dernier jour.
+    finie = serveur.lecture(
+        preparer, type_graphique="evolution", guild_id=SERVEUR, maintenant=APRES_LA_FIN, edition="2024-2026"
+    )
+    assert (
+        finie.titre == "Évolution de l'avancement — édition 2024-2026 — de janvier 2026 au 31 décembre 2026"
+    )
     assert lire("axes", edition="2024-2026", axe=2).titre == (
         "Avancement moyen — Axe II\u00a0: Développement social et économique — édition 2024-2026 — "
         "au 26 novembre 2026"
