@@ -437,7 +437,8 @@ def construire_resume(
         creees=Liste(_creees(session, actives, debut, fin), registre.creees),
         mises_a_jour=mises_a_jour,
         nb_mises_a_jour=sum(t.nombre for t in touchees),
-        contributeurs=_contributeurs(session, guild_id, debut, fin),
+        # Le post de chaque semaine compte toutes les mises à jour ; une édition passée, les siennes.
+        contributeurs=_contributeurs(session, guild_id, debut, fin, actives if passee else None),
         en_retard=_actions(session, (*actives, en_retard_sql(jour))),
         echeances=_actions(
             session,
@@ -576,13 +577,18 @@ def _actions(session: Session, conditions: tuple[Any, ...]) -> Liste[ActionResum
     return Liste(tuple(_action_resume(*colonnes) for colonnes in lignes), int(total))
 
 
-def _contributeurs(session: Session, guild_id: int, debut: datetime, fin: datetime) -> Liste[tuple[int, int]]:
-    """Qui a mis à jour le registre dans la semaine, et combien de fois."""
-    semaine = (
+def _contributeurs(
+    session: Session, guild_id: int, debut: datetime, fin: datetime, actions: tuple[Any, ...] | None = None
+) -> Liste[tuple[int, int]]:
+    """Qui a mis à jour le registre dans la semaine, et combien de fois ; `actions` : seulement les mises
+    à jour de ces actions (une édition passée)."""
+    semaine: tuple[Any, ...] = (
         col(MiseAJour.guild_id) == guild_id,
         col(MiseAJour.quand) >= debut,
         col(MiseAJour.quand) < fin,
     )
+    if actions is not None:
+        semaine = (*semaine, col(MiseAJour.action_id).in_(sa.select(col(Action.id)).where(*actions)))
     total = lire_lignes(session, sa.select(func.count(sa.distinct(col(MiseAJour.auteur_id)))).where(*semaine))
     lignes = lire_lignes(
         session,

@@ -599,6 +599,8 @@ async def test_resume_d_une_edition_passee(simcord_env, serveur) -> None:
     champs = {c.name: c.value for c in embed.fields}
     assert champs["✅ Terminées (1)"].startswith("**#2** Forum de l'emploi")
     assert "Plantation" not in str(champs)
+    # Ses contributeurs : les mises à jour de ses actions seulement (le Forum créé puis terminé).
+    assert champs["👥 Contributeurs (1)"] == f"<@{serveur['alice'].id}> (2)"
     # L'indicateur a suivi son axe : l'édition passée le garde, mesuré cette semaine.
     assert champs["📈 Indicateurs mesurés (1)"].startswith("**n° 1** Arbres plantés")
     courant = await bob.slash(salon, "progres resume")
