@@ -280,7 +280,7 @@ def produire_bilan(reglages: Reglages, arguments: argparse.Namespace) -> int:
 
     from bot.base import BaseDonnees
     from metier.erreurs import ErreurMetier
-    from metier.rapport.bilan import csv_indicateurs, csv_par_annee, rassembler_bilan, resume_du_bilan
+    from metier.rapport.bilan import csv_du_bilan, rassembler_bilan, resume_du_bilan
     from rendu.bilan import produire_pdf_bilan
 
     base = BaseDonnees(reglages.database_url)
@@ -300,10 +300,7 @@ def produire_bilan(reglages: Reglages, arguments: argparse.Namespace) -> int:
         base.fermer()
     ecrits = [(arguments.sortie or Path(f"bilan-{bilan.nom}.pdf"), produire_pdf_bilan(bilan))]
     if arguments.csv is not None:
-        ecrits += [
-            (arguments.csv / f"bilan-{bilan.nom}-par-annee.csv", csv_par_annee(bilan)),
-            (arguments.csv / f"bilan-{bilan.nom}-indicateurs.csv", csv_indicateurs(bilan)),
-        ]
+        ecrits += [(arguments.csv / nom, contenu) for nom, contenu in csv_du_bilan(bilan)]
     try:
         for chemin, contenu in ecrits:
             chemin.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,8 @@ from modeles import Partenaire
 from modeles.actions import VILLE_TOUTES
 
 LIMITE_CHOIX = 25  # Discord n'en accepte pas plus
+# L'aide de l'option `edition`, la même partout où l'on peut regarder en arrière.
+AIDE_EDITION = "Une édition du protocole, par ses années, ex. 2024-2026 (par défaut : l'édition en vigueur)"
 
 
 async def contexte(interaction: discord.Interaction[Passerelle]) -> tuple[int, Configuration, bool]:

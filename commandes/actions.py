@@ -28,6 +28,7 @@ from commandes._affichage import (
     texte_saisi,
 )
 from commandes._completion import (
+    AIDE_EDITION,
     completer_action,
     completer_axe,
     completer_edition,
@@ -571,7 +572,7 @@ class Actions(commands.GroupCog, group_name="action", group_description="Les act
         statut="Seulement ce statut",
         responsable="Seulement les actions de ce membre",
         en_retard="Seulement les actions en retard",
-        edition="Une édition passée du protocole, par ses années (par défaut : l'édition en vigueur)",
+        edition=AIDE_EDITION,
     )
     @app_commands.choices(statut=CHOIX_STATUTS)
     @app_commands.autocomplete(axe=completer_axe)

@@ -12,13 +12,20 @@ from discord.ext import commands
 from bot.arbre import repondre
 from bot.client import Passerelle
 from commandes._affichage import ajouter_champ, barre, nouvel_embed, texte_saisi
-from commandes._completion import LIMITE_CHOIX, completer_action, completer_axe, contexte
+from commandes._completion import (
+    AIDE_EDITION,
+    LIMITE_CHOIX,
+    completer_action,
+    completer_axe,
+    completer_edition,
+    contexte,
+)
 from metier.actions.indicateurs import (
     EtatIndicateur,
     MesureCorrigee,
     corriger_mesure,
     creer_indicateur,
-    lister_indicateurs,
+    lister_indicateurs_de_l_edition,
     mesure_a_supprimer,
     mesurer,
     mesures_recentes,
@@ -265,22 +272,41 @@ class Indicateurs(commands.GroupCog, group_name="indicateur", group_description=
     @app_commands.command(
         name="liste", description="Liste les indicateurs, leur dernière valeur et leur progression"
     )
-    @app_commands.describe(axe="Seulement les indicateurs de cet axe")
+    @app_commands.describe(axe="Seulement les indicateurs de cet axe", edition=AIDE_EDITION)
     @app_commands.autocomplete(axe=completer_axe)
-    async def liste(self, interaction: discord.Interaction[Passerelle], axe: int | None = None) -> None:
-        """Liste les indicateurs."""
+    @app_commands.autocomplete(edition=completer_edition)
+    async def liste(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        axe: app_commands.Range[int, 1, 99] | None = None,
+        edition: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """Liste les indicateurs d'une édition (l'édition en vigueur par défaut)."""
         assert interaction.guild_id is not None
-        etats = await self.bot.base.lire(partial(lister_indicateurs, guild_id=interaction.guild_id, axe=axe))
-        if not etats:
-            await repondre(
-                interaction,
-                "Aucun indicateur pour l'instant : ajoutez-en avec `/indicateur ajouter`.",
-                ephemere=True,
-            )
-            return
-        embed = nouvel_embed(
-            "Indicateurs de performance", "Progression de la valeur de départ vers la cible."
+        liste = await self.bot.base.lire(
+            partial(lister_indicateurs_de_l_edition, guild_id=interaction.guild_id, edition=edition, axe=axe)
         )
+        etats = liste.indicateurs
+        dans = f" dans l'axe {chiffre_romain(axe)}" if axe is not None else ""
+        if not liste.courante:
+            dans += f" de l'édition {liste.edition}"
+        if not etats:
+            conseil = (
+                "ajoutez-en avec `/indicateur ajouter`."
+                if liste.courante
+                else "voyez l'édition en vigueur (sans l'option `edition`)."
+            )
+            await repondre(interaction, f"Aucun indicateur{dans} : {conseil}", ephemere=True)
+            return
+        description = "Progression de la valeur de départ vers la cible."
+        if liste.au is not None:
+            description = (
+                f"Édition {liste.edition}, telle qu'à sa fin ({format_date_courte(liste.au)}) : "
+                "dernière mesure de l'édition, progression de la valeur de départ vers la cible. "
+                "Ceux qui ont suivi leur axe dans l'édition suivante y continuent sous le même numéro."
+            )
+        titre = "Indicateurs de performance" + ("" if liste.courante else f" — édition {liste.edition}")
+        embed = nouvel_embed(titre, description)
         affiches = 0
         for etat in etats:
             nom = f"{chiffre_romain(etat.axe_numero)} · n° {etat.numero} {etat.nom}"

@@ -17,8 +17,9 @@ from bot.client import Passerelle
 from bot.limites import LIMITE_TOTAL, LIMITE_VALEUR_CHAMP
 from bot.livraison import Publication
 from commandes._affichage import MENTION_RETARD, ajouter_champ, horodatage, joindre, nouvel_embed, texte_saisi
-from commandes._completion import completer_axe
+from commandes._completion import AIDE_EDITION, completer_axe, completer_edition
 from commandes._seances import ligne_seance
+from metier.editions import lire_edition
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
 from metier.graphiques import Donnees, TypeGraphique, preparer
 from metier.publications.livraisons import TypeLivraison
@@ -266,15 +267,18 @@ class Progres(
     @app_commands.describe(
         type_graphique="Ce que montre le graphique",
         axe="Limiter le graphique à un axe du protocole (par défaut : tous les axes)",
+        edition=AIDE_EDITION,
     )
     @app_commands.rename(type_graphique="type")
     @app_commands.choices(type_graphique=CHOIX_TYPES)
     @app_commands.autocomplete(axe=completer_axe)
+    @app_commands.autocomplete(edition=completer_edition)
     async def graphique(
         self,
         interaction: discord.Interaction[Passerelle],
         type_graphique: app_commands.Choice[str],
         axe: app_commands.Range[int, 1, 99] | None = None,
+        edition: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Prépare les données (base), dessine le PNG (thread), répond avec l'image et son titre."""
         assert interaction.guild_id is not None
@@ -287,6 +291,7 @@ class Progres(
                 guild_id=interaction.guild_id,
                 maintenant=self.bot.maintenant(),
                 axe=axe,
+                edition=edition,
             )
         )
         await interaction.response.defer(thinking=True)
@@ -298,22 +303,44 @@ class Progres(
     @app_commands.command(
         name="resume", description="Affiche le résumé de la semaine, comme celui publié chaque semaine"
     )
-    async def resume(self, interaction: discord.Interaction[Passerelle]) -> None:
+    @app_commands.describe(edition=AIDE_EDITION)
+    @app_commands.autocomplete(edition=completer_edition)
+    async def resume(
+        self,
+        interaction: discord.Interaction[Passerelle],
+        edition: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
         """Le résumé de la semaine, à la demande."""
         assert interaction.guild_id is not None
+        if edition is not None:  # une édition inconnue : réponse privée, avant d'accuser réception
+            await self.bot.base.lire(partial(lire_edition, guild_id=interaction.guild_id, saisie=edition))
         await interaction.response.defer(thinking=True)
-        embed, fichiers = await self.composer_resume(interaction.guild_id)
+        embed, fichiers = await self.composer_resume(interaction.guild_id, edition=edition)
         options: dict[str, Any] = {"embed": embed}
         if fichiers:
             options["files"] = fichiers
         await repondre(interaction, **options)
 
     async def composer_resume(
-        self, guild_id: int, *, reference: datetime | None = None, en_retard: bool = False
+        self,
+        guild_id: int,
+        *,
+        reference: datetime | None = None,
+        en_retard: bool = False,
+        edition: str | None = None,
     ) -> tuple[discord.Embed, list[discord.File]]:
-        """Lit le résumé et les données du graphique, dessine le PNG hors de la boucle, compose l'embed."""
+        """Lit le résumé et les données du graphique, dessine le PNG hors de la boucle, compose l'embed.
+
+        Le post de chaque semaine n'a pas d'`edition` : il porte sur l'édition en vigueur.
+        """
         resume, axes = await self.bot.base.lire(
-            partial(resume_et_axes, guild_id=guild_id, maintenant=self.bot.maintenant(), reference=reference)
+            partial(
+                resume_et_axes,
+                guild_id=guild_id,
+                maintenant=self.bot.maintenant(),
+                reference=reference,
+                edition=edition,
+            )
         )
         if axes.est_vide:
             return embed_resume(resume, en_retard=en_retard), []

@@ -368,6 +368,15 @@ class Protocole(
             f"ceux de l'édition {nom_edition(precedente)} (modifiables avec /protocole axe-modifier…). "
             f"L'édition {nom_edition(precedente)} ne reçoit plus de nouvelles actions.\n"
         )
+        if renouvellement.indicateurs:
+            seul = renouvellement.indicateurs == 1
+            texte += (
+                f"{pluriel(renouvellement.indicateurs, 'indicateur suit', 'indicateurs suivent')} "
+                f"{'son' if seul else 'leur'} axe dans la nouvelle édition, avec "
+                f"{'son numéro et toutes ses' if seul else 'leur numéro et toutes leurs'} mesures ; "
+                f"l'édition {nom_edition(precedente)} {'le' if seul else 'les'} garde dans son bilan "
+                f"(/indicateur liste edition:{nom_edition(precedente)}).\n"
+            )
         if renouvellement.ouvertes:
             texte += (
                 f"Il reste {pluriel(renouvellement.ouvertes, 'action ouverte', 'actions ouvertes')} "

@@ -19,7 +19,7 @@ from commandes._droits import exiger_coordination
 from metier.editions import lire_edition, nom_edition
 from metier.formats import format_nombre, pluriel, tronquer
 from metier.membres import noter_membres, responsables_sans_nom
-from metier.rapport.bilan import csv_indicateurs, csv_par_annee, rassembler_bilan, resume_du_bilan
+from metier.rapport.bilan import csv_du_bilan, rassembler_bilan, resume_du_bilan
 from metier.rapport.donnees import (
     PREMIERE_ANNEE,
     Rapport,
@@ -206,11 +206,7 @@ class Rapports(commands.GroupCog, group_name="rapport", group_description="Rappo
                 )
             )
             pdf = await self.bot.atelier.executer(produire_pdf_bilan, bilan)
-        fichiers = [
-            (f"bilan-{bilan.nom}.pdf", pdf),
-            (f"bilan-{bilan.nom}-par-annee.csv", csv_par_annee(bilan)),
-            (f"bilan-{bilan.nom}-indicateurs.csv", csv_indicateurs(bilan)),
-        ]
+        fichiers = [(f"bilan-{bilan.nom}.pdf", pdf), *csv_du_bilan(bilan)]
         envois, trop_gros = repartir(fichiers, guild.filesize_limit)
         message = (
             f"📘 **Bilan final de l'édition {bilan.nom}** ({texte_saisi(bilan.edition.titre, 200)}) : "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Final, NamedTuple, assert_never
 
@@ -27,23 +27,32 @@ from metier import temps
 from metier.actions.etat import (
     COLONNES_TRAJECTOIRE,
     RESOLUTION,
+    borne_de_maintenant,
     contribution,
     etat_a,
     lire_historiques,
     trajectoire_de_ligne,
 )
-from metier.actions.evolution import sommes_mensuelles
+from metier.actions.evolution import calculer_apports, sommes_mensuelles
 from metier.actions.indicateurs import EtatIndicateur, lister_indicateurs
 from metier.actions.libelles import nom_ville_porteuse
-from metier.editions import id_edition_courante
+from metier.editions import actions_de_l_edition, id_edition_courante, lire_edition, nom_edition
 from metier.erreurs import ErreurMetier
 from metier.formats import format_nombre, pluriel
-from metier.protocole import COULEUR_TOUTES, COULEUR_VILLE_RETIREE, chiffre_romain, libelle_axe, titre_axe
+from metier.protocole import (
+    COULEUR_TOUTES,
+    COULEUR_VILLE_RETIREE,
+    DEBUT_PROTOCOLE,
+    FIN_PROTOCOLE,
+    chiffre_romain,
+    libelle_axe,
+    titre_axe,
+)
 from metier.serveurs import ville_de_reference
 from metier.statuts import LEGENDE_STATUTS, dans_la_moyenne_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import LOCALE, Ville, format_date_courte, format_jour
-from modeles import Action, Axe, MiseAJour, StatutAction, VillePartenaire
+from modeles import Action, Axe, Edition, MiseAJour, StatutAction, VillePartenaire
 from modeles.actions import VILLE_TOUTES
 
 
@@ -269,26 +278,51 @@ Donnees = DonneesAxes | DonneesStatuts | DonneesEvolution | DonneesIndicateurs |
 # --- Lecture commune ----------------------------------------------------------------------------
 
 
-def _axes(session: Session, guild_id: int, axe: int | None) -> list[Axe]:
-    """Rend les axes de l'édition en vigueur (ou le seul demandé) ; refuse un numéro inconnu."""
-    edition_id = id_edition_courante(session, guild_id=guild_id)
+@dataclass(frozen=True)
+class _Selection:
+    """Ce qu'un graphique montre : les axes d'une édition (ou le seul demandé) et la condition sur ses
+    actions, la règle commune de `editions.actions_de_l_edition`."""
+
+    edition: Edition
+    courante: bool
+    axes: list[Axe]
+    conditions: list[Any]
+
+    @property
+    def mention(self) -> str:
+        """« édition 2024-2026 — » pour une édition passée ; rien pour l'édition en vigueur."""
+        return "" if self.courante else f"édition {nom_edition(self.edition)} — "
+
+
+def _selection(session: Session, guild_id: int, axe: int | None, edition: Edition | None) -> _Selection:
+    """Les axes de l'édition choisie (l'édition en vigueur par défaut) ; refuse un numéro inconnu."""
+    courante = id_edition_courante(session, guild_id=guild_id)
+    if edition is None:
+        edition_id = courante
+        choisie = session.get(Edition, courante) if courante is not None else None
+    else:
+        edition_id, choisie = edition.id, edition
     axes = list(session.exec(select(Axe).where(Axe.edition_id == edition_id).order_by(col(Axe.numero))))
-    if axe is None:
-        return axes
-    choisis = [a for a in axes if a.numero == axe]
-    if not choisis:
-        numeros = ", ".join(f"{a.numero} ({chiffre_romain(a.numero)})" for a in axes) or "aucun"
-        raise ErreurMetier(f"Il n'y a pas d'axe {axe} sur ce serveur. Axes existants : {numeros}.")
-    return choisis
-
-
-def _filtre_actions(guild_id: int, axes: list[Axe], axe: int | None) -> list[Any]:
-    conditions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
     if axe is not None:
-        conditions.append(col(Action.axe_id) == axes[0].id)
-    else:  # les actions de l'édition en vigueur : celles d'une édition close restent à son bilan
-        conditions.append(col(Action.axe_id).in_([ident(a) for a in axes]))
-    return conditions
+        axes = [a for a in axes if a.numero == axe]
+        if not axes:
+            existants = session.exec(
+                select(Axe.numero).where(Axe.edition_id == edition_id).order_by(col(Axe.numero))
+            ).all()
+            numeros = ", ".join(f"{n} ({chiffre_romain(n)})" for n in existants) or "aucun"
+            dans = "" if edition is None else f" dans l'édition {nom_edition(edition)}"
+            raise ErreurMetier(f"Il n'y a pas d'axe {axe} sur ce serveur{dans}. Axes existants : {numeros}.")
+    conditions: list[Any] = [col(Action.guild_id) == guild_id, col(Action.archivee) == false()]
+    # La règle commune : celles d'une édition close restent à son bilan (et à l'option `edition`).
+    # Toujours la liste des axes : les graphiques groupent par axe.
+    sur_les_axes = actions_de_l_edition(
+        session, guild_id=guild_id, edition_id=edition_id, numero=axe, toujours=True
+    )
+    if sur_les_axes is not None:
+        conditions.append(sur_les_axes)
+    if choisie is None:  # serveur pas encore amorcé : aucune édition, aucun axe
+        choisie = Edition(guild_id=guild_id, titre="", debut=DEBUT_PROTOCOLE, fin=FIN_PROTOCOLE)
+    return _Selection(choisie, edition_id == courante, axes, conditions)
 
 
 class _Porteurs:
@@ -320,10 +354,13 @@ class _Porteurs:
         return tuple(sorted((self(c) for c in codes), key=lambda p: (ordre.get(p.code, len(ordre)), p.code)))
 
 
-def _titre(quoi: str, axes: list[Axe], axe: int | None, quand: str, *, par_axe: str = "") -> str:
-    """« Avancement moyen par axe — au … » ; filtré : « Avancement moyen — Axe III : Échanges … — au … »."""
+def _titre(quoi: str, selection: _Selection, axe: int | None, quand: str, *, par_axe: str = "") -> str:
+    """« Avancement moyen par axe — au … » ; filtré : « Avancement moyen — Axe III : Échanges … — au … » ;
+    une édition passée est nommée : « … — édition 2024-2026 — au … »."""
+    quand = f"{selection.mention}{quand}"
     if axe is None:
         return f"{quoi}{par_axe} — {quand}"
+    axes = selection.axes
     return f"{quoi} — {titre_axe(axes[0].numero, axes[0].titre_court)} — {quand}"
 
 
@@ -406,14 +443,16 @@ def donnees_axes(
     maintenant: datetime,
     axe: int | None = None,
     au: datetime | None = None,
+    edition: Edition | None = None,
 ) -> DonneesAxes:
     """Calcule l'avancement moyen par axe et par ville porteuse (hors abandonnées), avec les terminées.
 
-    `au` : un instant passé (la fin de la semaine d'un résumé publié) ; sinon, maintenant.
+    `au` : un instant passé (la fin de la semaine d'un résumé publié) ; sinon, maintenant. `edition` :
+    une édition passée (par défaut, l'édition en vigueur).
     """
-    axes = _axes(session, guild_id, axe)
+    selection = _selection(session, guild_id, axe, edition)
+    axes, conditions = selection.axes, selection.conditions
     porteurs = _Porteurs(session, guild_id)
-    conditions = _filtre_actions(guild_id, axes, axe)
     par_axe = _groupes_par_axe(session, conditions) if au is None else _groupes_au(session, conditions, au)
     # Une ville dont toutes les actions sont abandonnées n'a pas de barre, ni de place dans la légende.
     codes = {g.ville for groupes in par_axe.values() for g in groupes if g.comptees}
@@ -440,7 +479,9 @@ def donnees_axes(
     instant = maintenant if au is None else temps.en_utc(au) - RESOLUTION
     aujourd_hui = temps.aujourd_hui(instant, ville_de_reference(session, guild_id))
     return DonneesAxes(
-        titre=_titre("Avancement moyen", axes, axe, f"au {format_jour(aujourd_hui)}", par_axe=" par axe"),
+        titre=_titre(
+            "Avancement moyen", selection, axe, f"au {format_jour(aujourd_hui)}", par_axe=" par axe"
+        ),
         au=aujourd_hui,
         porteurs=porteurs.presents(codes),
         axes=tuple(lignes),
@@ -451,13 +492,19 @@ def donnees_axes(
 
 
 def donnees_statuts(
-    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    edition: Edition | None = None,
 ) -> DonneesStatuts:
     """Compte les actions de chaque statut dans chaque axe."""
-    axes = _axes(session, guild_id, axe)
+    selection = _selection(session, guild_id, axe, edition)
+    axes = selection.axes
     requete = (
         sa.select(col(Action.axe_id), col(Action.statut), func.count())
-        .where(*_filtre_actions(guild_id, axes, axe))
+        .where(*selection.conditions)
         .group_by(col(Action.axe_id), col(Action.statut))
     )
     comptes = {(axe_id, str(statut)): int(n) for axe_id, statut, n in lire_lignes(session, requete)}
@@ -474,7 +521,7 @@ def donnees_statuts(
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     return DonneesStatuts(
         titre=_titre(
-            "Actions par statut", axes, axe, f"au {format_jour(aujourd_hui)}", par_axe=" et par axe"
+            "Actions par statut", selection, axe, f"au {format_jour(aujourd_hui)}", par_axe=" et par axe"
         ),
         au=aujourd_hui,
         statuts=statuts,
@@ -506,6 +553,7 @@ def donnees_evolution(
     maintenant: datetime,
     axe: int | None = None,
     mois: int = MOIS_PAR_DEFAUT,
+    edition: Edition | None = None,
 ) -> DonneesEvolution:
     """Reconstitue l'avancement moyen par axe à chaque fin de mois, d'après l'historique.
 
@@ -515,11 +563,20 @@ def donnees_evolution(
     """
     if not 1 <= mois <= 120:
         raise ErreurMetier("La période doit compter entre 1 et 120 mois.")
-    axes = _axes(session, guild_id, axe)
+    selection = _selection(session, guild_id, axe, edition)
+    axes = selection.axes
+    if not selection.courante:  # une édition passée : ses derniers mois, jusqu'à sa fin
+        maintenant = min(maintenant, datetime.combine(selection.edition.fin, time(23, 59, 59), tzinfo=UTC))
     bornes = _bornes(maintenant, mois)
     # Ce que chaque mois a apporté, par axe (metier.actions.evolution) ; les mois d'avant la fenêtre
     # comptent dans la première période. Les périodes se terminent au début des mois `limites`.
-    apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=(ident(a) for a in axes))
+    axe_ids = [ident(a) for a in axes]
+    if selection.courante:
+        apports = sommes_mensuelles(session, guild_id, maintenant=maintenant, axe_ids=axe_ids)
+    else:
+        # Une édition passée : ses actions seules, rejouées (celles reprises dans la suivante n'y sont
+        # plus, comme dans les autres graphiques) ; le cumul, lui, les compterait jusqu'à leur reprise.
+        apports = calculer_apports(session, guild_id, avant=borne_de_maintenant(maintenant), axe_ids=axe_ids)
     n = len(bornes)
     limites = [b.date() for b in bornes[:-1]]
     index_axes = {a.id: i for i, a in enumerate(axes)}
@@ -547,7 +604,7 @@ def donnees_evolution(
     debut = format_date(dates[0], "MMMM y", locale=LOCALE)
     quand = f"de {debut} au {format_jour(dates[-1])}" if n > 1 else f"au {format_jour(dates[-1])}"
     return DonneesEvolution(
-        titre=_titre("Évolution de l'avancement", axes, axe, quand),
+        titre=_titre("Évolution de l'avancement", selection, axe, quand),
         au=dates[-1],
         dates=dates,
         libelles_dates=libelles,
@@ -572,14 +629,19 @@ def _moyennes(sommes: list[int], nombres: list[int]) -> tuple[tuple[float | None
 
 
 def donnees_indicateurs(
-    session: Session, *, guild_id: int, maintenant: datetime, axe: int | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    axe: int | None = None,
+    edition: Edition | None = None,
 ) -> DonneesIndicateurs:
     """Situe la dernière mesure de chaque indicateur entre son départ et sa cible, comme la liste."""
-    axes = _axes(session, guild_id, axe)
+    selection = _selection(session, guild_id, axe, edition)
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
-    etats = lister_indicateurs(session, guild_id=guild_id, axe=axe)
+    etats = lister_indicateurs(session, guild_id=guild_id, axe=axe, edition=selection.edition)
     return DonneesIndicateurs(
-        titre=_titre("Indicateurs vers leur cible", axes, axe, f"au {format_jour(aujourd_hui)}"),
+        titre=_titre("Indicateurs vers leur cible", selection, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,
         indicateurs=tuple(etats[:MAX_INDICATEURS]),
         nb_autres=max(0, len(etats) - MAX_INDICATEURS),
@@ -596,6 +658,7 @@ def donnees_echeances(
     maintenant: datetime,
     axe: int | None = None,
     jours: int = JOURS_PAR_DEFAUT,
+    edition: Edition | None = None,
 ) -> DonneesEcheances:
     """Rassemble les échéances des actions ouvertes : toutes celles en retard, et les `jours` à venir.
 
@@ -603,13 +666,14 @@ def donnees_echeances(
     """
     if not 1 <= jours <= 3660:
         raise ErreurMetier("La période doit compter entre 1 et 3 660 jours.")
-    axes = _axes(session, guild_id, axe)
+    selection = _selection(session, guild_id, axe, edition)
+    axes = selection.axes
     porteurs = _Porteurs(session, guild_id)
     aujourd_hui = temps.aujourd_hui(maintenant, ville_de_reference(session, guild_id))
     horizon = aujourd_hui + timedelta(days=jours)
     echeance = col(Action.echeance)
     conditions = [
-        *_filtre_actions(guild_id, axes, axe),
+        *selection.conditions,
         ouverte_sql(),
         echeance.is_not(None),
         echeance <= horizon,
@@ -622,7 +686,7 @@ def donnees_echeances(
     retard_montre = sum(e.en_retard for e in gardees)
     titre = f"Échéances en retard et à {jours} jours"
     return DonneesEcheances(
-        titre=_titre(titre, axes, axe, f"au {format_jour(aujourd_hui)}"),
+        titre=_titre(titre, selection, axe, f"au {format_jour(aujourd_hui)}"),
         au=aujourd_hui,
         horizon=horizon,
         porteurs=porteurs.presents({e.porteur.code for e in gardees}),
@@ -693,11 +757,14 @@ def preparer(
     axe: int | None = None,
     mois: int = MOIS_PAR_DEFAUT,
     jours: int = JOURS_PAR_DEFAUT,
+    edition: str | None = None,
 ) -> Donnees:
     """Prépare les données du graphique demandé, prêtes pour `rendu.graphiques.dessiner_png`.
 
-    Lève `ErreurMetier` pour un type inconnu, un axe inconnu, ou s'il n'y a rien à dessiner
-    (le message dit comment y remédier). La session vient en premier pour `BaseDonnees.lire(preparer, …)`.
+    `edition` : une édition désignée par ses années (« 2024-2026 ») ; par défaut, l'édition en vigueur.
+    Lève `ErreurMetier` pour un type inconnu, une édition ou un axe inconnus, ou s'il n'y a rien à
+    dessiner (le message dit comment y remédier). La session vient en premier pour
+    `BaseDonnees.lire(preparer, …)`.
     """
     try:
         choix = TypeGraphique(type_graphique)
@@ -706,7 +773,8 @@ def preparer(
         raise ErreurMetier(
             f"Type de graphique inconnu : « {type_graphique[:40]} ». Choisissez : {types}."
         ) from None
-    communs: dict[str, Any] = {"guild_id": guild_id, "maintenant": maintenant, "axe": axe}
+    choisie = None if edition is None else lire_edition(session, guild_id=guild_id, saisie=edition)
+    communs: dict[str, Any] = {"guild_id": guild_id, "maintenant": maintenant, "axe": axe, "edition": choisie}
     donnees: Donnees
     match choix:
         case TypeGraphique.AXES:
@@ -722,20 +790,30 @@ def preparer(
         case _:
             assert_never(choix)
     if donnees.est_vide:
-        raise ErreurMetier(_message_vide(session, donnees, guild_id, axe))
+        raise ErreurMetier(_message_vide(session, donnees, guild_id, axe, choisie))
     return donnees
 
 
-def _message_vide(session: Session, donnees: Donnees, guild_id: int, axe: int | None) -> str:
+def _message_vide(
+    session: Session, donnees: Donnees, guild_id: int, axe: int | None, edition: Edition | None
+) -> str:
+    selection = _selection(session, guild_id, axe, edition)
     dans_axe = f" dans l'axe {chiffre_romain(axe)}" if axe is not None else ""
+    if not selection.courante:
+        dans_axe += f" de l'édition {nom_edition(selection.edition)}"
     match donnees:
         case DonneesIndicateurs():
-            if axe is None:
+            if axe is None and selection.courante:
                 return AUCUN_INDICATEUR
             return f"Aucun indicateur{dans_axe} pour l'instant : ajoutez-en avec /indicateur ajouter."
-        case _ if not _nombre_actions(session, guild_id, axe):
-            if axe is None:
+        case _ if not _nombre_actions(session, selection):
+            if axe is None and selection.courante:
                 return AUCUNE_ACTION
+            if not selection.courante:
+                return (
+                    f"Aucune action{dans_axe} : ses actions ont été reprises dans l'édition suivante, "
+                    "ou elle n'en a jamais eu."
+                )
             return f"Aucune action{dans_axe} pour l'instant : ajoutez-en avec /action ajouter."
         case DonneesEcheances():
             jours = (donnees.horizon - donnees.au).days
@@ -749,6 +827,5 @@ def _message_vide(session: Session, donnees: Donnees, guild_id: int, axe: int | 
             assert_never(donnees)
 
 
-def _nombre_actions(session: Session, guild_id: int, axe: int | None) -> int:
-    conditions = _filtre_actions(guild_id, _axes(session, guild_id, axe), axe)
-    return int(lire_lignes(session, sa.select(func.count()).where(*conditions))[0][0])
+def _nombre_actions(session: Session, selection: _Selection) -> int:
+    return int(lire_lignes(session, sa.select(func.count()).where(*selection.conditions))[0][0])

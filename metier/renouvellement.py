@@ -19,11 +19,12 @@ from metier.actions.registre import changer_statut, reprendre_action
 from metier.editions import axes_de_l_edition, edition_courante, nom_edition
 from metier.erreurs import ErreurMetier
 from metier.journal import journaliser
+from metier.protocole import chiffre_romain
 from metier.serveurs import ville_de_reference
 from metier.statuts import ouverte_sql
 from metier.stockage import ident
 from metier.temps import analyser_date, aujourd_hui, format_jour
-from modeles import Action, Axe, BureauSuivi, Edition, Objectif, StatutAction
+from modeles import Action, Axe, BureauSuivi, Edition, Indicateur, Objectif, StatutAction
 from modeles.protocole import LONGUEUR_TITRE_EDITION
 
 
@@ -41,6 +42,7 @@ class Renouvellement:
     nouvelle: Edition
     precedente: Edition
     ouvertes: int
+    indicateurs: int = 0  # indicateurs qui ont suivi leur axe dans la nouvelle édition
 
 
 def _ouvertes(session: Session, edition: Edition) -> list[Action]:
@@ -114,6 +116,7 @@ def renouveler(
                 guild_id=guild_id, edition_id=ident(nouvelle), ville=bureau.ville, bureau=bureau.bureau
             )
         )
+    suivis = 0
     for axe in axes_de_l_edition(session, edition_id=ident(courante)):
         copie = Axe(
             guild_id=guild_id,
@@ -124,6 +127,9 @@ def renouveler(
         )
         session.add(copie)
         session.flush()
+        suivis += _faire_suivre_les_indicateurs(
+            session, axe, copie, courante, nouvelle, auteur_id, maintenant
+        )
         for objectif in session.exec(
             select(Objectif).where(Objectif.axe_id == axe.id, col(Objectif.retire_le).is_(None))
         ).all():
@@ -142,7 +148,48 @@ def renouveler(
         changements={"creation": (None, f"{titre_propre} ({du.isoformat()} → {au.isoformat()})")},
         quand=maintenant,
     )
-    return Renouvellement(nouvelle, courante, compter_ouvertes(session, courante))
+    return Renouvellement(nouvelle, courante, compter_ouvertes(session, courante), suivis)
+
+
+def _faire_suivre_les_indicateurs(
+    session: Session,
+    axe: Axe,
+    copie: Axe,
+    precedente: Edition,
+    nouvelle: Edition,
+    auteur_id: int,
+    maintenant: datetime,
+) -> int:
+    """Rattache les indicateurs d'un axe à sa copie dans la nouvelle édition ; rend leur nombre.
+
+    Rattachés plutôt que copiés : un indicateur garde son numéro, sa valeur de départ, sa cible et
+    toutes ses mesures, une seule série qui continue (« Émissions évitées » de 2024 à 2029), et une
+    mesure tardive de décembre se saisit au même endroit. L'édition précédente les garde : son rapport
+    annuel et son bilan lisent les indicateurs par numéro d'axe et par date, et la liste d'une édition
+    passée les montre tels qu'à sa fin (`indicateurs.indicateurs_de_l_edition`). Une copie aurait
+    doublé chaque indicateur dans le rapport de l'année du renouvellement et changé son numéro.
+    """
+    indicateurs = session.exec(
+        select(Indicateur).where(Indicateur.axe_id == axe.id, col(Indicateur.archive).is_(False))
+    ).all()
+    for indicateur in indicateurs:
+        indicateur.axe_id = ident(copie)
+        session.add(indicateur)
+        journaliser(
+            session,
+            guild_id=indicateur.guild_id,
+            auteur_id=auteur_id,
+            entite="indicateur",
+            entite_id=indicateur.numero,
+            changements={
+                "axe": (
+                    f"{chiffre_romain(axe.numero)} ({nom_edition(precedente)})",
+                    f"{chiffre_romain(copie.numero)} ({nom_edition(nouvelle)})",
+                )
+            },
+            quand=maintenant,
+        )
+    return len(indicateurs)
 
 
 def _precedente(session: Session, edition: Edition) -> Edition:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from metier.formats import format_nombre, format_pourcentage, pluriel, tronquer
 from metier.protocole import chiffre_romain
-from metier.rapport.bilan import Bilan, IndicateurBilan
+from metier.rapport.bilan import Bilan, ChangementDuProtocole, IndicateurBilan, SorteDeChangement
 from metier.statuts import libelle_statut
 from metier.temps import format_date_courte, format_jour
 from modeles import StatutAction
@@ -121,7 +121,8 @@ def _figure_indicateurs(bilan: Bilan) -> Figure:
     axe.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
     axe.set_ylabel("Chemin parcouru (%)", fontsize=12)
     axe.yaxis.grid(True, color="#DDDDDD")
-    axe.legend(fontsize=13, frameon=False, loc="upper left")
+    # Sous le graphique : dans le cadre, la légende cachait la ligne de la cible et les courbes.
+    figure.legend(fontsize=12, frameon=False, loc="outside lower center", ncols=3)
     return figure
 
 
@@ -214,7 +215,7 @@ def rendre_pdf_bilan(bilan: Bilan, images: Mapping[str, bytes]) -> bytes:
             [axe.libelle, *(format_nombre(axe.statuts_a_la_fin.get(s, 0)) for s in statuts)]
             for axe in bilan.axes
         ],
-        [70, *([20] * len(statuts))],
+        [50, *([24] * len(statuts))],
         ["L", *(["R"] * len(statuts))],
     )
 
@@ -225,7 +226,7 @@ def rendre_pdf_bilan(bilan: Bilan, images: Mapping[str, bytes]) -> bytes:
         pdf.tableau(
             ["N°", "Indicateur", "Axe", "Départ", "Dernière mesure", "Cible", "Parcouru"],
             [_ligne_indicateur(i) for i in bilan.indicateurs],
-            [8, 44, 9, 24, 36, 24, 16],
+            [8, 40, 10, 24, 36, 23, 20],
             ["R", "L", "C", "R", "R", "R", "R"],
         )
     else:
@@ -267,7 +268,7 @@ def rendre_pdf_bilan(bilan: Bilan, images: Mapping[str, bytes]) -> bytes:
                 ]
                 for p in bilan.partenaires
             ],
-            [28, 28, 14, 100],
+            [26, 26, 18, 100],
             ["L", "L", "R", "L"],
         )
     else:
@@ -276,13 +277,20 @@ def rendre_pdf_bilan(bilan: Bilan, images: Mapping[str, bytes]) -> bytes:
     pdf.sous_titre("Le protocole a évolué", suite=20)
     if bilan.changements:
         pdf.tableau(
-            ["Date", "Changement"],
-            [[format_date_courte(c.jour), c.texte] for c in bilan.changements],
-            [25, 145],
+            ["Date", "Élément", "Changement"],
+            [[format_date_courte(c.jour), c.element, _changement(c)] for c in bilan.changements],
+            [24, 30, 116],
         )
     else:
-        pdf.paragraphe("Aucun axe ni objectif n'a été ajouté ou retiré pendant l'édition.")
+        pdf.paragraphe("Aucun axe ni objectif n'a été ajouté, reformulé ou retiré pendant l'édition.")
     return bytes(pdf.output())
+
+
+def _changement(changement: ChangementDuProtocole) -> str:
+    """« Reformulé : « ancien » → « nouveau » », « Ajouté : La culture et le patrimoine »."""
+    if changement.sorte == SorteDeChangement.REFORMULATION:
+        return f"Reformulé : « {changement.ancien} » → « {changement.libelle} »"
+    return f"{str(changement.sorte).capitalize()} : {changement.libelle}"
 
 
 def _ligne_indicateur(indicateur: IndicateurBilan) -> list[str]:

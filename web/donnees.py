@@ -210,7 +210,7 @@ def accueil(session: Session, *, acces: AccesPage, maintenant: datetime) -> Accu
     comptes = _statuts(session, guild_id)
     edition = edition_courante(session, guild_id=guild_id)
     attendu = part_attendue(jour, edition.debut, edition.fin)
-    etats = lister_indicateurs(session, guild_id=guild_id)
+    etats = lister_indicateurs(session, guild_id=guild_id, edition=edition)  # jugés sur sa période
     bonne_voie = [en_bonne_voie(e.progression, attendu) for e in etats]
     retard = lire_lignes(
         session,
@@ -473,7 +473,7 @@ def page_axe(
         )
     except ErreurMetier:
         graphique = None
-    etats = lister_indicateurs(session, guild_id=guild_id, axe=numero)
+    etats = lister_indicateurs(session, guild_id=guild_id, axe=numero, edition=edition)
     return PageAxe(
         entete=_entete(session, acces, configuration, jour),
         numero=numero,

@@ -12,13 +12,14 @@ from sqlalchemy import false, func
 from sqlmodel import Session, col, select
 
 from metier.actions.registre import lire_action, lire_axe, valider_texte
+from metier.editions import id_edition_courante, indicateurs_de_l_edition, lire_edition, nom_edition
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_nombre
 from metier.journal import journaliser
 from metier.serveurs import configuration_amorcee, reserver_numero, ville_de_reference
 from metier.stockage import ident, lire_lignes
 from metier.temps import analyser_date, aujourd_hui, dater_releve, format_date_courte, normaliser
-from modeles import Axe, Indicateur, Mesure
+from modeles import Axe, Edition, Indicateur, Mesure
 from modeles.actions import LONGUEUR_NOTE, LONGUEUR_TITRE
 
 LONGUEUR_UNITE = 40
@@ -397,10 +398,21 @@ def dernieres_mesures(guild_id: int, *, jusqu_au: date | None = None) -> Any:
 
 
 def lister_indicateurs(
-    session: Session, *, guild_id: int, axe: int | None = None, numero: int | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    axe: int | None = None,
+    numero: int | None = None,
+    edition: Edition | None = None,
 ) -> list[EtatIndicateur]:
-    """Rend les indicateurs (par axe puis numéro) avec leur dernière mesure."""
-    derniere = dernieres_mesures(guild_id)
+    """Rend les indicateurs (par axe puis numéro) avec leur dernière mesure ; ceux d'une édition si
+    elle est donnée (`indicateurs_de_l_edition`), sinon tous."""
+    condition, jusqu_au = (
+        (None, None)
+        if edition is None
+        else indicateurs_de_l_edition(session, guild_id=guild_id, edition=edition)
+    )
+    derniere = dernieres_mesures(guild_id, jusqu_au=jusqu_au)
     requete = (
         sa.select(
             col(Indicateur.numero),
@@ -417,6 +429,8 @@ def lister_indicateurs(
         .where(col(Indicateur.guild_id) == guild_id, col(Indicateur.archive) == false())
         .order_by(col(Axe.numero), col(Indicateur.numero))
     )
+    if condition is not None:
+        requete = requete.where(condition)
     if axe is not None:
         requete = requete.where(col(Axe.numero) == axe)
     if numero is not None:
@@ -436,10 +450,37 @@ def lister_indicateurs(
     ]
 
 
+@dataclass(frozen=True)
+class IndicateursDeLEdition:
+    """Ce que montre /indicateur liste : les indicateurs d'une édition (une passée : tels qu'à sa fin)."""
+
+    edition: str  # « 2024-2026 »
+    courante: bool
+    au: date | None  # dernier jour des mesures montrées (une édition passée) ; None : aujourd'hui
+    indicateurs: list[EtatIndicateur]
+
+
+def lister_indicateurs_de_l_edition(
+    session: Session, *, guild_id: int, edition: str | None = None, axe: int | None = None
+) -> IndicateursDeLEdition:
+    """Les indicateurs de l'édition désignée (l'édition en vigueur par défaut), d'un axe ou de tous."""
+    choisie = lire_edition(session, guild_id=guild_id, saisie=edition)
+    _, jusqu_au = indicateurs_de_l_edition(session, guild_id=guild_id, edition=choisie)
+    return IndicateursDeLEdition(
+        edition=nom_edition(choisie),
+        courante=choisie.id == id_edition_courante(session, guild_id=guild_id),
+        au=jusqu_au,
+        indicateurs=lister_indicateurs(session, guild_id=guild_id, axe=axe, edition=choisie),
+    )
+
+
 def rechercher_indicateurs(
     session: Session, *, guild_id: int, saisie: str, limite: int = 25
 ) -> list[tuple[int, str]]:
-    """Rend (numéro, nom) des indicateurs qui correspondent, par numéro ou par mots, sans accents."""
+    """Rend (numéro, nom) des indicateurs qui correspondent, par numéro ou par mots, sans accents.
+
+    Seuls ceux de l'édition en vigueur sont proposés ; un autre se retrouve par son numéro exact.
+    """
     texte = normaliser(saisie).lstrip("#").strip()
     requete = select(Indicateur.numero, Indicateur.nom).where(
         Indicateur.guild_id == guild_id, col(Indicateur.archive).is_(False)
@@ -447,6 +488,11 @@ def rechercher_indicateurs(
     if texte.isdigit() and len(texte) <= 9:
         requete = requete.where(col(Indicateur.numero) == int(texte))
     else:
+        courante = session.get(Edition, id_edition_courante(session, guild_id=guild_id) or 0)
+        if courante is not None:
+            condition, _ = indicateurs_de_l_edition(session, guild_id=guild_id, edition=courante)
+            if condition is not None:
+                requete = requete.where(condition)
         for mot in texte.split()[:5]:
             requete = requete.where(col(Indicateur.recherche).contains(mot, autoescape=True))
     lignes = session.exec(requete.order_by(col(Indicateur.numero).desc()).limit(min(limite, 25))).all()

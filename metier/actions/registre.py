@@ -14,7 +14,13 @@ from sqlmodel import Session, col, select
 from metier.actions import evolution
 from metier.actions.etat import RESOLUTION, Etat, Ligne, etat_a, etat_final, trajectoire
 from metier.actions.libelles import Changement, decrire_changements
-from metier.editions import edition_courante, id_edition_courante, lire_edition, nom_edition
+from metier.editions import (
+    actions_de_l_edition,
+    edition_courante,
+    id_edition_courante,
+    lire_edition,
+    nom_edition,
+)
 from metier.erreurs import ErreurMetier, RefusDroits
 from metier.formats import format_pourcentage
 from metier.journal import journaliser
@@ -1108,7 +1114,11 @@ def lister_actions(
     jour = aujourd_hui(maintenant, configuration.reference)
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     edition = lire_edition(session, guild_id=guild_id, saisie=filtres.edition)
-    if (sur_les_axes := _sur_les_axes(session, guild_id, edition.id, filtres.axe)) is not None:
+    if (
+        sur_les_axes := actions_de_l_edition(
+            session, guild_id=guild_id, edition_id=edition.id, numero=filtres.axe
+        )
+    ) is not None:
         conditions.append(sur_les_axes)
     if filtres.ville is not None:
         conditions.append(Action.ville == valider_ville(filtres.ville, configuration))
@@ -1141,17 +1151,6 @@ def lister_actions(
     return PageActions([(a, n) for a, n in lignes], total, page, pages, jour)
 
 
-def _sur_les_axes(
-    session: Session, guild_id: int, edition_id: int | None, numero: int | None = None
-) -> sa.ColumnElement[bool] | None:
-    """« L'action est sur un axe de cette édition (de ce numéro) », par la liste de ces axes ; None
-    quand la condition les prend tous (une seule édition, pas de numéro) : la requête garde alors
-    l'index de son tri au lieu de passer par les axes."""
-    axes = session.exec(select(Axe.id, Axe.edition_id, Axe.numero).where(Axe.guild_id == guild_id)).all()
-    voulus = [i for i, e, n in axes if e == edition_id and (numero is None or n == numero)]
-    return None if len(voulus) == len(axes) else col(Action.axe_id).in_(voulus)
-
-
 def rechercher_actions(
     session: Session, *, guild_id: int, saisie: str, limite: int = 25
 ) -> list[tuple[int, str]]:
@@ -1162,7 +1161,9 @@ def rechercher_actions(
     édition close se retrouvent par leur numéro exact).
     """
     texte = normaliser(saisie).lstrip("#").strip()
-    courante = _sur_les_axes(session, guild_id, id_edition_courante(session, guild_id=guild_id))
+    courante = actions_de_l_edition(
+        session, guild_id=guild_id, edition_id=id_edition_courante(session, guild_id=guild_id)
+    )
     conditions: list[Any] = [Action.guild_id == guild_id, col(Action.archivee).is_(False)]
     pertinence: list[Any] = []
     if texte.isdigit() and len(texte) <= 9:

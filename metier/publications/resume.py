@@ -26,7 +26,14 @@ from sqlmodel import Session, col
 
 from metier.actions.etat import Etat, Trajectoire, contribution, etat_a, lire_historiques, trajectoire
 from metier.actions.indicateurs import ordre_des_mesures
-from metier.actions.registre import lister_axes
+from metier.editions import (
+    actions_de_l_edition,
+    axes_de_l_edition,
+    id_edition_courante,
+    indicateurs_de_l_edition,
+    lire_edition,
+    nom_edition,
+)
 from metier.graphiques import DonneesAxes, donnees_axes
 from metier.protocole import libelle_axe
 from metier.reunions.registre import lister_reunions, ville_d_ancrage
@@ -35,7 +42,7 @@ from metier.serveurs import Configuration, configuration_amorcee
 from metier.statuts import dans_la_moyenne_sql, en_retard_sql, ouverte_sql
 from metier.stockage import ident, lire_lignes
 from metier.temps import Ville, aujourd_hui, instant_local, nom_mois
-from modeles import Action, Axe, Indicateur, Mesure, MiseAJour, StatutAction
+from modeles import Action, Axe, Edition, Indicateur, Mesure, MiseAJour, StatutAction
 
 MAX_ELEMENTS: Final = 10
 MAX_REUNIONS: Final = 5
@@ -143,6 +150,7 @@ class Resume:
     reunions: Liste[SeanceResume]
     nb_actions_registre: int  # actions non archivées, aujourd'hui
     nb_actions_existantes: int  # actions non archivées qui existaient à la fin de la semaine
+    edition: str | None = None  # « 2024-2026 » : une édition passée, demandée ; None : celle en vigueur
 
     @property
     def nb_actions(self) -> int:
@@ -161,8 +169,9 @@ class Resume:
 
     @property
     def titre(self) -> str:
-        """« Semaine 9 : du 1er au 7 mars 2027 »."""
-        return f"Semaine {self.numero_semaine} : {self.periode}"
+        """« Semaine 9 : du 1er au 7 mars 2027 » ; « … (édition 2024-2026) » pour une édition passée."""
+        edition = f" (édition {self.edition})" if self.edition else ""
+        return f"Semaine {self.numero_semaine} : {self.periode}{edition}"
 
     @property
     def est_calme(self) -> bool:
@@ -375,26 +384,36 @@ def _lire_touchees(
 
 
 def construire_resume(
-    session: Session, *, guild_id: int, maintenant: datetime, reference: datetime | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    reference: datetime | None = None,
+    edition: str | None = None,
 ) -> Resume:
     """Rassemble le résumé d'une semaine : celle qui contient maintenant, ou celle qu'un post publie.
 
     `reference` est l'échéance d'un post : c'est la semaine qui contient sa veille (un lundi, la
     semaine écoulée). Les listes « en retard », « échéances des 14 prochains jours » et « prochaines
     réunions » sont lues à `maintenant` : un résumé publié en retard dit l'état du moment.
+    `edition` : une édition désignée par ses années (la demande d'un membre) ; le post de chaque
+    semaine, lui, porte sur l'édition en vigueur.
     """
     configuration = configuration_amorcee(session, guild_id)
     ville = configuration.reference
     lundi, debut, fin = semaine_resumee(reference or maintenant, ville, ecoulee=reference is not None)
     annee, numero_semaine, _ = lundi.isocalendar()
     jour = aujourd_hui(maintenant, ville)
-    # Les actions de l'édition en vigueur : celles d'une édition close restent à son bilan.
-    axes = lister_axes(session, guild_id=guild_id)
-    actives = (
-        col(Action.guild_id) == guild_id,
-        col(Action.archivee) == false(),
-        col(Action.axe_id).in_([ident(a) for a in axes]),
-    )
+    # Les actions de l'édition (en vigueur par défaut), par la règle commune : celles d'une édition
+    # close restent à son bilan, et à l'option `edition`.
+    choisie = lire_edition(session, guild_id=guild_id, saisie=edition)
+    axes = axes_de_l_edition(session, edition_id=ident(choisie))
+    actives: tuple[Any, ...] = (col(Action.guild_id) == guild_id, col(Action.archivee) == false())
+    if (
+        sur_les_axes := actions_de_l_edition(session, guild_id=guild_id, edition_id=choisie.id, toujours=True)
+    ) is not None:
+        actives = (*actives, sur_les_axes)
+    passee = edition is not None and choisie.id != id_edition_courante(session, guild_id=guild_id)
 
     # Les moyennes d'après la table, corrigées par l'historique des actions qui ont bougé depuis le
     # début de la semaine : une semaine d'activité est rejouée, pas tout le registre.
@@ -418,7 +437,8 @@ def construire_resume(
         creees=Liste(_creees(session, actives, debut, fin), registre.creees),
         mises_a_jour=mises_a_jour,
         nb_mises_a_jour=sum(t.nombre for t in touchees),
-        contributeurs=_contributeurs(session, guild_id, debut, fin),
+        # Le post de chaque semaine compte toutes les mises à jour ; une édition passée, les siennes.
+        contributeurs=_contributeurs(session, guild_id, debut, fin, actives if passee else None),
         en_retard=_actions(session, (*actives, en_retard_sql(jour))),
         echeances=_actions(
             session,
@@ -429,24 +449,33 @@ def construire_resume(
                 col(Action.echeance) <= jour + timedelta(days=JOURS_ECHEANCES),
             ),
         ),
-        indicateurs=_indicateurs(session, guild_id, debut, fin),
+        indicateurs=_indicateurs(session, guild_id, debut, fin, choisie),
         reunions=_reunions(session, configuration, guild_id, maintenant),
         nb_actions_registre=registre.total,
         nb_actions_existantes=registre.existantes,
+        edition=nom_edition(choisie) if passee else None,
     )
 
 
 def resume_et_axes(
-    session: Session, *, guild_id: int, maintenant: datetime, reference: datetime | None = None
+    session: Session,
+    *,
+    guild_id: int,
+    maintenant: datetime,
+    reference: datetime | None = None,
+    edition: str | None = None,
 ) -> tuple[Resume, DonneesAxes]:
     """Le résumé et son graphique `axes`, lus ensemble et au même instant.
 
     Une semaine écoulée (le post du lundi) est montrée telle qu'à sa fin, texte et graphique : ce qui
     a bougé depuis n'y entre ni dans l'un ni dans l'autre.
     """
-    resume = construire_resume(session, guild_id=guild_id, maintenant=maintenant, reference=reference)
+    resume = construire_resume(
+        session, guild_id=guild_id, maintenant=maintenant, reference=reference, edition=edition
+    )
     au = None if resume.en_cours else resume.fin
-    return resume, donnees_axes(session, guild_id=guild_id, maintenant=maintenant, au=au)
+    choisie = None if edition is None else lire_edition(session, guild_id=guild_id, saisie=edition)
+    return resume, donnees_axes(session, guild_id=guild_id, maintenant=maintenant, au=au, edition=choisie)
 
 
 def _terminees_et_mises_a_jour(
@@ -548,13 +577,18 @@ def _actions(session: Session, conditions: tuple[Any, ...]) -> Liste[ActionResum
     return Liste(tuple(_action_resume(*colonnes) for colonnes in lignes), int(total))
 
 
-def _contributeurs(session: Session, guild_id: int, debut: datetime, fin: datetime) -> Liste[tuple[int, int]]:
-    """Qui a mis à jour le registre dans la semaine, et combien de fois."""
-    semaine = (
+def _contributeurs(
+    session: Session, guild_id: int, debut: datetime, fin: datetime, actions: tuple[Any, ...] | None = None
+) -> Liste[tuple[int, int]]:
+    """Qui a mis à jour le registre dans la semaine, et combien de fois ; `actions` : seulement les mises
+    à jour de ces actions (une édition passée)."""
+    semaine: tuple[Any, ...] = (
         col(MiseAJour.guild_id) == guild_id,
         col(MiseAJour.quand) >= debut,
         col(MiseAJour.quand) < fin,
     )
+    if actions is not None:
+        semaine = (*semaine, col(MiseAJour.action_id).in_(sa.select(col(Action.id)).where(*actions)))
     total = lire_lignes(session, sa.select(func.count(sa.distinct(col(MiseAJour.auteur_id)))).where(*semaine))
     lignes = lire_lignes(
         session,
@@ -567,8 +601,10 @@ def _contributeurs(session: Session, guild_id: int, debut: datetime, fin: dateti
     return Liste(tuple((int(a), int(n)) for a, n in lignes), int(total[0][0]))
 
 
-def _indicateurs(session: Session, guild_id: int, debut: datetime, fin: datetime) -> Liste[MesureResume]:
-    """Les indicateurs mesurés dans la semaine : dernière valeur d'avant → dernière valeur."""
+def _indicateurs(
+    session: Session, guild_id: int, debut: datetime, fin: datetime, edition: Edition
+) -> Liste[MesureResume]:
+    """Les indicateurs de l'édition mesurés dans la semaine : dernière valeur d'avant → dernière valeur."""
 
     def derniere(colonne: Any, avant: datetime) -> Any:
         return (
@@ -584,11 +620,14 @@ def _indicateurs(session: Session, guild_id: int, debut: datetime, fin: datetime
         .where(col(Mesure.guild_id) == guild_id, col(Mesure.quand) >= debut, col(Mesure.quand) < fin)
         .distinct()
     )
-    conditions = (
+    conditions: tuple[Any, ...] = (
         col(Indicateur.guild_id) == guild_id,
         col(Indicateur.archive) == false(),
         col(Indicateur.id).in_(mesures),
     )
+    de_l_edition, _ = indicateurs_de_l_edition(session, guild_id=guild_id, edition=edition)
+    if de_l_edition is not None:
+        conditions = (*conditions, de_l_edition)
     total = lire_lignes(session, sa.select(func.count()).where(*conditions))[0][0]
     lignes = lire_lignes(
         session,

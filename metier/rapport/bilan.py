@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -23,10 +24,10 @@ from metier.formats import arrondi, pluriel
 from metier.protocole import chiffre_romain, code_objectif, libelle_axe
 from metier.publications.rappels import REPONSES
 from metier.rapport.donnees import MesureRapport, Rapport, annee_en_cours, rassembler_rapport
-from metier.serveurs import lire_configuration
+from metier.serveurs import lire_configuration, ville_de_reference
 from metier.stockage import ident, lire_lignes
-from metier.temps import aujourd_hui
-from modeles import Action, ActionPartenaire, Edition, Objectif, Partenaire, StatutAction
+from metier.temps import aujourd_hui, en_utc
+from modeles import Action, ActionPartenaire, Edition, EntreeJournal, Objectif, Partenaire, StatutAction
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,30 @@ class PartenaireBilan:
     actions: tuple[ActionDuBilan, ...]
 
 
+class SorteDeChangement(StrEnum):
+    """Ce qu'un changement a fait au protocole pendant l'édition (la colonne « Changement » du CSV)."""
+
+    AJOUT = "ajouté"
+    REFORMULATION = "reformulé"
+    RETRAIT = "retiré"
+
+
 @dataclass(frozen=True)
 class ChangementDuProtocole:
-    """Un axe ou un objectif ajouté ou retiré pendant l'édition."""
+    """Un axe ou un objectif ajouté, reformulé ou retiré pendant l'édition."""
 
     jour: date
-    texte: str
+    sorte: SorteDeChangement
+    element: str  # « Objectif 2.2 », « Axe IV », « Axe II (titre court) »
+    libelle: str  # le libellé ajouté ou retiré ; pour une reformulation, le nouveau
+    ancien: str | None = None  # pour une reformulation : le libellé d'avant
+
+    @property
+    def texte(self) -> str:
+        """« Objectif 2.2 reformulé : « ancien » → « nouveau » », « Axe IV ajouté : La culture »."""
+        if self.sorte == SorteDeChangement.REFORMULATION:
+            return f"{self.element} {self.sorte} : « {self.ancien} » → « {self.libelle} »"
+        return f"{self.element} {self.sorte} : {self.libelle}"
 
 
 @dataclass(frozen=True)
@@ -258,29 +277,58 @@ def _partenaires(session: Session, edition: Edition) -> tuple[PartenaireBilan, .
 
 
 def _changements(session: Session, edition: Edition) -> tuple[ChangementDuProtocole, ...]:
-    """Axes et objectifs ajoutés, objectifs retirés pendant l'édition, dans l'ordre des dates."""
+    """Axes et objectifs ajoutés, reformulés, retirés pendant l'édition, dans l'ordre où ils ont eu lieu.
+
+    Les ajouts et retraits sont datés sur l'axe ou l'objectif ; les reformulations viennent du journal
+    d'audit (`/protocole axe-modifier`, `/protocole objectif-modifier` : ancien → nouveau libellé), la
+    seule trace de l'ancien texte. Chacune y est, même si une autre l'a suivie. Le jour est celui de la
+    ville de référence (`temps.aujourd_hui`).
+    """
     axes = axes_de_l_edition(session, edition_id=ident(edition))
     numeros = {ident(a): a.numero for a in axes}
-    changements = [
-        ChangementDuProtocole(a.ajoute_le.date(), f"Axe {chiffre_romain(a.numero)} ajouté : {a.titre}")
+    faits: list[tuple[datetime, SorteDeChangement, str, str, str | None]] = [
+        (a.ajoute_le, SorteDeChangement.AJOUT, f"Axe {chiffre_romain(a.numero)}", a.titre, None)
         for a in axes
         if a.ajoute_le is not None
     ]
+    codes: dict[str, str] = {}
     for objectif in session.exec(select(Objectif).where(col(Objectif.axe_id).in_(list(numeros)))).all():
-        code = code_objectif(numeros[objectif.axe_id], objectif.numero)
+        element = f"Objectif {code_objectif(numeros[objectif.axe_id], objectif.numero)}"
+        codes[str(objectif.id)] = element
         if objectif.ajoute_le is not None:
-            changements.append(
-                ChangementDuProtocole(
-                    objectif.ajoute_le.date(), f"Objectif {code} ajouté : {objectif.libelle}"
-                )
-            )
+            faits.append((objectif.ajoute_le, SorteDeChangement.AJOUT, element, objectif.libelle, None))
         if objectif.retire_le is not None:
-            changements.append(
-                ChangementDuProtocole(
-                    objectif.retire_le.date(), f"Objectif {code} retiré : {objectif.libelle}"
-                )
+            faits.append((objectif.retire_le, SorteDeChangement.RETRAIT, element, objectif.libelle, None))
+    elements = {
+        ("objectif", "libelle"): codes,
+        ("axe", "titre"): {str(i): f"Axe {chiffre_romain(n)}" for i, n in numeros.items()},
+        ("axe", "titre_court"): {
+            str(i): f"Axe {chiffre_romain(n)} (titre court)" for i, n in numeros.items()
+        },
+    }
+    for entree in session.exec(
+        select(EntreeJournal)
+        .where(
+            EntreeJournal.guild_id == edition.guild_id,
+            col(EntreeJournal.entite).in_(["objectif", "axe"]),
+            col(EntreeJournal.champ).in_(["libelle", "titre", "titre_court"]),
+            col(EntreeJournal.entite_id).in_([*codes, *(str(i) for i in numeros)]),
+        )
+        .order_by(col(EntreeJournal.quand), col(EntreeJournal.id))
+    ).all():
+        nomme = elements.get((entree.entite, entree.champ), {}).get(entree.entite_id)
+        if nomme is not None and entree.ancien is not None and entree.nouveau is not None:
+            faits.append(
+                (entree.quand, SorteDeChangement.REFORMULATION, nomme, entree.nouveau, entree.ancien)
             )
-    return tuple(sorted(changements, key=lambda c: (c.jour, c.texte)))
+    reference = ville_de_reference(session, edition.guild_id)
+    # Dans l'ordre où ils ont eu lieu ; au même instant, dans l'ordre des éléments. Les reformulations
+    # successives d'un même objectif restent dans leur ordre (tri stable, journal lu dans l'ordre).
+    faits.sort(key=lambda f: (en_utc(f[0]), f[2]))
+    return tuple(
+        ChangementDuProtocole(aujourd_hui(en_utc(quand), reference), sorte, element, libelle, ancien)
+        for quand, sorte, element, libelle, ancien in faits
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -340,6 +388,27 @@ def csv_indicateurs(bilan: Bilan) -> bytes:
             ]
         )
     return ecrire_csv(ENTETES_INDICATEURS, lignes)
+
+
+ENTETES_CHANGEMENTS = ("Date", "Élément", "Changement", "Ancien libellé", "Libellé")
+
+
+def csv_changements(bilan: Bilan) -> bytes:
+    """Le CSV de l'évolution du protocole : axes et objectifs ajoutés, reformulés (avec l'ancien libellé),
+    retirés."""
+    return ecrire_csv(
+        ENTETES_CHANGEMENTS,
+        [[c.jour.isoformat(), c.element, str(c.sorte), c.ancien or "", c.libelle] for c in bilan.changements],
+    )
+
+
+def csv_du_bilan(bilan: Bilan) -> list[tuple[str, bytes]]:
+    """Les CSV du bilan et leurs noms de fichier : la commande et la ligne de commande joignent les mêmes."""
+    return [
+        (f"bilan-{bilan.nom}-par-annee.csv", csv_par_annee(bilan)),
+        (f"bilan-{bilan.nom}-indicateurs.csv", csv_indicateurs(bilan)),
+        (f"bilan-{bilan.nom}-protocole.csv", csv_changements(bilan)),
+    ]
 
 
 def resume_du_bilan(bilan: Bilan) -> str:

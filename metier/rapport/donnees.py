@@ -38,7 +38,7 @@ from metier.actions.etat import (
 from metier.actions.export import exporter_actions, exporter_mesures
 from metier.actions.indicateurs import EtatIndicateur, dernieres_mesures, progression
 from metier.actions.libelles import nom_ville_porteuse
-from metier.editions import edition_de_l_annee
+from metier.editions import edition_de_l_annee, indicateur_existait
 from metier.erreurs import ErreurMetier
 from metier.graphiques import (
     MAX_INDICATEURS,
@@ -460,11 +460,11 @@ def _indicateurs(
     guild_id: int,
     du: date,
     au: date,
-    fin: datetime,
     reference: Ville,
     periode: tuple[date, date] = (DEBUT_PROTOCOLE, FIN_PROTOCOLE),
 ) -> dict[int, list[IndicateurRapport]]:
-    """Indicateurs existant pendant la période, avec leurs mesures, par identifiant d'axe."""
+    """Indicateurs existant pendant la période (créés, ou mesurés à une date de la période ou d'avant),
+    avec leurs mesures, par identifiant d'axe."""
     fin_annee = date(du.year, 12, 31)
     derniere = dernieres_mesures(guild_id, jusqu_au=fin_annee)  # la même règle que /indicateur liste
     indicateurs = lire_lignes(
@@ -485,7 +485,7 @@ def _indicateurs(
         .where(
             col(Indicateur.guild_id) == guild_id,
             col(Indicateur.archive) == sa.false(),
-            col(Indicateur.cree_le) < fin,
+            indicateur_existait(fin_annee),  # créé, ou mesuré à une date de l'année ou d'avant
         )
         .order_by(col(Indicateur.numero)),
     )
@@ -655,7 +655,7 @@ def rassembler_rapport(session: Session, *, guild_id: int, annee: int, maintenan
         objectifs.setdefault(objectif.axe_id, []).append((code, objectif.libelle))
     reference = configuration.reference
     actions = _actions(session, guild_id, debut, fin, codes_objectifs, reference)
-    indicateurs = _indicateurs(session, guild_id, du, au, fin, reference, (edition.debut, edition.fin))
+    indicateurs = _indicateurs(session, guild_id, du, au, reference, (edition.debut, edition.fin))
     sections = []
     for axe in axes:
         de_l_axe = _ActionsDeLAxe()

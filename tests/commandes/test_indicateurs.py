@@ -11,6 +11,7 @@ from commandes.indicateurs import ligne_indicateur
 from metier.actions.indicateurs import EtatIndicateur
 from metier.formats import format_pourcentage
 from modeles import Mesure
+from tests.outils import redemarrer
 
 
 def test_la_liste_arrondit_comme_le_graphique_et_le_rapport() -> None:
@@ -139,3 +140,51 @@ async def test_suppression_refusee_a_un_autre_membre(simcord_env, mesure_du_20, 
     assert resultat.ephemeral
     assert "Seules la personne qui a saisi cette mesure" in resultat.response.content
     assert len(_mesures(simcord_env.bot)) == 2
+
+
+# --- /indicateur liste [edition] après un renouvellement --------------------------------------------
+
+
+async def test_liste_par_edition_apres_un_renouvellement(
+    simcord_env, mesure_du_20, reglages, horloge
+) -> None:
+    salon, coord, alice = mesure_du_20["salon"], mesure_du_20["coord"], mesure_du_20["alice"]
+    await coord.slash(
+        salon, "protocole renouveler", titre="Protocole 2027-2029", debut="2027-01-01", fin="2029-12-31"
+    )
+    # Aucune action ouverte : pas de boutons ; l'indicateur a suivi son axe.
+    assert "1 indicateur suit son axe" in salon.last_message.content
+    await alice.slash(salon, "indicateur ajouter", nom="Vélos partagés", axe=2, unite="vélos", cible="50")
+    await redemarrer(simcord_env, Passerelle(reglages, horloge=horloge))
+
+    courante = await alice.slash(salon, "indicateur liste")
+    embed = courante.response.embeds[0]
+    assert embed.title == "Indicateurs de performance"
+    assert [c.name for c in embed.fields] == ["I · n° 1 Émissions évitées", "II · n° 2 Vélos partagés"]
+    passee = await alice.slash(salon, "indicateur liste", edition="2024-2026")
+    embed = passee.response.embeds[0]
+    assert embed.title == "Indicateurs de performance — édition 2024-2026"
+    assert embed.description.startswith("Édition 2024-2026, telle qu'à sa fin (31 déc. 2026)")
+    # Vélos, né avant la fin de 2024-2026 (le 26 novembre), y compte aussi, comme dans le rapport 2026.
+    assert [c.name for c in embed.fields] == ["I · n° 1 Émissions évitées", "II · n° 2 Vélos partagés"]
+    vide = await alice.slash(salon, "indicateur liste", axe=3, edition="2024-2026")
+    assert vide.ephemeral
+    assert vide.response.content == (
+        "Aucun indicateur dans l'axe III de l'édition 2024-2026 : voyez l'édition en vigueur "
+        "(sans l'option `edition`)."
+    )
+    # L'autocomplétion des indicateurs (mesurer, corriger…) propose ceux de l'édition en vigueur.
+    choix = await alice.autocomplete(salon, "indicateur mesurer", "indicateur", "")
+    assert [c["value"] for c in choix] == ["2", "1"]
+    editions = await alice.autocomplete(salon, "indicateur liste", "edition", "")
+    assert [c["value"] for c in editions] == ["2027-2029", "2024-2026"]
+
+
+@pytest.mark.parametrize("edition", ["1999", "2019-2021", "<@&123>", "x" * 100])
+async def test_liste_d_une_edition_inconnue(simcord_env, mesure_du_20, edition) -> None:
+    resultat = await mesure_du_20["alice"].slash(mesure_du_20["salon"], "indicateur liste", edition=edition)
+    assert resultat.ephemeral
+    assert resultat.response.content == (
+        f"« {edition[:40]} » n'est pas une édition du protocole sur ce serveur. "
+        "Choisissez l'une de : 2024-2026."
+    )

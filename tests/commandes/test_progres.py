@@ -495,3 +495,118 @@ async def test_tache_hebdomadaire_du_resume_suit_l_horaire_et_le_changement_d_he
     assert tache.trigger.get_next_fire_time(None, datetime(2027, 3, 30, tzinfo=UTC)) == datetime(
         2027, 4, 1, 12, 30, tzinfo=UTC
     )
+
+
+# --- Option `edition` : regarder une édition passée après un renouvellement -----------------------
+
+
+async def _renouvele(serveur) -> None:
+    """Le registre de `_registre`, le Forum terminé, puis l'édition 2027-2029 avec reprise."""
+    await _registre(serveur)
+    salon, alice = serveur["salon"], serveur["alice"]
+    await alice.slash(salon, "action statut", action="2", statut="terminee")
+    reponse = await alice.slash(
+        salon,
+        "protocole renouveler",
+        titre="Protocole de collaboration 2027-2029",
+        debut="2027-01-01",
+        fin="2029-12-31",
+    )
+    assert "1 indicateur suit son axe dans la nouvelle édition, avec son numéro et toutes ses mesures" in (
+        reponse.response.content
+    )
+    await alice.click(reponse.response.message, label="Reprendre les actions ouvertes (2027-2029)")
+
+
+@pytest.mark.parametrize(
+    ("type_graphique", "titre"),
+    [
+        ("axes", "Avancement moyen par axe — édition 2024-2026 — au 26 novembre 2026"),
+        ("statuts", "Actions par statut et par axe — édition 2024-2026 — au 26 novembre 2026"),
+        ("evolution", "Évolution de l'avancement — édition 2024-2026 — de décembre 2025 au 26 novembre 2026"),
+        ("indicateurs", "Indicateurs vers leur cible — édition 2024-2026 — au 26 novembre 2026"),
+    ],
+)
+async def test_graphique_d_une_edition_passee(simcord_env, serveur, type_graphique, titre) -> None:
+    await _renouvele(serveur)
+    resultat = await serveur["bob"].slash(
+        serveur["salon"], "progres graphique", type=type_graphique, edition="2024-2026"
+    )
+    assert not resultat.ephemeral
+    assert resultat.response.content == f"📊 **{titre}**"
+    assert dimensions_png(await resultat.response.attachments[0].read()) == (1200, 675)
+
+
+async def test_graphique_par_defaut_sur_l_edition_en_vigueur(simcord_env, serveur) -> None:
+    await _renouvele(serveur)
+    salon, bob = serveur["salon"], serveur["bob"]
+    # Plantation, reprise, est en vigueur ; le Forum terminé est resté dans 2024-2026.
+    echeances = await bob.slash(salon, "progres graphique", type="echeances")
+    assert echeances.ephemeral
+    assert echeances.response.content.startswith("Aucune action ouverte n'a d'échéance dépassée")
+    passee = await bob.slash(salon, "progres graphique", type="statuts", axe=1, edition="2024-2026")
+    assert passee.ephemeral
+    assert passee.response.content == (
+        "Aucune action dans l'axe I de l'édition 2024-2026 : ses actions ont été reprises dans l'édition "
+        "suivante, ou elle n'en a jamais eu."
+    )
+    courante = await bob.slash(salon, "progres graphique", type="statuts", axe=1)
+    assert courante.response.content.startswith("📊 **Actions par statut — Axe I")
+
+
+@pytest.mark.parametrize(
+    ("commande", "options"),
+    [
+        ("progres graphique", {"type": "axes", "edition": "1999"}),
+        ("progres graphique", {"type": "indicateurs", "edition": "x" * 100}),
+        ("progres resume", {"edition": "2019-2021"}),
+        ("progres resume", {"edition": "@everyone"}),
+    ],
+)
+async def test_edition_inconnue_message_prive(simcord_env, serveur, commande, options) -> None:
+    await _renouvele(serveur)
+    resultat = await serveur["bob"].slash(serveur["salon"], commande, **options)
+    assert resultat.ephemeral
+    saisie = options["edition"][:40]
+    assert resultat.response.content == (
+        f"« {saisie} » n'est pas une édition du protocole sur ce serveur. "
+        "Choisissez l'une de : 2027-2029, 2024-2026."
+    )
+    assert resultat.response.attachments == []
+    assert resultat.followups == []
+
+
+async def test_autocompletion_des_editions(simcord_env, serveur) -> None:
+    await _renouvele(serveur)
+    for commande, remplies in (("progres graphique", {"type": "axes"}), ("progres resume", {})):
+        choix = await serveur["bob"].autocomplete(serveur["salon"], commande, "edition", "", **remplies)
+        assert [c["value"] for c in choix] == ["2027-2029", "2024-2026"]
+    choix = await serveur["bob"].autocomplete(
+        serveur["salon"], "progres graphique", "edition", "2024", type="axes"
+    )
+    assert choix == [{"name": "2024-2026 — Protocole de collaboration 2024-2026", "value": "2024-2026"}]
+
+
+async def test_resume_d_une_edition_passee(simcord_env, serveur) -> None:
+    await _renouvele(serveur)
+    salon, bob = serveur["salon"], serveur["bob"]
+    passee = await bob.slash(salon, "progres resume", edition="2024-2026")
+    embed = passee.response.embeds[0]
+    verifier_limites(embed)
+    assert embed.title == (
+        "📊 Résumé hebdomadaire — Semaine 48 : du 23 au 29 novembre 2026 (édition 2024-2026)"
+    )
+    champs = {c.name: c.value for c in embed.fields}
+    assert champs["✅ Terminées (1)"].startswith("**#2** Forum de l'emploi")
+    assert "Plantation" not in str(champs)
+    # Ses contributeurs : les mises à jour de ses actions seulement (le Forum créé puis terminé).
+    assert champs["👥 Contributeurs (1)"] == f"<@{serveur['alice'].id}> (2)"
+    # L'indicateur a suivi son axe : l'édition passée le garde, mesuré cette semaine.
+    assert champs["📈 Indicateurs mesurés (1)"].startswith("**n° 1** Arbres plantés")
+    courant = await bob.slash(salon, "progres resume")
+    embed = courant.response.embeds[0]
+    assert embed.title == "📊 Résumé hebdomadaire — Semaine 48 : du 23 au 29 novembre 2026"
+    champs = {c.name: c.value for c in embed.fields}
+    assert "Forum" not in str(champs)
+    assert "**#1** Plantation de 500 arbres" in champs["🆕 Créées (1)"]
+    assert champs["📈 Indicateurs mesurés (1)"].startswith("**n° 1** Arbres plantés")

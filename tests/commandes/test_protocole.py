@@ -296,6 +296,9 @@ async def test_rapport_bilan_joint_le_pdf_et_les_csv(simcord_env, serveur) -> No
     assert "« 2019-2021 » n'est pas une édition du protocole" in inconnue.response.content
     membre = await serveur["alice"].slash(serveur["salon"], "rapport bilan")
     assert "réservée à la coordination du protocole" in membre.response.content
+    await serveur["coord"].slash(
+        serveur["salon"], "protocole objectif-modifier", objectif="3.3", libelle="Organiser des colloques"
+    )
     bilan = await serveur["coord"].slash(serveur["salon"], "rapport bilan", edition="2024-2026")
     message = bilan.response
     assert message.content.startswith("📘 **Bilan final de l'édition 2024-2026**")
@@ -304,4 +307,14 @@ async def test_rapport_bilan_joint_le_pdf_et_les_csv(simcord_env, serveur) -> No
         "bilan-2024-2026.pdf",
         "bilan-2024-2026-par-annee.csv",
         "bilan-2024-2026-indicateurs.csv",
+        "bilan-2024-2026-protocole.csv",
     ]
+    # L'objectif reformulé pendant l'édition : ancien → nouveau libellé, dans le PDF et dans le CSV.
+    pdf = PdfReader(io.BytesIO(await message.attachments[0].read()))
+    texte = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert "Objectif 3.3 Reformulé : « Organiser des événements académiques conjoints" in texte
+    assert "→ « Organiser des colloques »" in texte
+    protocole = (await message.attachments[3].read()).decode("utf-8-sig").splitlines()
+    assert protocole[0] == "Date;Élément;Changement;Ancien libellé;Libellé"
+    assert protocole[1].startswith("2026-11-26;Objectif 3.3;reformulé;Organiser des événements académiques")
+    assert protocole[1].endswith(";Organiser des colloques")

@@ -7,7 +7,12 @@ import pytest
 from sqlmodel import col, select
 
 from bot.base import BaseDonnees
-from metier.actions.indicateurs import creer_indicateur
+from metier.actions.indicateurs import (
+    creer_indicateur,
+    lister_indicateurs_de_l_edition,
+    mesurer,
+    rechercher_indicateurs,
+)
 from metier.actions.registre import (
     Filtres,
     changer_statut,
@@ -20,13 +25,13 @@ from metier.actions.registre import (
 )
 from metier.editions import edition_courante, retirer_objectif, voir_protocole
 from metier.erreurs import ErreurMetier
-from metier.graphiques import donnees_statuts
-from metier.publications.resume import construire_resume
+from metier.graphiques import donnees_statuts, preparer
+from metier.publications.resume import construire_resume, resume_et_axes
 from metier.rapport.bilan import rassembler_bilan
 from metier.rapport.donnees import rassembler_rapport
 from metier.renouvellement import Sort, decider, renouveler
 from metier.serveurs import amorcer_serveur
-from modeles import Action, Edition, MiseAJour, Objectif, StatutAction
+from modeles import Action, Axe, Edition, EntreeJournal, Indicateur, MiseAJour, Objectif, StatutAction
 
 MAINTENANT = datetime(2026, 11, 26, 15, tzinfo=UTC)
 APRES_LA_FIN = datetime(2027, 1, 10, 15, tzinfo=UTC)
@@ -293,3 +298,186 @@ def test_le_bilan_de_2024_2026_garde_les_actions_reprises(serveur: BaseDonnees) 
     ]
     with pytest.raises(ErreurMetier, match="L'édition 2027-2029 n'a pas encore commencé"):
         serveur.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT)
+
+
+# --- Indicateurs : ils suivent leur axe, l'ancienne édition les garde -------------------------------
+
+
+def _indicateur(base: BaseDonnees, nom: str, axe: int, maintenant: datetime = MAINTENANT) -> int:
+    indicateur = base.transaction(
+        partial(
+            creer_indicateur,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            nom=nom,
+            axe_numero=axe,
+            unite="arbres",
+            cible="1000",
+            maintenant=maintenant,
+        )
+    )
+    return indicateur.numero
+
+
+def _mesurer(base: BaseDonnees, numero: int, valeur: str, jour: str, maintenant: datetime) -> None:
+    base.transaction(
+        partial(
+            mesurer,
+            guild_id=SERVEUR,
+            auteur_id=ALICE,
+            numero=numero,
+            valeur=valeur,
+            jour=jour,
+            maintenant=maintenant,
+        )
+    )
+
+
+def _liste(base: BaseDonnees, maintenant: datetime = MAINTENANT, **options: object):
+    return base.lecture(lister_indicateurs_de_l_edition, guild_id=SERVEUR, **options)
+
+
+def test_les_indicateurs_suivent_leur_axe_et_l_ancienne_edition_les_garde(serveur: BaseDonnees) -> None:
+    arbres = _indicateur(serveur, "Arbres plantés", 1, datetime(2025, 1, 10, 15, tzinfo=UTC))
+    _mesurer(serveur, arbres, "300", "2025-06-01", MAINTENANT)
+    _mesurer(serveur, arbres, "700", "2026-11-20", MAINTENANT)
+    renouvellement = _renouveler(serveur)
+    assert renouvellement.indicateurs == 1
+    _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE)
+    # Rattaché à l'axe I de 2027-2029 : même numéro, mêmes mesures ; le journal dit le déplacement.
+    axe = serveur.lecture(lambda s: s.get(Axe, s.exec(select(Indicateur.axe_id)).one()))
+    assert (axe.edition_id, axe.numero) == (renouvellement.nouvelle.id, 1)
+    journal = serveur.lecture(
+        lambda s: [
+            (e.entite_id, e.champ, e.ancien, e.nouveau)
+            for e in s.exec(select(EntreeJournal).where(EntreeJournal.champ == "axe"))
+        ]
+    )
+    assert journal == [("1", "axe", "I (2024-2026)", "I (2027-2029)")]
+    # Un indicateur né dans la nouvelle édition, et une mesure de 2027 sur l'ancien.
+    velos = _indicateur(serveur, "Vélos partagés", 2, APRES_LA_FIN)
+    _mesurer(serveur, arbres, "900", "2027-01-08", APRES_LA_FIN)
+
+    courante = _liste(serveur)
+    assert (courante.edition, courante.courante, courante.au) == ("2027-2029", True, None)
+    assert [(i.numero, i.valeur) for i in courante.indicateurs] == [(arbres, 900.0), (velos, None)]
+    # L'ancienne édition : ses indicateurs tels qu'à sa fin, pas ceux nés après.
+    passee = _liste(serveur, edition="2024-2026")
+    assert (passee.edition, passee.courante, passee.au) == ("2024-2026", False, date(2026, 12, 31))
+    assert [(i.numero, i.axe_numero, i.valeur, i.date_mesure) for i in passee.indicateurs] == [
+        (arbres, 1, 700.0, date(2026, 11, 20))
+    ]
+    assert [i.numero for i in _liste(serveur, edition="2024-2026", axe=2).indicateurs] == []
+    # /protocole voir de chaque édition les compte.
+    vue = serveur.lecture(voir_protocole, guild_id=SERVEUR, edition="2024-2026")
+    assert [a.indicateurs for a in vue.axes] == [1, 0, 0]
+    assert [a.indicateurs for a in serveur.lecture(voir_protocole, guild_id=SERVEUR).axes] == [1, 1, 0]
+    # Le rapport 2026 et le bilan 2024-2026 gardent l'indicateur et ses mesures de l'édition.
+    rapport = serveur.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2026, maintenant=APRES_LA_FIN)
+    assert [[i.numero for i in s.indicateurs] for s in rapport.sections] == [[arbres], [], []]
+    bilan = serveur.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=APRES_LA_FIN, edition="2024-2026")
+    assert [(i.numero, [m.valeur for m in i.mesures]) for i in bilan.indicateurs] == [
+        (arbres, [300.0, 700.0])
+    ]
+    # Le graphique d'une édition passée montre les mêmes.
+    graphique = serveur.lecture(
+        preparer, type_graphique="indicateurs", guild_id=SERVEUR, maintenant=APRES_LA_FIN, edition="2024-2026"
+    )
+    assert [(i.numero, i.valeur) for i in graphique.indicateurs] == [(arbres, 700.0)]
+    assert graphique.titre == "Indicateurs vers leur cible — édition 2024-2026 — au 10 janvier 2027"
+
+
+def test_l_autocompletion_propose_les_indicateurs_de_l_edition_en_vigueur(serveur: BaseDonnees) -> None:
+    _indicateur(serveur, "Arbres plantés", 1)
+    renouvellement = _renouveler(serveur)
+    _decider(serveur, renouvellement.nouvelle.id, Sort.CLORE)
+    # Un indicateur resté sur un axe de 2024-2026 (archivé puis désarchivé à la main, par exemple).
+    serveur.transaction(
+        lambda s: s.add(
+            Indicateur(
+                guild_id=SERVEUR,
+                numero=9,
+                nom="Resté en arrière",
+                recherche="reste en arriere",
+                axe_id=s.exec(select(Axe.id).order_by(col(Axe.id))).first(),
+                unite="u",
+                cible=1,
+                auteur_id=ALICE,
+            )
+        )
+    )
+    assert serveur.lecture(rechercher_indicateurs, guild_id=SERVEUR, saisie="") == [(1, "Arbres plantés")]
+    assert serveur.lecture(rechercher_indicateurs, guild_id=SERVEUR, saisie="9") == [(9, "Resté en arrière")]
+    assert [i.numero for i in _liste(serveur).indicateurs] == [1]
+    # 2024-2026 garde celui qui a suivi son axe (né chez elle) et celui resté en arrière.
+    assert [i.numero for i in _liste(serveur, edition="2024-2026").indicateurs] == [1, 9]
+
+
+def test_une_seule_edition_montre_tous_les_indicateurs(serveur: BaseDonnees) -> None:
+    _indicateur(serveur, "Arbres plantés", 1)
+    liste = _liste(serveur, edition="2024")
+    assert (liste.edition, liste.courante, [i.numero for i in liste.indicateurs]) == ("2024-2026", True, [1])
+
+
+def test_indicateurs_d_une_edition_inconnue(serveur: BaseDonnees) -> None:
+    with pytest.raises(ErreurMetier, match="« 1999 » n'est pas une édition du protocole sur ce serveur"):
+        _liste(serveur, edition="1999")
+    with pytest.raises(ErreurMetier, match=r"« x{40} » n'est pas une édition"):
+        _liste(serveur, edition="x" * 300)
+
+
+# --- Graphiques et résumé d'une édition : la même règle que /action liste -------------------------
+
+
+def test_graphiques_et_resume_d_une_edition_passee(serveur: BaseDonnees) -> None:
+    renouvellement = _renouveler(serveur)
+    _decider(serveur, renouvellement.nouvelle.id, Sort.REPRENDRE)
+
+    def lire(type_graphique: str, **options: object):
+        return serveur.lecture(
+            preparer, type_graphique=type_graphique, guild_id=SERVEUR, maintenant=MAINTENANT, **options
+        )
+
+    # En vigueur : les reprises (1 et 3) ; 2024-2026 : la terminée (2). Titres sans et avec l'édition.
+    statuts = lire("statuts")
+    assert sum(sum(a.comptes) for a in statuts.axes) == 2
+    assert statuts.titre == "Actions par statut et par axe — au 26 novembre 2026"
+    passee = lire("statuts", edition="2024-2026")
+    assert [sum(a.comptes) for a in passee.axes] == [0, 1, 0]
+    assert passee.titre == "Actions par statut et par axe — édition 2024-2026 — au 26 novembre 2026"
+    axes = lire("axes", edition="2024-2026")
+    assert [(a.nb_actions, a.nb_terminees) for a in axes.axes] == [(0, 0), (1, 1), (0, 0)]
+    evolution = lire("evolution", edition="2024-2026")
+    assert evolution.titre.startswith("Évolution de l'avancement — édition 2024-2026 — de décembre 2025")
+    # Ses actions seules, à chaque fin de mois : Plantation, reprise, n'y compte à aucune date.
+    assert set(evolution.series[0].nombres) == {0}
+    assert (evolution.series[1].nombres[-1], evolution.series[1].moyennes[-1]) == (1, 100.0)
+    # Une fois l'édition finie, sa courbe s'arrête à son dernier jour.
+    finie = serveur.lecture(
+        preparer, type_graphique="evolution", guild_id=SERVEUR, maintenant=APRES_LA_FIN, edition="2024-2026"
+    )
+    assert (
+        finie.titre == "Évolution de l'avancement — édition 2024-2026 — de janvier 2026 au 31 décembre 2026"
+    )
+    assert lire("axes", edition="2024-2026", axe=2).titre == (
+        "Avancement moyen — Axe II\u00a0: Développement social et économique — édition 2024-2026 — "
+        "au 26 novembre 2026"
+    )
+    with pytest.raises(ErreurMetier, match="Aucune action ouverte"):
+        lire("echeances", edition="2024-2026")
+    with pytest.raises(ErreurMetier, match="Aucune action dans l'axe I de l'édition 2024-2026"):
+        lire("statuts", edition="2024-2026", axe=1)
+    with pytest.raises(ErreurMetier, match=r"pas d'axe 7 sur ce serveur dans l'édition 2024-2026.*: 1 \(I\)"):
+        lire("statuts", edition="2024-2026", axe=7)
+    with pytest.raises(ErreurMetier, match="« 2031 » n'est pas une édition"):
+        lire("axes", edition="2031")
+    # Le résumé à la demande d'une édition passée ; celui publié chaque semaine porte sur l'en vigueur.
+    resume = serveur.lecture(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT, edition="2024-2026")
+    assert (resume.nb_actions_registre, resume.edition) == (1, "2024-2026")
+    assert resume.titre == "Semaine 48 : du 23 au 29 novembre 2026 (édition 2024-2026)"
+    en_vigueur = serveur.lecture(construire_resume, guild_id=SERVEUR, maintenant=MAINTENANT)
+    assert (en_vigueur.nb_actions_registre, en_vigueur.edition) == (2, None)
+    _, axes_du_resume = serveur.lecture(
+        resume_et_axes, guild_id=SERVEUR, maintenant=MAINTENANT, edition="2024-2026"
+    )
+    assert axes_du_resume.nb_actions == 1

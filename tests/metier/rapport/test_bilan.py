@@ -8,9 +8,15 @@ from functools import partial
 import pytest
 
 from bot.base import BaseDonnees
-from metier.editions import ajouter_objectif, retirer_objectif
+from metier.editions import ajouter_objectif, modifier_axe, modifier_objectif, retirer_objectif
 from metier.erreurs import ErreurMetier
-from metier.rapport.bilan import csv_indicateurs, csv_par_annee, rassembler_bilan, resume_du_bilan
+from metier.rapport.bilan import (
+    csv_du_bilan,
+    csv_indicateurs,
+    csv_par_annee,
+    rassembler_bilan,
+    resume_du_bilan,
+)
 from tests.scenarios import MAINTENANT, SERVEUR, remplir
 
 
@@ -96,3 +102,71 @@ def test_les_csv_du_bilan(rempli: BaseDonnees) -> None:
 def test_bilan_d_une_edition_inconnue(rempli: BaseDonnees) -> None:
     with pytest.raises(ErreurMetier, match="« 2019-2021 » n'est pas une édition du protocole"):
         rempli.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT, edition="2019-2021")
+
+
+def test_le_bilan_liste_les_reformulations(rempli: BaseDonnees) -> None:
+    """Les reformulations viennent du journal : chacune, ancien → nouveau libellé, à sa date."""
+    for jour, libelle in (
+        (2, "Soutenir l'emploi des jeunes"),
+        (15, "Soutenir l'emploi des jeunes et des aînés"),
+    ):
+        rempli.transaction(
+            partial(
+                modifier_objectif,
+                guild_id=SERVEUR,
+                auteur_id=1,
+                code="2.2",
+                libelle=libelle,
+                maintenant=datetime(2026, 10, jour, 12, tzinfo=UTC),
+            )
+        )
+    rempli.transaction(
+        partial(
+            modifier_axe,
+            guild_id=SERVEUR,
+            auteur_id=1,
+            numero=3,
+            titre_court="Universités",
+            maintenant=datetime(2026, 11, 3, 3, tzinfo=UTC),  # le 2 novembre à Terrebonne
+        )
+    )
+    bilan = rempli.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT)
+    assert [(c.jour.isoformat(), c.element, str(c.sorte)) for c in bilan.changements] == [
+        ("2026-10-01", "Objectif 2.3", "retiré"),
+        ("2026-10-01", "Objectif 3.4", "ajouté"),
+        ("2026-10-02", "Objectif 2.2", "reformulé"),
+        ("2026-10-15", "Objectif 2.2", "reformulé"),
+        ("2026-11-02", "Axe III (titre court)", "reformulé"),
+    ]
+    premiere, seconde = bilan.changements[2:4]
+    assert (premiere.ancien or "").startswith("Stimuler l'entrepreneuriat local")  # le libellé signé
+    assert premiere.libelle == seconde.ancien == "Soutenir l'emploi des jeunes"
+    assert seconde.texte == (
+        "Objectif 2.2 reformulé : « Soutenir l'emploi des jeunes » → "
+        "« Soutenir l'emploi des jeunes et des aînés »"
+    )
+    fichiers = dict(csv_du_bilan(bilan))
+    assert list(fichiers) == [
+        "bilan-2024-2026-par-annee.csv",
+        "bilan-2024-2026-indicateurs.csv",
+        "bilan-2024-2026-protocole.csv",
+    ]
+    lignes = list(
+        csv.reader(io.StringIO(fichiers["bilan-2024-2026-protocole.csv"].decode("utf-8-sig")), delimiter=";")
+    )
+    assert lignes[0] == ["Date", "Élément", "Changement", "Ancien libellé", "Libellé"]
+    assert lignes[4] == [
+        "2026-10-15",
+        "Objectif 2.2",
+        "reformulé",
+        "Soutenir l'emploi des jeunes",
+        "Soutenir l'emploi des jeunes et des aînés",
+    ]
+    assert lignes[5] == [
+        "2026-11-02",
+        "Axe III (titre court)",
+        "reformulé",
+        "Échanges universitaires",
+        "Universités",
+    ]
+    assert lignes[1][2:4] == ["retiré", ""]

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from bot.base import BaseDonnees
 from metier.erreurs import ErreurMetier
+from metier.rapport.bilan import rassembler_bilan
 from metier.rapport.donnees import (
     DEFINITION_BONNE_VOIE,
     Dossier,
@@ -237,3 +238,23 @@ def test_les_jours_du_rapport_se_comptent_dans_la_ville_de_reference(base: BaseD
     action = rapport.actions[0]
     assert (action.cree_le, action.terminee_le) == (date(2026, 3, 1), date(2026, 6, 15))
     assert rapport.reference.code == "terrebonne"
+
+
+def test_un_indicateur_mesure_apres_coup_est_dans_les_annees_de_ses_mesures(base: BaseDonnees) -> None:
+    # Saisi (ou importé) en novembre 2026 avec ses mesures de 2025 : le rapport 2025 le montre, comme
+    # toute chose consignée après coup ; celui de 2024 ne le connaît pas encore.
+    def ecrire(session: Session) -> None:
+        amorcer_serveur(session, SERVEUR)
+        s = Scenario(session, SERVEUR, ALICE)
+        s.indicateur("2026-11-05T15:00", "Étudiants en mobilité", 3, "étudiants", "50")
+        s.mesurer(1, "2025-06-01", "12")
+        s.mesurer(1, "2026-11-20", "21")
+
+    base.transaction(ecrire)
+    rapport_2025 = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2025, maintenant=MAINTENANT)
+    (mobilite,) = rapport_2025.sections[2].indicateurs
+    assert ([m.valeur for m in mobilite.mesures], mobilite.valeur) == ([12.0], 12.0)
+    rapport_2024 = base.lecture(rassembler_rapport, guild_id=SERVEUR, annee=2024, maintenant=MAINTENANT)
+    assert rapport_2024.sections[2].indicateurs == ()
+    bilan = base.lecture(rassembler_bilan, guild_id=SERVEUR, maintenant=MAINTENANT)
+    assert [m.valeur for m in bilan.indicateurs[0].mesures] == [12.0, 21.0]
