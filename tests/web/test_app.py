@@ -161,7 +161,10 @@ async def test_un_lien_faux_ancien_ou_ferme_recoit_la_meme_404(suivi: Suivi) -> 
         "/",
         "/p/",
         "/p/court/",
-        "/p/" + suivi.jeton[:-1] + "B/",
+        "/p/"
+        + suivi.jeton[:-1]
+        + ("B" if suivi.jeton[-1] != "B" else "C")
+        + "/",  # le dernier caractère changé
         suivi.racine + "axes/9",
         suivi.racine + "axes/1?page=99",
         suivi.racine + "axes/1?page=abc",
