@@ -92,7 +92,9 @@ def _figure_annees(bilan: Bilan) -> Figure:
     axe.yaxis.set_major_locator(MaxNLocator(integer=True))
     axe.set_ylabel("Actions", fontsize=12)
     axe.yaxis.grid(True, color="#DDDDDD")
-    axe.legend(fontsize=14, frameon=False, loc="upper left")
+    # Sous le graphique, comme celui des indicateurs : dans le cadre, la légende cachait la barre la
+    # plus haute et son nombre dès qu'elle tombait dans le coin.
+    figure.legend(fontsize=12, frameon=False, loc="outside lower center", ncols=len(series))
     axe.margins(y=0.15)
     return figure
 
