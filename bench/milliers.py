@@ -593,5 +593,11 @@ async def _mesurer_rafale(
         f"vidé des messages) : {rss:.0f} Mo (budget ≤ {BUDGET_RSS_MO:g} Mo : "
         f"{'OK' if rss <= BUDGET_RSS_MO else 'DÉPASSÉ'})"
     )
+    # Ce que glibc garde de libre dans ses tas (threads du livreur et des interactions) sans le rendre :
+    # la différence est de la fragmentation, pas des objets vivants.
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    print(f"  … après malloc_trim (tas libres rendus au système) : {_rss_mo():.0f} Mo", flush=True)
     for pid in _processus_atelier(bot):
         print(f"  processus de l'atelier / forkserver (pid {pid}) : {_rss_mo(pid):.0f} Mo, à part")
