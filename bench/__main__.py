@@ -17,6 +17,8 @@ MESURES = (
     "page",
     "comptes_rendus",
 )
+# Longues (plusieurs minutes) : lancées seulement si on les nomme.
+MESURES_LONGUES = ("milliers",)
 
 
 def main() -> None:
@@ -24,14 +26,22 @@ def main() -> None:
     analyseur = argparse.ArgumentParser(prog="python -m bench")
     analyseur.add_argument("mesures", nargs="*", help=f"mesures à lancer parmi : {', '.join(MESURES)}")
     analyseur.add_argument("--base", default="sqlite", help="sqlite, ou une adresse PostgreSQL")
+    analyseur.add_argument("--serveurs", type=int, default=1000, help="milliers : nombre de serveurs")
+    analyseur.add_argument("--actions", type=int, default=1000, help="milliers : actions par serveur")
     arguments = analyseur.parse_args()
-    inconnues = set(arguments.mesures) - set(MESURES)
+    connues = (*MESURES, *MESURES_LONGUES)
+    inconnues = set(arguments.mesures) - set(connues)
     if inconnues:
-        analyseur.error(f"mesure inconnue : {', '.join(sorted(inconnues))} (choix : {', '.join(MESURES)})")
+        analyseur.error(f"mesure inconnue : {', '.join(sorted(inconnues))} (choix : {', '.join(connues)})")
     for nom in arguments.mesures or MESURES:
         module = importlib.import_module(f"bench.{nom}")
         print(f"\n=== {nom} ===", flush=True)
-        asyncio.run(module.mesurer(arguments.base))
+        if nom == "milliers":
+            asyncio.run(
+                module.mesurer(arguments.base, serveurs_max=arguments.serveurs, actions=arguments.actions)
+            )
+        else:
+            asyncio.run(module.mesurer(arguments.base))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,10 @@ INACTIVITE = 600.0  # secondes sans travail avant l'arrêt du processus
 # ne sont à charger au premier graphique d'un processus né après un arrêt pour inactivité.
 PRECHARGES = ["__main__", "rendu.graphiques", "rendu.rapport", *MODULES_DU_DESSIN, "rendu.echauffement"]
 
+# Le dessin cède le processeur aux interactions : sur une machine à deux cœurs, la rafale des
+# résumés du lundi (un graphique par serveur) faisait attendre la boucle du bot (bench milliers).
+PRIORITE = 10  # os.nice : 0 normal, 19 le plus effacé
+
 _deja_gele = False
 
 
@@ -61,6 +65,13 @@ def _geler_une_fois() -> None:
         gc.collect()
         gc.freeze()
         _deja_gele = True
+
+
+def _ceder_la_priorite() -> None:
+    """Dans le processus de l'atelier, au lancement : une priorité plus basse que celle du bot."""
+    import os
+
+    os.nice(PRIORITE)
 
 
 def _travailler(travail: Callable[[], R]) -> R:
@@ -145,7 +156,9 @@ class Atelier:
                 fermeture.result()  # l'ancien processus est rejoint avant d'en lancer un autre
             contexte = get_context("forkserver")
             contexte.set_forkserver_preload(PRECHARGES)  # sans effet si le serveur tourne déjà
-            executeur = ProcessPoolExecutor(max_workers=1, mp_context=contexte)
+            executeur = ProcessPoolExecutor(
+                max_workers=1, mp_context=contexte, initializer=_ceder_la_priorite
+            )
             # Le premier travail lance le processus depuis ce fil-ci (voir l'en-tête du module).
             self._pid = executeur.submit(_prechauffer if prechauffe else _pid_atelier).result()
         except BaseException as erreur:

@@ -31,6 +31,7 @@ from metier.serveurs import (
     amorcer_serveurs,
     configuration_amorcee,
     lire_configuration,
+    lire_configurations,
 )
 from modeles import EtatBot
 from web.app import ServeurWeb, Services
@@ -95,6 +96,9 @@ class Passerelle(commands.Bot):
         self.meneur = Meneur(self.base, self.livreur.demarrer, self.planificateur.arreter)
         self.debut = time.perf_counter()
         self.pret = asyncio.Event()
+        # Posé quand le meneur a démarré (et, meneur, le planificateur), après `pret`.
+        self.en_route = asyncio.Event()
+        self._mise_en_route: asyncio.Task[None] | None = None
         self._configurations: dict[int, tuple[float, Configuration]] = {}
         self.atelier = Atelier()
         self.noms = ReleveNoms(self.base, self.maintenant)
@@ -122,6 +126,16 @@ class Passerelle(commands.Bot):
             configuration = await self.base.ecrire(configuration_amorcee, guild_id)
         self._configurations[guild_id] = (time.monotonic(), configuration)
         return configuration
+
+    async def configurations(self, guild_ids: list[int]) -> dict[int, Configuration]:
+        """Les configurations de plusieurs serveurs, lues ensemble (démarrage) et gardées en mémoire."""
+        lues = await self.base.lire(lire_configurations, guild_ids)
+        for guild_id in guild_ids:
+            if guild_id not in lues:
+                lues[guild_id] = await self.configuration(guild_id)  # pas encore amorcé
+            else:
+                self._configurations[guild_id] = (time.monotonic(), lues[guild_id])
+        return lues
 
     def oublier_configuration(self, guild_id: int) -> None:
         """Oublie la configuration gardée en mémoire après une modification."""
@@ -169,10 +183,13 @@ class Passerelle(commands.Bot):
         for guild_id in nouveaux:
             log.info("Serveur %s amorcé au démarrage", guild_id)
         if not self.pret.is_set():
-            await self.meneur.demarrer()  # meneur : le livreur démarre le planificateur
-            if self.base.partagee:
-                self.etats_annexes["Plusieurs processus (PostgreSQL)"] = self.meneur.decrire
-            await self.programmer_sauvegardes()
+            # Le bot répond dès maintenant ; le meneur (planificateur, livraisons préparées serveur par
+            # serveur) démarre juste après, en tâche de fond : pour mille serveurs, la préparation
+            # prend plusieurs secondes que les interactions n'ont pas à attendre (bench milliers).
+            # Rien n'est perdu entre-temps : ce qui est dû est en base et part au démarrage du livreur.
+            self._mise_en_route = asyncio.get_running_loop().create_task(
+                self._mettre_en_route(), name="mise-en-route"
+            )
             geler_memoire()
             log.info(
                 "Prêt en %.2f s : %s, %d serveur(s)",
@@ -184,6 +201,15 @@ class Passerelle(commands.Bot):
             if self.reglages.atelier_prechauffe:
                 # En arrière-plan (un fil) : ni « prêt » ni la boucle n'attendent matplotlib.
                 self.atelier.prechauffer()
+
+    async def _mettre_en_route(self) -> None:
+        """Le meneur (et, s'il l'est, le livreur et son planificateur), puis les sauvegardes."""
+        await self.meneur.demarrer()  # meneur : le livreur démarre le planificateur
+        if self.base.partagee:
+            self.etats_annexes["Plusieurs processus (PostgreSQL)"] = self.meneur.decrire
+        await self.programmer_sauvegardes()
+        log.info("Planification en route en %.2f s", time.perf_counter() - self.debut)
+        self.en_route.set()
 
     async def programmer_sauvegardes(self) -> None:
         """SQLite : la sauvegarde du jour dans data/sauvegardes/ (au démarrage, puis toutes les 6 h)."""
@@ -227,6 +253,8 @@ class Passerelle(commands.Bot):
 
     async def close(self) -> None:
         """Arrête le planificateur, ferme Discord puis la base."""
+        if self._mise_en_route is not None and not self._mise_en_route.done():
+            self._mise_en_route.cancel()
         self.planificateur.arreter()
         if self.web is not None:
             await self.web.arreter()

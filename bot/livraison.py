@@ -23,10 +23,13 @@ from metier.publications.livraisons import (
     planifier_avis_ecart,
     planifier_rappels,
     planifier_resume,
+    planifier_resumes,
+    preparer_serveurs,
     prochaine_echeance,
     reserver,
     salons_de_secours,
 )
+from metier.serveurs import Configuration
 from modeles import Livraison
 
 if TYPE_CHECKING:
@@ -40,6 +43,8 @@ CLE_BALAYAGE = "balayage"
 PREFIXE_RESUME = "resume:"
 # Les rappels sont créés pour les 35 prochains jours : on repasse deux fois par jour.
 PREPARATION = timedelta(hours=12)
+# Le démarrage prépare les serveurs par lots : une transaction par lot, pas trois par serveur.
+LOT_PREPARATION = 100
 # Relit la prochaine échéance en base : une ligne écrite par un autre processus (PostgreSQL),
 # ou une réservation dont le bail a expiré, est vue au plus tard cinq minutes après.
 BALAYAGE = timedelta(minutes=5)
@@ -72,6 +77,10 @@ class Livreur:
         self.bot = bot
         self._rendus: dict[TypeLivraison, Rendu] = {}
         self._verrou = asyncio.Lock()
+        # Les résumés dus la même minute (mille serveurs réglés sur « lundi 09 h 00 ») : réunis en
+        # une transaction et un seul réveil du livreur, pas mille (voir `_resume_du`).
+        self._resumes_dus: set[int] = set()
+        self._preparation_resumes: asyncio.Task[None] | None = None
         bot.add_listener(self._on_livraisons_dues, Evenement.LIVRAISONS_DUES.ecouteur)
         bot.add_listener(self._on_reunions_modifiees, Evenement.REUNIONS_MODIFIEES.ecouteur)
         bot.add_listener(self._on_configuration_modifiee, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
@@ -90,15 +99,23 @@ class Livreur:
         if self.bot.base.partagee:
             # Sur SQLite, un seul processus écrit : chaque écriture émet son événement, rien à balayer.
             planificateur.planifier_intervalle(CLE_BALAYAGE, BALAYAGE, self.reprogrammer)
-        for guild in self.bot.guilds:
-            await self.programmer_resume(guild.id)
+        await self.programmer_resumes([guild.id for guild in self.bot.guilds])
         await self.reprogrammer()
+
+    async def programmer_resumes(self, guild_ids: list[int]) -> None:
+        """Les tâches hebdomadaires des résumés de plusieurs serveurs (configurations lues ensemble)."""
+        for lot in _lots(guild_ids):
+            for guild_id, configuration in (await self.bot.configurations(lot)).items():
+                self._programmer_resume(guild_id, configuration)
 
     async def programmer_resume(self, guild_id: int) -> None:
         """Tâche hebdomadaire du résumé d'un serveur, au jour et à l'heure configurés dans sa ville."""
+        if self.bot.planificateur.demarre:
+            self._programmer_resume(guild_id, await self.bot.configuration(guild_id))
+
+    def _programmer_resume(self, guild_id: int, configuration: Configuration) -> None:
         if not self.bot.planificateur.demarre:
             return
-        configuration = await self.bot.configuration(guild_id)
         config = configuration.config
         self.bot.planificateur.planifier_hebdomadaire(
             f"{PREFIXE_RESUME}{guild_id}",
@@ -112,8 +129,23 @@ class Livreur:
     async def _resume_du(self, guild_id: int) -> None:
         # La ligne du résumé existe déjà d'ordinaire (préparation) ; on la recrée si besoin, puis
         # le livreur publie ce qui est dû. La réservation par ligne empêche un double envoi si le
-        # réveil de la prochaine échéance tombe au même instant.
-        await self.preparer(guild_id)
+        # réveil de la prochaine échéance tombe au même instant. Les réveils d'une même minute
+        # (mille serveurs au lundi 09 h 00) sont réunis : mille transactions lancées ensemble
+        # rempliraient la file des threads devant les interactions (p95 > 25 ms pendant la rafale).
+        self._resumes_dus.add(guild_id)
+        if self._preparation_resumes is None or self._preparation_resumes.done():
+            self._preparation_resumes = asyncio.get_running_loop().create_task(
+                self._preparer_resumes_dus(), name="resumes-dus"
+            )
+
+    async def _preparer_resumes_dus(self) -> None:
+        await asyncio.sleep(0)  # les autres réveils du même instant s'ajoutent à l'ensemble
+        while self._resumes_dus:
+            dus, self._resumes_dus = sorted(self._resumes_dus), set()
+            for lot in _lots(dus):
+                await self.bot.base.ecrire(
+                    partial(planifier_resumes, guild_ids=lot, maintenant=self.bot.maintenant())
+                )
         self.bot.dispatch(Evenement.LIVRAISONS_DUES)
 
     async def _preparation(self) -> None:
@@ -128,9 +160,11 @@ class Livreur:
         await self.bot.base.ecrire(partial(planifier_resume, guild_id=guild_id, maintenant=maintenant))
 
     async def preparer_tout(self) -> None:
-        """Prépare les livraisons de tous les serveurs."""
-        for guild in self.bot.guilds:
-            await self.preparer(guild.id)
+        """Prépare les livraisons de tous les serveurs, par lots (une transaction par lot)."""
+        for lot in _lots([guild.id for guild in self.bot.guilds]):
+            await self.bot.base.ecrire(
+                partial(preparer_serveurs, guild_ids=lot, maintenant=self.bot.maintenant())
+            )
 
     async def reprogrammer(self) -> None:
         """Réveille le bot à la prochaine échéance en base, si elle est plus tôt que le réveil prévu."""
@@ -309,6 +343,10 @@ class Livreur:
             except (discord.HTTPException, PublicationImpossible):
                 continue
         log.error("Livraison %s abandonnée et impossible à signaler : %s", livraison.cle, texte)
+
+
+def _lots(guild_ids: list[int]) -> list[list[int]]:
+    return [guild_ids[i : i + LOT_PREPARATION] for i in range(0, len(guild_ids), LOT_PREPARATION)]
 
 
 def _expliquer(erreur: Exception) -> str:

@@ -26,6 +26,7 @@ from metier.reunions.evenements import (
     noter_echec,
     noter_publie,
     oublier,
+    serveurs_concernes,
 )
 from metier.reunions.horloges import horloges
 from metier.reunions.registre import salon_des_rappels, ville_d_ancrage
@@ -99,9 +100,14 @@ class PublieurEvenements:
         self._verrous: dict[int, asyncio.Lock] = {}
 
     async def synchroniser_tout(self) -> None:
-        """Chaque serveur (au démarrage, et au réveil pour reprendre les échecs)."""
-        for guild in list(self.bot.guilds):
-            await self.synchroniser(guild)
+        """Chaque serveur qui a des réunions ou des événements (au démarrage, et au réveil pour reprendre)."""
+        guilds = list(self.bot.guilds)
+        concernes = await self.bot.base.lire(
+            partial(serveurs_concernes, guild_ids=[guild.id for guild in guilds])
+        )
+        for guild in guilds:
+            if guild.id in concernes:
+                await self.synchroniser(guild)
 
     async def synchroniser(self, guild: discord.Guild) -> None:
         """Crée, met à jour ou annule les événements ; replanifie le prochain passage."""

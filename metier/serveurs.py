@@ -106,6 +106,22 @@ def lire_configuration(session: Session, guild_id: int) -> Configuration | None:
     return Configuration(config=config, villes=tuple(_ville(v) for v in villes))
 
 
+def lire_configurations(session: Session, guild_ids: list[int]) -> dict[int, Configuration]:
+    """Les configurations de plusieurs serveurs en deux requêtes (le démarrage d'un bot qui en sert mille)."""
+    configs = {
+        c.guild_id: c
+        for c in session.exec(select(ConfigServeur).where(col(ConfigServeur.guild_id).in_(guild_ids)))
+    }
+    villes: dict[int, list[Ville]] = {g: [] for g in configs}
+    for ligne in session.exec(
+        select(VillePartenaire)
+        .where(col(VillePartenaire.guild_id).in_(list(configs)))
+        .order_by(col(VillePartenaire.guild_id), col(VillePartenaire.ordre))
+    ):
+        villes[ligne.guild_id].append(_ville(ligne))
+    return {g: Configuration(config=c, villes=tuple(villes[g])) for g, c in configs.items()}
+
+
 def ville_de_reference(session: Session, guild_id: int) -> Ville:
     """Rend la ville dont l'horloge fait foi pour « aujourd'hui » sur ce serveur (lecture seule)."""
     configuration = lire_configuration(session, guild_id)

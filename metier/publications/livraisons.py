@@ -19,7 +19,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from metier.reunions.registre import salon_des_rappels, seances_annulees
 from metier.reunions.saisie import rappels_de
 from metier.reunions.series import occurrences
-from metier.serveurs import configuration_amorcee
+from metier.serveurs import Configuration, configuration_amorcee, lire_configurations
 from metier.stockage import ident
 from metier.temps import changements_ecart, instant_local
 from modeles import Livraison, RappelPrive, Reunion, StatutLivraison
@@ -211,14 +211,17 @@ def annuler_rappels_caducs(session: Session, *, guild_id: int, maintenant: datet
     return nombre
 
 
-def planifier_avis_ecart(session: Session, *, guild_id: int, maintenant: datetime) -> int:
+def planifier_avis_ecart(
+    session: Session, *, guild_id: int, maintenant: datetime, configuration: Configuration | None = None
+) -> int:
     """Crée l'avis publié une semaine avant chaque changement d'écart dû dans les `HORIZON` prochains jours.
 
     Tous les changements, pas seulement le prochain : à l'automne, Namur (fin octobre) puis
     Terrebonne (début novembre) changent à une semaine d'intervalle, et l'avis du second est dû
-    quelques heures après le premier changement, avant la préparation suivante.
+    quelques heures après le premier changement, avant la préparation suivante. `configuration` :
+    déjà lue (`preparer_serveurs`), sinon lue ici.
     """
-    configuration = configuration_amorcee(session, guild_id)
+    configuration = configuration or configuration_amorcee(session, guild_id)
     if len(configuration.villes) < 2:
         return 0
     reference, creees = configuration.villes[0], 0
@@ -245,14 +248,17 @@ def _prochain_essai() -> Any:
     return func.coalesce(Livraison.prochain_essai, Livraison.echeance, type_=UTCDateTime())
 
 
-def planifier_resume(session: Session, *, guild_id: int, maintenant: datetime) -> int:
+def planifier_resume(
+    session: Session, *, guild_id: int, maintenant: datetime, configuration: Configuration | None = None
+) -> int:
     """Crée (ou recale) la livraison du résumé de la semaine en cours et de la suivante.
 
     L'instant est le jour et l'heure configurés dans l'horloge de la ville choisie ; la limite est
     la fin de la semaine (lundi suivant, 00 h 00 dans cette ville) : un résumé manqué pendant un
-    arrêt part en retard dans la même semaine, sinon il est sauté.
+    arrêt part en retard dans la même semaine, sinon il est sauté. `configuration` : déjà lue
+    (`preparer_serveurs`), sinon lue ici.
     """
-    configuration = configuration_amorcee(session, guild_id)
+    configuration = configuration or configuration_amorcee(session, guild_id)
     config = configuration.config
     ville = configuration.reference  # la ville du résumé, ou la première si elle a été retirée
     local = ville.heure_locale(maintenant).date()
@@ -286,6 +292,49 @@ def planifier_resume(session: Session, *, guild_id: int, maintenant: datetime) -
         )
     session.flush()
     return creees
+
+
+def preparer_serveurs(session: Session, *, guild_ids: list[int], maintenant: datetime) -> int:
+    """Crée les rappels, avis d'écart et résumés à venir de plusieurs serveurs, en une transaction.
+
+    Le démarrage d'un bot qui sert mille serveurs : une transaction (et un passage par un thread)
+    par lot plutôt que trois par serveur, les configurations lues ensemble, et les rappels relus
+    seulement là où il y a des réunions ou des rappels en attente (ailleurs, `planifier_rappels` ne
+    trouverait rien) : 17 requêtes par serveur devenaient ≈ 18 ms chacun, 18 s pour mille.
+    Rend le nombre de lignes créées.
+    """
+    configurations = lire_configurations(session, guild_ids)
+    avec_rappels = _serveurs_avec_rappels(session, guild_ids)
+    creees = 0
+    for guild_id in guild_ids:
+        configuration = configurations.get(guild_id) or configuration_amorcee(session, guild_id)
+        if guild_id in avec_rappels:
+            creees += planifier_rappels(session, guild_id=guild_id, maintenant=maintenant)
+        creees += planifier_avis_ecart(
+            session, guild_id=guild_id, maintenant=maintenant, configuration=configuration
+        )
+        creees += planifier_resume(
+            session, guild_id=guild_id, maintenant=maintenant, configuration=configuration
+        )
+    return creees
+
+
+def _serveurs_avec_rappels(session: Session, guild_ids: list[int]) -> set[int]:
+    """Ceux qui ont une réunion non annulée, ou un rappel en attente (peut-être à annuler)."""
+    reunions = select(Reunion.guild_id).where(
+        col(Reunion.guild_id).in_(guild_ids), col(Reunion.annulee).is_(False)
+    )
+    rappels = select(Livraison.guild_id).where(
+        col(Livraison.guild_id).in_(guild_ids),
+        Livraison.type == TypeLivraison.RAPPEL,
+        Livraison.statut == StatutLivraison.PREVUE,
+    )
+    return set(session.execute(reunions.union(rappels)).scalars())
+
+
+def planifier_resumes(session: Session, *, guild_ids: list[int], maintenant: datetime) -> int:
+    """`planifier_resume` pour plusieurs serveurs (les résumés de la même minute), en une transaction."""
+    return sum(planifier_resume(session, guild_id=g, maintenant=maintenant) for g in guild_ids)
 
 
 def prochaine_echeance(session: Session) -> datetime | None:

@@ -58,6 +58,19 @@ def etat_evenements(session: Session, *, guild_id: int, maintenant: datetime) ->
     return EtatEvenements(voulues, publies, configuration_amorcee(session, guild_id), annulees)
 
 
+def serveurs_concernes(session: Session, *, guild_ids: list[int]) -> set[int]:
+    """Parmi `guild_ids`, ceux qui ont une série non annulée ou un événement enregistré.
+
+    Pour les autres, `etat_evenements` ne voudrait ni ne trouverait rien : le démarrage d'un bot qui
+    sert mille serveurs ne les relit pas un par un.
+    """
+    avec_reunion = select(Reunion.guild_id).where(
+        col(Reunion.guild_id).in_(guild_ids), col(Reunion.annulee).is_(False)
+    )
+    avec_evenement = select(EvenementDiscord.guild_id).where(col(EvenementDiscord.guild_id).in_(guild_ids))
+    return set(session.execute(avec_reunion.union(avec_evenement)).scalars())
+
+
 def _ligne(session: Session, guild_id: int, reunion_id: int, debut: datetime) -> EvenementDiscord:
     ligne = session.exec(
         select(EvenementDiscord).where(

@@ -129,3 +129,17 @@ def test_ville_trouvee_par_son_nom_sans_accents(base: BaseDonnees) -> None:
     configuration = base.transaction(configuration_amorcee, SERVEUR)
     assert configuration.ville("NAMUR").code == "namur"
     assert configuration.ville(" terrebonne ").code == "terrebonne"
+
+
+def test_lire_configurations_comme_une_a_une(base: BaseDonnees) -> None:
+    from metier.serveurs import lire_configurations
+
+    base.transaction(amorcer_serveur, SERVEUR)
+    base.transaction(amorcer_serveur, AUTRE_SERVEUR)
+    lues = base.lecture(lire_configurations, [SERVEUR, AUTRE_SERVEUR, 999])
+    assert set(lues) == {SERVEUR, AUTRE_SERVEUR}  # 999 n'est pas amorcé : absent, pas amorcé
+    for guild_id in (SERVEUR, AUTRE_SERVEUR):
+        une = base.lecture(lire_configuration, guild_id)
+        assert une is not None
+        assert lues[guild_id].villes == une.villes
+        assert lues[guild_id].config.guild_id == guild_id
