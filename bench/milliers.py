@@ -537,20 +537,39 @@ async def mesurer(choix_base: str, *, serveurs_max: int = 1000, actions: int = 1
                 f"mémoire résidente max {froid['rss_mo']:.0f} Mo",
                 flush=True,
             )
-            horloge = HorlogeReglable(LUNDI_9H - timedelta(minutes=30))
-            bot, env, membres = await _bot_dans_simcord(url, ids, horloge)
-            try:
-                with env.time_context():
-                    await bot.pret.wait()
-                    await env.settle()
-                    chronometre = Chronometre(bot)
-                    await mesurer_interactions(chronometre, membres, actions)
-                    if etape == etapes[-1]:
-                        await _mesurer_rafale(url, bot, env, membres, horloge, chronometre, actions)
-            finally:
-                await env.shutdown()
-                await bot.close()  # rend le verrou de meneur au bot de l'étape suivante
+            # Chaque étape dans un interpréteur neuf, comme le bot qui tourne seul dans son processus :
+            # la mémoire relevée après la rafale ne garde rien des bots ni des simcord des étapes
+            # précédentes (objets gelés par `gc.freeze`, tas jamais rendus).
+            etape_a_part = multiprocessing.get_context("spawn").Process(
+                target=_etape_a_part, args=(url, ids, actions, etape == etapes[-1])
+            )
+            etape_a_part.start()
+            etape_a_part.join()
+            if etape_a_part.exitcode != 0:
+                raise RuntimeError(f"l'étape à {etape} serveur(s) a échoué (code {etape_a_part.exitcode})")
     print(f"charge de la machine à la fin : {' '.join(open('/proc/loadavg').read().split()[:3])}")  # noqa: SIM115, ASYNC230
+
+
+def _etape_a_part(url: str, ids: list[int], actions: int, avec_rafale: bool) -> None:
+    """Dans un processus neuf : le bot et simcord avec ces serveurs, les interactions, la rafale."""
+    faulthandler.register(signal.SIGUSR1)
+    asyncio.run(_etape(url, ids, actions, avec_rafale))
+
+
+async def _etape(url: str, ids: list[int], actions: int, avec_rafale: bool) -> None:
+    horloge = HorlogeReglable(LUNDI_9H - timedelta(minutes=30))
+    bot, env, membres = await _bot_dans_simcord(url, ids, horloge)
+    try:
+        with env.time_context():
+            await bot.pret.wait()
+            await env.settle()
+            chronometre = Chronometre(bot)
+            await mesurer_interactions(chronometre, membres, actions)
+            if avec_rafale:
+                await _mesurer_rafale(url, bot, env, membres, horloge, chronometre, actions)
+    finally:
+        await env.shutdown()
+        await bot.close()  # rend le verrou de meneur au bot de l'étape suivante
 
 
 async def _mesurer_rafale(
