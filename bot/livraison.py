@@ -81,6 +81,10 @@ class Livreur:
         # une transaction et un seul réveil du livreur, pas mille (voir `_resume_du`).
         self._resumes_dus: set[int] = set()
         self._preparation_resumes: asyncio.Task[None] | None = None
+        # Une tâche hebdomadaire par horaire (jour, heure, fuseau), pas par serveur : à 09 h 00,
+        # APScheduler traitait d'un coup mille tâches échues (≈ 200 ms de boucle bloquée).
+        self._horaires: dict[str, set[int]] = {}  # tâche → serveurs à cet horaire
+        self._horaire_de: dict[int, str] = {}  # serveur → sa tâche
         bot.add_listener(self._on_livraisons_dues, Evenement.LIVRAISONS_DUES.ecouteur)
         bot.add_listener(self._on_reunions_modifiees, Evenement.REUNIONS_MODIFIEES.ecouteur)
         bot.add_listener(self._on_configuration_modifiee, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
@@ -93,7 +97,8 @@ class Livreur:
         """Prépare les livraisons de chaque serveur et recrée les tâches depuis la base (au démarrage)."""
         planificateur = self.bot.planificateur
         if not planificateur.demarre:
-            planificateur.demarrer()
+            planificateur.demarrer()  # sans tâche : celles des horaires sont recréées ci-dessous
+            self._horaires, self._horaire_de = {}, {}
         await self.preparer_tout()
         planificateur.planifier_intervalle(CLE_PREPARATION, PREPARATION, self._preparation)
         if self.bot.base.partagee:
@@ -117,14 +122,29 @@ class Livreur:
         if not self.bot.planificateur.demarre:
             return
         config = configuration.config
+        fuseau = configuration.reference.fuseau
+        cle = f"{PREFIXE_RESUME}{config.resume_jour}:{config.resume_heure:%H:%M}:{fuseau}"
+        ancienne = self._horaire_de.get(guild_id)
+        if ancienne is not None and ancienne != cle:
+            restants = self._horaires[ancienne]
+            restants.discard(guild_id)
+            if not restants:
+                del self._horaires[ancienne]
+                self.bot.planificateur.annuler(ancienne)
+        self._horaire_de[guild_id] = cle
+        self._horaires.setdefault(cle, set()).add(guild_id)
+        # (Re)planifiée depuis l'heure du bot, comme avant le regroupement par horaire.
         self.bot.planificateur.planifier_hebdomadaire(
-            f"{PREFIXE_RESUME}{guild_id}",
-            config.resume_jour,
-            config.resume_heure,
-            configuration.reference.fuseau,
-            self._resume_du,
-            guild_id,
+            cle, config.resume_jour, config.resume_heure, fuseau, self._resumes_de_l_horaire, cle
         )
+
+    def tache_du_resume(self, guild_id: int) -> str | None:
+        """La clé de la tâche hebdomadaire qui réveille le résumé de ce serveur (None : aucune)."""
+        return self._horaire_de.get(guild_id)
+
+    async def _resumes_de_l_horaire(self, cle: str) -> None:
+        for guild_id in self._horaires.get(cle, set()):
+            await self._resume_du(guild_id)
 
     async def _resume_du(self, guild_id: int) -> None:
         # La ligne du résumé existe déjà d'ordinaire (préparation) ; on la recrée si besoin, puis

@@ -477,11 +477,43 @@ async def test_resume_publie_le_lundi_n_appelle_pas_vide_un_registre_qui_ne_l_es
     assert "Aucune action n'existait encore à la fin de cette semaine." in description
 
 
+async def test_deux_serveurs_au_meme_horaire_partagent_une_tache_et_recoivent_chacun_leur_resume(
+    simcord_env, serveur, horloge
+) -> None:
+    """Une tâche par horaire : à 09 h 00, une seule tâche échue réveille les résumés des deux serveurs."""
+    guild = simcord_env.create_guild("Jumelage bis")
+    admin = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
+    autre = {
+        "guild": guild,
+        "salon": guild.create_text_channel("suivi"),
+        "resume": guild.create_text_channel("resume"),
+        "alice": guild.add_member(simcord_env.create_user("alice-bis"), roles=[admin]),
+    }
+    await simcord_env.settle()
+    await _a_partir_de(simcord_env, serveur, horloge, DIMANCHE)
+    await _a_partir_de(simcord_env, autre, horloge, DIMANCHE)
+    livreur = simcord_env.bot.livreur
+    assert livreur.tache_du_resume(serveur["guild"].id) == livreur.tache_du_resume(guild.id)
+
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_9H + timedelta(seconds=15))
+    for monde in (serveur, autre):
+        [message] = _resumes(monde["resume"])
+        assert message.embeds[0].title == TITRE_SEMAINE_9
+    # L'un change d'horaire : l'autre garde la tâche, et son résumé du lundi suivant.
+    await autre["alice"].slash(autre["salon"], "config resume-horaire", jour=3, heure="14h30", ville="namur")
+    await simcord_env.advance_time(1)
+    assert livreur.tache_du_resume(guild.id) != livreur.tache_du_resume(serveur["guild"].id)
+    await _avancer_jusqu_a(simcord_env, horloge, LUNDI_SUIVANT_9H + timedelta(seconds=15))
+    assert [m.embeds[0].title for m in _resumes(serveur["resume"])].count(TITRE_SEMAINE_10) == 1
+
+
 async def test_tache_hebdomadaire_du_resume_suit_l_horaire_et_le_changement_d_heure(
     simcord_env, serveur, horloge
 ) -> None:
     await _a_partir_de(simcord_env, serveur, horloge, datetime(2027, 3, 10, 12, tzinfo=UTC))
-    cle = f"resume:{serveur['guild'].id}"
+    livreur, guild_id = simcord_env.bot.livreur, serveur["guild"].id
+    cle = livreur.tache_du_resume(guild_id)
+    assert cle == "resume:0:09:00:America/Toronto"  # une tâche par horaire, partagée par ses serveurs
     planificateur = simcord_env.bot.planificateur
     # Lundi 15 mars 2027 09 h 00 à Terrebonne, déjà à l'heure d'été (UTC−4) : 13 h UTC.
     assert planificateur.prochaine(cle) == datetime(2027, 3, 15, 13, tzinfo=UTC)
@@ -489,6 +521,9 @@ async def test_tache_hebdomadaire_du_resume_suit_l_horaire_et_le_changement_d_he
         serveur["salon"], "config resume-horaire", jour=3, heure="14h30", ville="namur"
     )
     await simcord_env.advance_time(1)
+    assert planificateur.prochaine(cle) is None  # plus aucun serveur à l'ancien horaire
+    cle = livreur.tache_du_resume(guild_id)
+    assert cle == "resume:3:14:30:Europe/Brussels"
     # Jeudi 11 mars 14 h 30 à Namur (UTC+1) : 13 h 30 UTC ; le 1er avril, Namur est à UTC+2.
     assert planificateur.prochaine(cle) == datetime(2027, 3, 11, 13, 30, tzinfo=UTC)
     tache = planificateur._ordonnanceur.get_job(cle)
