@@ -183,7 +183,15 @@ import simcord
 from bench.milliers import demarrage_patient
 
 async def principal():
-    bot = Passerelle(Reglages(_env_file=None, database_url=sys.argv[1]))
+    # À l'heure du bench (lundi 08 h 30 à Terrebonne), pas à l'heure réelle : un démarrage réel
+    # passé le lundi 09 h 00 du bench jugerait dus et sauterait (sans salon) les résumés mesurés.
+    from bench.milliers import HorlogeReglable, LUNDI_9H
+    from bot.planificateur import suivre_heure_murale
+    from datetime import timedelta
+
+    horloge = HorlogeReglable(LUNDI_9H - timedelta(minutes=30))
+    suivre_heure_murale(horloge)
+    bot = Passerelle(Reglages(_env_file=None, database_url=sys.argv[1]), horloge=horloge)
     env = simcord.Env(bot)
     for guild_id in json.loads(sys.argv[2]):
         env.create_guild("Jumelage", id=guild_id)
