@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -67,11 +68,35 @@ def _geler_une_fois() -> None:
         _deja_gele = True
 
 
-def _ceder_la_priorite() -> None:
-    """Dans le processus de l'atelier, au lancement : une priorité plus basse que celle du bot."""
-    import os
-
+def _au_lancement(bot: int) -> None:
+    """Dans le processus de l'atelier, au lancement : une priorité plus basse que celle du bot, et
+    une veille qui l'arrête si le bot meurt sans l'avoir arrêté."""
     os.nice(PRIORITE)
+    threading.Thread(target=_veiller_sur_le_bot, args=(bot,), name="atelier-veille", daemon=True).start()
+
+
+def _veiller_sur_le_bot(bot: int) -> None:
+    """Le bot tué (`kill -9`, manque de mémoire) : l'atelier s'arrête aussi, et le forkserver avec lui.
+
+    Sans cela, ils survivaient au bot, orphelins (≈ 230 Mo) : le processus de l'atelier attend ses
+    travaux sur une file dont il tient lui-même les deux bouts (il n'y lit jamais de fin), et le
+    forkserver vit tant qu'un processus né de lui vit.
+    """
+    import select
+
+    try:
+        descripteur = os.pidfd_open(bot)  # Linux : attendre la fin du bot sans sonder
+    except (AttributeError, OSError):
+        while True:  # ailleurs : sonder toutes les deux secondes
+            time.sleep(2)
+            try:
+                os.kill(bot, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+    select.select([descripteur], [], [])
+    os._exit(0)
 
 
 def _travailler(travail: Callable[[], R]) -> R:
@@ -157,7 +182,7 @@ class Atelier:
             contexte = get_context("forkserver")
             contexte.set_forkserver_preload(PRECHARGES)  # sans effet si le serveur tourne déjà
             executeur = ProcessPoolExecutor(
-                max_workers=1, mp_context=contexte, initializer=_ceder_la_priorite
+                max_workers=1, mp_context=contexte, initializer=_au_lancement, initargs=(os.getpid(),)
             )
             # Le premier travail lance le processus depuis ce fil-ci (voir l'en-tête du module).
             self._pid = executeur.submit(_prechauffer if prechauffe else _pid_atelier).result()

@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,48 @@ async def test_le_processus_ne_apres_un_arret_est_deja_echauffe() -> None:
         assert francais_charge
     finally:
         await atelier.fermer_et_attendre()
+
+
+ORPHELIN = """
+import asyncio, os, sys
+from bot.atelier import Atelier
+
+async def principal():
+    atelier = Atelier()
+    pid = await atelier.executer(os.getpid)
+    print(pid, flush=True)
+    await asyncio.sleep(3600)  # le test tue ce processus ici, l'atelier lancé
+
+asyncio.run(principal())
+"""
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_le_bot_tue_l_atelier_et_son_forkserver_s_arretent_aussi() -> None:
+    """kill -9 du bot : ni le processus de l'atelier ni le forkserver ne lui survivent en orphelins."""
+    bot = subprocess.Popen([sys.executable, "-c", ORPHELIN], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bot.stdout is not None
+        atelier = int(bot.stdout.readline())
+        with open(f"/proc/{atelier}/stat") as stat:
+            forkserver = int(stat.read().split(")")[-1].split()[1])  # son parent (état, parent, …)
+        assert forkserver != bot.pid
+        bot.kill()
+        bot.wait()
+        debut = time.monotonic()
+        while time.monotonic() - debut < 30 and (_vivant(atelier) or _vivant(forkserver)):
+            time.sleep(0.1)
+        assert not _vivant(atelier)
+        assert not _vivant(forkserver)
+    finally:
+        bot.kill()
 
 
 def test_graphiques_apres_arret_de_l_atelier_et_redemarrage_du_bot_finissent(tmp_path, modele_sqlite) -> None:
