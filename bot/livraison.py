@@ -20,9 +20,6 @@ from metier.publications.livraisons import (
     consigner_saut,
     decider,
     livraisons_dues,
-    planifier_avis_ecart,
-    planifier_rappels,
-    planifier_resume,
     planifier_resumes,
     preparer_serveurs,
     prochaine_echeance,
@@ -83,8 +80,7 @@ class Livreur:
         self._preparation_resumes: asyncio.Task[None] | None = None
         # Une tâche hebdomadaire par horaire (jour, heure, fuseau), pas par serveur : à 09 h 00,
         # APScheduler traitait d'un coup mille tâches échues (≈ 200 ms de boucle bloquée).
-        self._horaires: dict[str, set[int]] = {}  # tâche → serveurs à cet horaire
-        self._horaire_de: dict[int, str] = {}  # serveur → sa tâche
+        self._horaire_de: dict[int, str] = {}  # serveur → la tâche de son horaire
         bot.add_listener(self._on_livraisons_dues, Evenement.LIVRAISONS_DUES.ecouteur)
         bot.add_listener(self._on_reunions_modifiees, Evenement.REUNIONS_MODIFIEES.ecouteur)
         bot.add_listener(self._on_configuration_modifiee, Evenement.CONFIGURATION_MODIFIEE.ecouteur)
@@ -98,7 +94,7 @@ class Livreur:
         planificateur = self.bot.planificateur
         if not planificateur.demarre:
             planificateur.demarrer()  # sans tâche : celles des horaires sont recréées ci-dessous
-            self._horaires, self._horaire_de = {}, {}
+            self._horaire_de = {}
         await self.preparer_tout()
         planificateur.planifier_intervalle(CLE_PREPARATION, PREPARATION, self._preparation)
         if self.bot.base.partagee:
@@ -124,15 +120,9 @@ class Livreur:
         config = configuration.config
         fuseau = configuration.reference.fuseau
         cle = f"{PREFIXE_RESUME}{config.resume_jour}:{config.resume_heure:%H:%M}:{fuseau}"
-        ancienne = self._horaire_de.get(guild_id)
-        if ancienne is not None and ancienne != cle:
-            restants = self._horaires[ancienne]
-            restants.discard(guild_id)
-            if not restants:
-                del self._horaires[ancienne]
-                self.bot.planificateur.annuler(ancienne)
-        self._horaire_de[guild_id] = cle
-        self._horaires.setdefault(cle, set()).add(guild_id)
+        ancienne, self._horaire_de[guild_id] = self._horaire_de.get(guild_id), cle
+        if ancienne not in (None, cle) and ancienne not in self._horaire_de.values():
+            self.bot.planificateur.annuler(ancienne)  # plus aucun serveur à l'ancien horaire
         # (Re)planifiée depuis l'heure du bot, comme avant le regroupement par horaire.
         self.bot.planificateur.planifier_hebdomadaire(
             cle, config.resume_jour, config.resume_heure, fuseau, self._resumes_de_l_horaire, cle
@@ -143,8 +133,9 @@ class Livreur:
         return self._horaire_de.get(guild_id)
 
     async def _resumes_de_l_horaire(self, cle: str) -> None:
-        for guild_id in self._horaires.get(cle, set()):
-            await self._resume_du(guild_id)
+        for guild_id, horaire in list(self._horaire_de.items()):
+            if horaire == cle:
+                await self._resume_du(guild_id)
 
     async def _resume_du(self, guild_id: int) -> None:
         # La ligne du résumé existe déjà d'ordinaire (préparation) ; on la recrée si besoin, puis
@@ -173,15 +164,15 @@ class Livreur:
         await self.reprogrammer()
 
     async def preparer(self, guild_id: int) -> None:
-        """Crée en base les rappels et avis à venir d'un serveur."""
-        maintenant = self.bot.maintenant()
-        await self.bot.base.ecrire(partial(planifier_rappels, guild_id=guild_id, maintenant=maintenant))
-        await self.bot.base.ecrire(partial(planifier_avis_ecart, guild_id=guild_id, maintenant=maintenant))
-        await self.bot.base.ecrire(partial(planifier_resume, guild_id=guild_id, maintenant=maintenant))
+        """Crée en base les rappels, avis et résumés à venir d'un serveur (une transaction)."""
+        await self._preparer([guild_id])
 
     async def preparer_tout(self) -> None:
         """Prépare les livraisons de tous les serveurs, par lots (une transaction par lot)."""
-        for lot in _lots([guild.id for guild in self.bot.guilds]):
+        await self._preparer([guild.id for guild in self.bot.guilds])
+
+    async def _preparer(self, guild_ids: list[int]) -> None:
+        for lot in _lots(guild_ids):
             await self.bot.base.ecrire(
                 partial(preparer_serveurs, guild_ids=lot, maintenant=self.bot.maintenant())
             )
